@@ -1,0 +1,47 @@
+#pragma once
+// Plain configuration values with their defaults. The key table (keys.cpp) maps every
+// server.properties key onto one of these fields; nothing else reads the properties file.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace blynk::config {
+
+struct Settings {
+    // Listeners
+    std::string listen_address;  ///< empty = all interfaces
+    uint16_t http_port = 8080;   ///< plain port: hardware TCP (HTTP/WebSocket later)
+    uint16_t https_port = 9443;  ///< TLS port (used from the TLS issue on)
+    uint16_t hardware_ssl_port = 0;    ///< optional legacy alias (8441), 0 = off
+    uint16_t hardware_plain_port = 0;  ///< optional legacy alias (8442), 0 = off
+    std::string server_host;           ///< public host name, used in TLS SANs and links
+
+    // TLS (parsed now, used by the TLS issue)
+    std::string ssl_cert;      ///< server.ssl.cert: PEM chain
+    std::string ssl_key;       ///< server.ssl.key: PEM key
+    std::string ssl_key_pass;  ///< server.ssl.key.pass
+    bool latest_tls = true;    ///< TLS 1.2 and 1.3 only
+
+    // Storage and logging
+    std::filesystem::path data_folder;  ///< empty = the platform default (see default_data_folder())
+    std::string log_level = "info";     ///< trace, debug, info, warn, error, critical, off
+    uint32_t storage_flush_interval_ms = 1000;  ///< pin values are committed at least this often
+
+    // Hardware connections
+    uint32_t hard_socket_idle_timeout = 10;  ///< seconds; read-idle = ceil(2.3 x this); 0 = off
+    uint32_t login_timeout_seconds = 10;     ///< a socket that has not logged in by then is closed
+    uint32_t hardware_max_body_size = 16384;  ///< bytes; larger frames close the connection
+    uint32_t hardware_prelogin_max_body_size = 256;  ///< bytes, before login
+    bool hardware_write_ack = false;  ///< answer every successful hardware write with 200
+    uint32_t user_message_quota_limit = 100;  ///< messages per second per connection
+
+    // Limits
+    uint32_t user_devices_limit = 50;         ///< devices per dashboard
+    uint32_t user_dashboard_max_limit = 100;  ///< dashboards per user
+
+    // Threads
+    uint32_t server_worker_threads = 0;  ///< 0 = number of cores
+};
+
+}  // namespace blynk::config

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian (and, for tests, npm) packages blynkd needs, only when something is missing.
+# Usage: scripts/install-deps.sh build|test
+set -euo pipefail
+what=${1:-build}
+build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev
+            nlohmann-json3-dev)
+test_pkgs=(libgtest-dev libgmock-dev nodejs npm)
+pkgs=("${build_pkgs[@]}")
+[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+    # node/npm may come from outside Debian (nodesource, nvm): a working binary is enough.
+    case "$p" in nodejs|npm) command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue ;; esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$what" = test ]; then
+    dir="$(cd "$(dirname "$0")/.." && pwd)/tests/clients"
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+        echo "install-deps: npm ci in tests/clients"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+        touch "$dir/node_modules"
+    fi
+fi
