@@ -1,0 +1,88 @@
+#include "common/proto/codec.hpp"
+
+#include <algorithm>
+
+#include "common/proto/command.hpp"
+
+namespace blynk::proto {
+namespace {
+
+uint32_t read_be(std::span<const uint8_t> in, size_t offset, size_t width) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < width; ++i) v = (v << 8) | in[offset + i];
+    return v;
+}
+
+void append_be(std::string& out, uint32_t v, size_t width) {
+    for (size_t i = width; i-- > 0;) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+size_t length_width(Layout layout) { return layout == Layout::Hardware ? 2 : 4; }
+
+}  // namespace
+
+DecodeResult decode(std::span<const uint8_t> in, const DecodeLimits& limits) {
+    DecodeResult r;
+    const size_t hs = header_size(limits.layout);
+    if (in.size() < hs) return r;  // NeedMore; the header is not complete yet
+
+    const uint8_t command = in[0];
+    const uint16_t id = static_cast<uint16_t>(read_be(in, 1, 2));
+    const uint32_t length = read_be(in, 3, length_width(limits.layout));
+    if (command >= cmd::kFirstInvalid) {
+        r.kind = DecodeResult::Kind::Error;
+        r.error = DecodeError::InvalidCommand;
+        return r;
+    }
+    if (command == cmd::kResponse) {
+        r.kind = DecodeResult::Kind::Frame;
+        r.consumed = hs;
+        r.frame = FrameView{command, id, length, {}};
+        return r;
+    }
+    if (length > limits.max_body) {
+        r.kind = DecodeResult::Kind::Error;
+        r.error = DecodeError::BodyTooLarge;
+        r.declared_length = length;
+        return r;
+    }
+    const size_t total = hs + length;
+    if (in.size() < total) {
+        r.needed = total;
+        return r;
+    }
+    r.kind = DecodeResult::Kind::Frame;
+    r.consumed = total;
+    r.frame = FrameView{command, id, 0,
+                        std::string_view(reinterpret_cast<const char*>(in.data() + hs), length)};
+    return r;
+}
+
+void encode(std::string& out, Layout layout, uint8_t command, uint16_t id, std::string_view body) {
+    const size_t max = layout == Layout::Hardware ? 0xFFFF : 0xFFFFFFFF;
+    body = body.substr(0, std::min(body.size(), max));
+    out.push_back(static_cast<char>(command));
+    append_be(out, id, 2);
+    append_be(out, static_cast<uint32_t>(body.size()), length_width(layout));
+    out.append(body);
+}
+
+void encode_response(std::string& out, Layout layout, uint16_t id, uint32_t status) {
+    out.push_back(static_cast<char>(cmd::kResponse));
+    append_be(out, id, 2);
+    append_be(out, status, length_width(layout));
+}
+
+std::string_view describe(DecodeError error) {
+    switch (error) {
+        case DecodeError::None:
+            return "no error";
+        case DecodeError::BodyTooLarge:
+            return "body larger than allowed";
+        case DecodeError::InvalidCommand:
+            return "invalid command byte";
+    }
+    return "unknown";
+}
+
+}  // namespace blynk::proto

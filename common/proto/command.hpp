@@ -1,0 +1,36 @@
+#pragma once
+// Blynk command codes (first header byte). Names follow the Java server; where the hardware
+// libraries use a code differently (55 DEBUG_PRINT, 64 EVENT_LOG) the library meaning is used.
+
+#include <cstdint>
+#include <string_view>
+
+namespace blynk::proto {
+
+namespace cmd {
+inline constexpr uint8_t kResponse = 0;
+inline constexpr uint8_t kLogin = 2;
+inline constexpr uint8_t kHardwareConnected = 4;
+inline constexpr uint8_t kPing = 6;
+inline constexpr uint8_t kTweet = 12;
+inline constexpr uint8_t kEmail = 13;
+inline constexpr uint8_t kPushNotification = 14;
+inline constexpr uint8_t kBridge = 15;
+inline constexpr uint8_t kHardwareSync = 16;
+inline constexpr uint8_t kInternal = 17;
+inline constexpr uint8_t kSms = 18;
+inline constexpr uint8_t kSetWidgetProperty = 19;
+inline constexpr uint8_t kHardware = 20;
+inline constexpr uint8_t kHardwareLogin = 29;
+inline constexpr uint8_t kConnectRedirect = 41;
+inline constexpr uint8_t kDebugPrint = 55;
+inline constexpr uint8_t kEventLog = 64;
+inline constexpr uint8_t kDeviceOffline = 71;
+/// Command bytes at or above this are not Blynk: the connection is closed.
+inline constexpr uint8_t kFirstInvalid = 100;
+}  // namespace cmd
+
+/// Readable name for logs ("HARDWARE", "PING", "cmd 42").
+std::string_view command_name(uint8_t command);
+
+}  // namespace blynk::proto

@@ -1,0 +1,25 @@
+#pragma once
+// The one gate every hardware frame passes: quota, then login state, then the handler for its
+// command. The only place that decides what an unexpected frame does to a connection.
+
+#include "common/proto/codec.hpp"
+#include "server/hub/hardware_connection.hpp"
+#include "server/hub/hub.hpp"
+
+namespace blynk::hub {
+
+class Dispatcher {
+public:
+    explicit Dispatcher(Hub& hub) : hub_(hub) {}
+
+    /// Handles one decoded frame. Runs on the connection's current strand (the user's strand
+    /// once logged in).
+    void on_frame(HardwareConnection& conn, const proto::FrameView& frame);
+
+private:
+    void logged_in_frame(HardwareConnection& conn, const proto::FrameView& frame);
+
+    Hub& hub_;
+};
+
+}  // namespace blynk::hub

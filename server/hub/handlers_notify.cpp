@@ -1,0 +1,60 @@
+#include <spdlog/spdlog.h>
+
+#include "common/proto/body.hpp"
+#include "common/proto/command.hpp"
+#include "common/proto/status.hpp"
+#include "common/util/clock.hpp"
+#include "server/hub/handlers.hpp"
+
+namespace blynk::hub::handlers {
+namespace {
+
+/// Body length limits of the Java server (push 255, tweet 140, SMS 160 characters).
+size_t max_text(uint8_t command) {
+    switch (command) {
+        case proto::cmd::kTweet:
+            return 140;
+        case proto::cmd::kSms:
+            return 160;
+        default:
+            return 255;
+    }
+}
+
+}  // namespace
+
+void notification(HardwareConnection& conn, const proto::FrameView& frame) {
+    if (frame.command == proto::cmd::kEmail) {
+        if (proto::split_all(frame.body).size() < 2) {
+            conn.link.send_response(frame.id, proto::status::kIllegalCommand);
+            return;
+        }
+    } else if (frame.body.empty() || frame.body.size() > max_text(frame.command)) {
+        conn.link.send_response(frame.id, proto::status::kNotificationInvalidBody);
+        return;
+    }
+    // No delivery channel (push, mail, SMS, Twitter) is configured in this server yet: the
+    // device is told so at once, with the status the Java server used for "not set up".
+    spdlog::info("{} from {} not delivered: notifications are not configured",
+                 proto::command_name(frame.command), conn.link.repr());
+    conn.link.send_response(frame.id, proto::status::kNotificationNotAuthorized);
+}
+
+void event_log(HardwareConnection& conn, const proto::FrameView& frame) {
+    auto f = proto::split_n<2>(frame.body);
+    if (f.count == 0 || f.field[0].empty()) {
+        conn.link.send_response(frame.id, proto::status::kIllegalCommand);
+        return;
+    }
+    model::DeviceEvent event{std::string(f.field[0]),
+                             f.count > 1 ? std::string(f.field[1]) : std::string(),
+                             util::now_ms()};
+    spdlog::info("event '{}' from {}", event.name, conn.link.repr());
+    conn.user->log_event(conn.device, std::move(event));
+}
+
+void debug_print(HardwareConnection& conn, const proto::FrameView& frame) {
+    spdlog::info("device says: {} ({})", frame.body, conn.link.repr());
+}
+
+}  // namespace blynk::hub::handlers

@@ -1,0 +1,97 @@
+#include "server/hub/hub.hpp"
+
+#include <mutex>
+
+#include <boost/asio/post.hpp>
+
+namespace blynk::hub {
+
+Hub::Hub(boost::asio::io_context& io, Persistence& persistence)
+    : io_(io), persistence_(persistence) {}
+
+std::shared_ptr<UserState> Hub::user_locked(const std::string& email) {
+    auto& slot = users_[email];
+    if (!slot) {
+        slot = std::make_shared<UserState>(email, boost::asio::make_strand(io_.get_executor()),
+                                           persistence_);
+    }
+    return slot;
+}
+
+void Hub::load(std::vector<model::User> users) {
+    std::unique_lock lock(mutex_);
+    for (auto& user : users) {
+        auto state = user_locked(user.email);
+        for (auto& dash : user.dashboards) {
+            state->add_dashboard(dash.id, dash.name);
+            for (auto& device : dash.devices) {
+                DeviceRef ref{dash.id, device.id};
+                tokens_[device.token] = TokenTarget{state, ref};
+                state->put_device(dash.id, std::move(device));
+            }
+        }
+    }
+}
+
+std::optional<TokenTarget> Hub::find_token(const std::string& token) const {
+    std::shared_lock lock(mutex_);
+    auto it = tokens_.find(token);
+    if (it == tokens_.end()) return std::nullopt;
+    return it->second;
+}
+
+void Hub::device_added(const std::string& email, int dash_id, model::Device device) {
+    std::shared_ptr<UserState> state;
+    {
+        std::unique_lock lock(mutex_);
+        state = user_locked(email);
+        tokens_[device.token] = TokenTarget{state, DeviceRef{dash_id, device.id}};
+    }
+    boost::asio::post(state->executor(), [state, dash_id, device = std::move(device)]() mutable {
+        state->put_device(dash_id, std::move(device));
+    });
+}
+
+void Hub::token_refreshed(const std::string& old_token, const std::string& new_token) {
+    TokenTarget target;
+    {
+        std::unique_lock lock(mutex_);
+        auto it = tokens_.find(old_token);
+        if (it == tokens_.end()) return;
+        target = it->second;
+        tokens_.erase(it);
+        tokens_[new_token] = target;
+    }
+    boost::asio::post(target.user->executor(), [target, new_token] {
+        DeviceEntry* entry = target.user->find(target.device);
+        if (!entry) return;
+        entry->device.token = new_token;
+        // close() only schedules the teardown, which detaches later on this strand.
+        auto connections = entry->connections;
+        for (HardwareConnection* c : connections) c->link.close("token refreshed");
+    });
+}
+
+bool Hub::post_to_user(const std::string& email, std::function<void(UserState&)> fn) {
+    std::shared_ptr<UserState> state;
+    {
+        std::shared_lock lock(mutex_);
+        auto it = users_.find(email);
+        if (it == users_.end()) return false;
+        state = it->second;
+    }
+    boost::asio::post(state->executor(), [state, fn = std::move(fn)] { fn(*state); });
+    return true;
+}
+
+size_t Hub::user_count() const {
+    std::shared_lock lock(mutex_);
+    return users_.size();
+}
+
+size_t Hub::device_count() const {
+    std::shared_lock lock(mutex_);
+    return tokens_.size();
+}
+
+}  // namespace blynk::hub

@@ -1,0 +1,84 @@
+#include "server/hub/user_state.hpp"
+
+#include <algorithm>
+
+#include "common/proto/command.hpp"
+#include "common/util/clock.hpp"
+
+namespace blynk::hub {
+
+UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence)
+    : email_(std::move(email)), executor_(std::move(executor)), persistence_(persistence) {}
+
+void UserState::add_dashboard(int id, std::string name) { dashboards_[id] = std::move(name); }
+
+DeviceEntry& UserState::put_device(int dash_id, model::Device device) {
+    dashboards_.try_emplace(dash_id, "Dashboard " + std::to_string(dash_id));
+    DeviceRef ref{dash_id, device.id};
+    auto& entry = devices_[ref];
+    entry.device = std::move(device);
+    return entry;
+}
+
+DeviceEntry* UserState::find(DeviceRef ref) {
+    auto it = devices_.find(ref);
+    return it == devices_.end() ? nullptr : &it->second;
+}
+
+void UserState::attach(DeviceRef ref, HardwareConnection& connection) {
+    DeviceEntry* entry = find(ref);
+    if (!entry) return;
+    entry->connections.push_back(&connection);
+    entry->device.last_seen_ms = util::now_ms();
+    persistence_.device_seen(email_, ref, entry->device.last_seen_ms, true);
+}
+
+void UserState::detach(DeviceRef ref, HardwareConnection& connection) {
+    DeviceEntry* entry = find(ref);
+    if (!entry) return;
+    std::erase(entry->connections, &connection);
+    entry->device.last_seen_ms = util::now_ms();
+    persistence_.device_seen(email_, ref, entry->device.last_seen_ms, entry->online());
+    if (!entry->online()) {
+        // The Java server announced offline on every close; only the last one is true.
+        relay_buffer_ = ref.str();
+        for (Peer* w : watchers_) w->send(proto::cmd::kDeviceOffline, 0, relay_buffer_);
+    }
+}
+
+void UserState::add_watcher(Peer& peer) { watchers_.push_back(&peer); }
+
+void UserState::remove_watcher(Peer& peer) { std::erase(watchers_, &peer); }
+
+void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string value) {
+    DeviceEntry* entry = find(ref);
+    if (!entry) return;
+    const int64_t now = util::now_ms();
+    persistence_.pin_changed(email_, ref, pin, value, now);
+    entry->device.pins[pin] = std::move(value);
+    entry->device.last_seen_ms = now;
+}
+
+void UserState::store_property(DeviceRef ref, uint8_t pin, const std::string& name,
+                               std::string value) {
+    DeviceEntry* entry = find(ref);
+    if (!entry) return;
+    persistence_.property_changed(email_, ref, pin, name, value);
+    entry->device.properties[{pin, name}] = std::move(value);
+}
+
+void UserState::log_event(DeviceRef ref, model::DeviceEvent event) {
+    if (!find(ref)) return;
+    persistence_.event_logged(email_, ref, event);
+}
+
+void UserState::relay_to_watchers(uint8_t command, uint16_t id, DeviceRef ref,
+                                  std::string_view body) {
+    if (watchers_.empty()) return;
+    relay_buffer_ = ref.str();
+    relay_buffer_.push_back('\0');
+    relay_buffer_.append(body);
+    for (Peer* w : watchers_) w->send(command, id, relay_buffer_);
+}
+
+}  // namespace blynk::hub

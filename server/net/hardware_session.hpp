@@ -1,0 +1,301 @@
+#pragma once
+// One hardware connection's transport: reads bytes, cuts them into frames with the pure codec,
+// hands each frame to the dispatcher, and writes queued frames back (header and body always in
+// one write, many frames per write when they queue up). Protocol logic lives in the handlers.
+//
+// Threading: every handler runs on strand_. Before login that is the session's own strand; at
+// login rebind() moves the session onto the user's strand, so routing to the user's other
+// sessions never crosses threads.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/proto/codec.hpp"
+#include "common/proto/command.hpp"
+#include "server/hub/dispatcher.hpp"
+#include "server/hub/hardware_connection.hpp"
+#include "server/hub/peer.hpp"
+
+namespace blynk::net {
+
+struct SessionLimits {
+    uint32_t max_body = 16384;          ///< hardware.max.body.size
+    uint32_t prelogin_max_body = 256;   ///< hardware.prelogin.max.body.size
+    std::chrono::seconds login_timeout{10};
+    size_t max_write_queue = 1 << 20;  ///< bytes queued for a slow reader before it is closed
+};
+
+template <class Stream>
+class HardwareSession final : public hub::HardwareLink,
+                              public std::enable_shared_from_this<HardwareSession<Stream>> {
+public:
+    HardwareSession(Stream stream, hub::UserExecutor strand, hub::Dispatcher& dispatcher,
+                    const hub::HardwareOptions& options, const SessionLimits& limits,
+                    std::string peer, std::string transport)
+        : stream_(std::move(stream)),
+          strand_(std::move(strand)),
+          timer_(strand_.get_inner_executor()),
+          dispatcher_(dispatcher),
+          limits_(limits),
+          conn_(*this, options),
+          peer_(std::move(peer)),
+          transport_(std::move(transport)) {}
+
+    /// Starts the session with bytes that were already read while detecting the protocol.
+    void start(std::string_view already_read = {}) {
+        spdlog::info("connect: {}", repr());
+        in_.assign(already_read.begin(), already_read.end());
+        in_len_ = in_.size();
+        last_read_ = Clock::now();
+        deadline_ = last_read_ + limits_.login_timeout;
+        boost::asio::post(strand_, [self = this->shared_from_this()] {
+            self->arm_timer();
+            self->process();
+        });
+    }
+
+    // ---- hub::Peer ----
+    void send(uint8_t command, uint16_t id, std::string_view body) override {
+        if (closing_) return;
+        // Hardware clients drop the link on a frame with id 0 (hardware.md §1.5).
+        proto::encode(out_pending_, proto::Layout::Hardware, command, id == 0 ? 1 : id, body);
+        after_queue();
+    }
+
+    void send_response(uint16_t id, uint16_t status) override {
+        if (closing_) return;
+        proto::encode_response(out_pending_, proto::Layout::Hardware, id == 0 ? 1 : id, status);
+        after_queue();
+    }
+
+    void close(std::string_view reason) override {
+        if (closing_) return;
+        closing_ = true;
+        close_reason_ = reason;
+        ++timer_gen_;
+        timer_.cancel();
+        boost::system::error_code ignored;
+        auto& socket = boost::beast::get_lowest_layer(stream_);
+        socket.shutdown(Socket::shutdown_both, ignored);
+        socket.close(ignored);
+        teardown();
+    }
+
+    std::string repr() const override {
+        return fmt::format("hardware {} {}{}{}", transport_, peer_, identity_.empty() ? "" : " ",
+                           identity_);
+    }
+
+    hub::PeerKind kind() const override { return hub::PeerKind::Hardware; }
+
+    // ---- hub::HardwareLink ----
+    void set_idle_timeout(std::chrono::seconds timeout) override {
+        absolute_deadline_ = false;
+        idle_timeout_ = timeout;
+        arm_timer();
+    }
+
+    void rebind(hub::UserExecutor executor, std::function<void()> then) override {
+        suspended_ = true;
+        pending_rebind_.emplace(std::move(executor), std::move(then));
+        if (!writing_) do_rebind();  // else on_write() does it once the write is done
+    }
+
+    void set_identity(std::string identity) override { identity_ = std::move(identity); }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    using Socket = std::remove_reference_t<decltype(boost::beast::get_lowest_layer(
+        std::declval<Stream&>()))>;
+    static constexpr size_t kMinReadSpace = 512;
+    static constexpr size_t kKeepBufferBytes = 4096;
+
+    void do_rebind() {
+        auto [executor, then] = std::move(*pending_rebind_);
+        pending_rebind_.reset();
+        // A timer handler queued on the old strand must not act any more: bump the generation.
+        ++timer_gen_;
+        timer_.cancel();
+        strand_ = std::move(executor);
+        boost::asio::post(strand_, [self = this->shared_from_this(), then = std::move(then)] {
+            if (self->closing_) return;
+            then();
+            self->suspended_ = false;
+            self->arm_timer();
+            self->process();
+        });
+    }
+
+    void read_more() {
+        if (closing_ || suspended_ || reading_) return;
+        if (in_.size() - in_len_ < kMinReadSpace) in_.resize(in_len_ + 2 * kMinReadSpace);
+        reading_ = true;
+        stream_.async_read_some(
+            boost::asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
+            boost::asio::bind_executor(
+                strand_, [self = this->shared_from_this()](boost::system::error_code ec,
+                                                           size_t n) { self->on_read(ec, n); }));
+    }
+
+    void on_read(boost::system::error_code ec, size_t n) {
+        reading_ = false;
+        if (ec) {
+            if (!closing_) close(ec == boost::asio::error::eof ? "closed by peer"
+                                                               : "read error: " + ec.message());
+            return;
+        }
+        in_len_ += n;
+        last_read_ = Clock::now();
+        process();
+    }
+
+    /// Decodes and dispatches every complete frame in the buffer, then reads more.
+    void process() {
+        size_t offset = 0;
+        while (!closing_ && !suspended_) {
+            proto::DecodeLimits decode_limits{
+                proto::Layout::Hardware,
+                conn_.logged_in() ? limits_.max_body : limits_.prelogin_max_body};
+            auto r = proto::decode(std::span<const uint8_t>(in_.data() + offset, in_len_ - offset),
+                                   decode_limits);
+            if (r.kind == proto::DecodeResult::Kind::NeedMore) break;
+            if (r.kind == proto::DecodeResult::Kind::Error) {
+                close(r.error == proto::DecodeError::BodyTooLarge
+                          ? fmt::format("frame body of {} bytes over the limit of {}",
+                                        r.declared_length, decode_limits.max_body)
+                          : fmt::format("invalid command byte {}", in_[offset]));
+                return;
+            }
+            offset += r.consumed;
+            dispatcher_.on_frame(conn_, r.frame);
+        }
+        if (closing_) return;
+        if (offset > 0) {
+            std::copy(in_.begin() + offset, in_.begin() + in_len_, in_.begin());
+            in_len_ -= offset;
+        }
+        // Idle connections keep no large buffer.
+        if (in_len_ == 0 && in_.capacity() > kKeepBufferBytes) std::vector<uint8_t>().swap(in_);
+        read_more();
+    }
+
+    void after_queue() {
+        if (out_pending_.size() > limits_.max_write_queue) {
+            close(fmt::format("write queue over {} bytes: peer reads too slowly",
+                              limits_.max_write_queue));
+            return;
+        }
+        flush_writes();
+    }
+
+    void flush_writes() {
+        if (writing_ || out_pending_.empty() || closing_) return;
+        std::swap(out_inflight_, out_pending_);
+        writing_ = true;
+        boost::asio::async_write(
+            stream_, boost::asio::buffer(out_inflight_),
+            boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
+                                                    boost::system::error_code ec, size_t) {
+                self->on_write(ec);
+            }));
+    }
+
+    void on_write(boost::system::error_code ec) {
+        writing_ = false;
+        out_inflight_.clear();
+        if (out_inflight_.capacity() > kKeepBufferBytes) std::string().swap(out_inflight_);
+        if (ec) {
+            if (!closing_) close("write error: " + ec.message());
+            return;
+        }
+        if (!out_pending_.empty()) {
+            flush_writes();
+        } else if (pending_rebind_) {
+            do_rebind();
+        }
+    }
+
+    void arm_timer() {
+        if (closing_) return;
+        Clock::time_point expiry;
+        if (absolute_deadline_) {
+            expiry = deadline_;
+        } else if (idle_timeout_.count() > 0) {
+            expiry = last_read_ + idle_timeout_;
+        } else {
+            timer_.cancel();
+            return;
+        }
+        timer_.expires_at(expiry);
+        timer_.async_wait(boost::asio::bind_executor(
+            strand_, [self = this->shared_from_this(), gen = timer_gen_.load()](
+                         boost::system::error_code ec) { self->on_timer(ec, gen); }));
+    }
+
+    void on_timer(boost::system::error_code ec, uint32_t gen) {
+        if (ec || gen != timer_gen_.load() || closing_) return;
+        const auto now = Clock::now();
+        if (absolute_deadline_) {
+            if (now >= deadline_) {
+                close(fmt::format("no login within {} s", limits_.login_timeout.count()));
+                return;
+            }
+        } else if (idle_timeout_.count() > 0 && now >= last_read_ + idle_timeout_) {
+            close(fmt::format("idle for {} s", idle_timeout_.count()));
+            return;
+        }
+        arm_timer();
+    }
+
+    /// Runs once: leaves the hub and writes the disconnect line.
+    void teardown() {
+        if (torn_down_) return;
+        torn_down_ = true;
+        conn_.on_closed();
+        spdlog::info("disconnect: {}: {}", repr(), close_reason_);
+    }
+
+    Stream stream_;
+    hub::UserExecutor strand_;
+    boost::asio::steady_timer timer_;
+    hub::Dispatcher& dispatcher_;
+    const SessionLimits& limits_;
+    hub::HardwareConnection conn_;
+    std::string peer_;
+    std::string transport_;
+    std::string identity_;
+
+    std::vector<uint8_t> in_;
+    size_t in_len_ = 0;
+    std::string out_pending_;
+    std::string out_inflight_;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool suspended_ = false;
+    bool closing_ = false;
+    bool torn_down_ = false;
+    std::string close_reason_;
+    std::optional<std::pair<hub::UserExecutor, std::function<void()>>> pending_rebind_;
+
+    Clock::time_point last_read_;
+    Clock::time_point deadline_;  ///< login deadline while absolute_deadline_
+    bool absolute_deadline_ = true;
+    std::chrono::seconds idle_timeout_{0};
+    std::atomic<uint32_t> timer_gen_{0};
+};
+
+}  // namespace blynk::net

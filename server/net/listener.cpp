@@ -1,0 +1,50 @@
+#include "server/net/listener.hpp"
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <spdlog/spdlog.h>
+
+namespace blynk::net {
+
+using boost::asio::ip::tcp;
+
+Listener::Listener(boost::asio::io_context& io, const tcp::endpoint& endpoint, std::string name,
+                   Handler handler)
+    : acceptor_(io), retry_timer_(io), name_(std::move(name)), handler_(std::move(handler)) {
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    if (endpoint.address().is_v6()) acceptor_.set_option(boost::asio::ip::v6_only(false));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(tcp::acceptor::max_listen_connections);
+}
+
+void Listener::start() { accept_next(); }
+
+void Listener::stop() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    retry_timer_.cancel();
+}
+
+tcp::endpoint Listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void Listener::accept_next() {
+    acceptor_.async_accept([self = shared_from_this()](boost::system::error_code ec,
+                                                       tcp::socket socket) {
+        if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+        if (ec) {
+            // EMFILE/ENFILE and the like: pause so the loop does not spin, then go on.
+            spdlog::error("{}: accept failed: {}; retrying in 100 ms", self->name_, ec.message());
+            self->retry_timer_.expires_after(std::chrono::milliseconds(100));
+            self->retry_timer_.async_wait([self](boost::system::error_code wait_ec) {
+                if (!wait_ec) self->accept_next();
+            });
+            return;
+        }
+        boost::system::error_code opt_ec;
+        socket.set_option(tcp::no_delay(true), opt_ec);
+        self->handler_(std::move(socket));
+        self->accept_next();
+    });
+}
+
+}  // namespace blynk::net
