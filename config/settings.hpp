@@ -10,9 +10,9 @@ namespace blynk::config {
 
 struct Settings {
     // Listeners
-    std::string listen_address;  ///< empty = all interfaces
-    uint16_t http_port = 8080;   ///< plain port: hardware TCP (HTTP/WebSocket later)
-    uint16_t https_port = 9443;  ///< TLS port (used from the TLS issue on)
+    std::string listen_address;        ///< empty = all interfaces
+    uint16_t http_port = 8080;         ///< plain port: hardware TCP (HTTP/WebSocket later)
+    uint16_t https_port = 9443;        ///< TLS port (used from the TLS issue on)
     uint16_t hardware_ssl_port = 0;    ///< optional legacy alias (8441), 0 = off
     uint16_t hardware_plain_port = 0;  ///< optional legacy alias (8442), 0 = off
     std::string server_host;           ///< public host name, used in TLS SANs and links
@@ -24,16 +24,17 @@ struct Settings {
     bool latest_tls = true;    ///< TLS 1.2 and 1.3 only
 
     // Storage and logging
-    std::filesystem::path data_folder;  ///< empty = the platform default (see default_data_folder())
-    std::string log_level = "info";     ///< trace, debug, info, warn, error, critical, off
+    std::filesystem::path
+        data_folder;                 ///< empty = the platform default (see default_data_folder())
+    std::string log_level = "info";  ///< trace, debug, info, warn, error, critical, off
     uint32_t storage_flush_interval_ms = 1000;  ///< pin values are committed at least this often
 
     // Hardware connections
-    uint32_t hard_socket_idle_timeout = 10;  ///< seconds; read-idle = ceil(2.3 x this); 0 = off
-    uint32_t login_timeout_seconds = 10;     ///< a socket that has not logged in by then is closed
+    uint32_t hard_socket_idle_timeout = 10;   ///< seconds; read-idle = ceil(2.3 x this); 0 = off
+    uint32_t login_timeout_seconds = 10;      ///< a socket that has not logged in by then is closed
     uint32_t hardware_max_body_size = 16384;  ///< bytes; larger frames close the connection
     uint32_t hardware_prelogin_max_body_size = 256;  ///< bytes, before login
-    bool hardware_write_ack = false;  ///< answer every successful hardware write with 200
+    bool hardware_write_ack = false;          ///< answer every successful hardware write with 200
     uint32_t user_message_quota_limit = 100;  ///< messages per second per connection
 
     // Limits

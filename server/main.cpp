@@ -1,1 +1,60 @@
-int main() { return 0; }
+// blynkd: parse the command line, load the configuration, then run the server or a
+// provisioning subcommand. Start-up errors end here with a message and exit code 1.
+
+#include <iostream>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "config/cli.hpp"
+#include "config/paths.hpp"
+#include "config/properties.hpp"
+#include "server/admin_cli.hpp"
+#include "server/app.hpp"
+
+namespace {
+
+void setup_logging(const std::string& level) {
+    auto logger = spdlog::stderr_color_mt("blynkd");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(level));
+    spdlog::flush_on(spdlog::level::trace);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using blynk::config::Subcommand;
+    try {
+        auto loaded = blynk::config::load_config(argc, argv);
+        if (loaded.show_help) {
+            std::cout << blynk::config::usage_text();
+            return 0;
+        }
+        if (loaded.show_version) {
+            std::cout << blynk::config::version_text() << "\n";
+            return 0;
+        }
+        setup_logging(loaded.settings.log_level);
+        const auto data_dir = blynk::config::resolve_data_folder(loaded.settings);
+        blynk::CliStreams io{std::cout, std::cerr};
+        switch (loaded.subcommand) {
+            case Subcommand::User:
+                return blynk::run_user_command(loaded.settings, data_dir, loaded.sub_args, io);
+            case Subcommand::Device:
+                return blynk::run_device_command(loaded.settings, data_dir, loaded.sub_args, io);
+            case Subcommand::Run:
+                break;
+        }
+        spdlog::info("blynkd {} starting{}", BLYNKD_VERSION,
+                     loaded.config_file_used ? " with " + loaded.config_file_used->string()
+                                             : std::string(" (no server.properties)"));
+        for (const auto& w : loaded.warnings)
+            spdlog::warn("{}", w);
+        return blynk::App(loaded.settings, data_dir).run();
+    } catch (const std::exception& e) {
+        std::cerr << "blynkd: " << e.what() << "\n";
+        return 1;
+    }
+}

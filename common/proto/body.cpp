@@ -11,7 +11,8 @@ std::vector<std::string_view> split_all(std::string_view body) {
         fields.push_back(body.substr(start, pos - start));
         start = pos + 1;
     }
-    while (!fields.empty() && fields.back().empty()) fields.pop_back();
+    while (!fields.empty() && fields.back().empty())
+        fields.pop_back();
     return fields;
 }
 
@@ -25,8 +26,10 @@ std::string join(const std::vector<std::string_view>& fields) {
 }
 
 std::string_view trim_java(std::string_view s) {
-    while (!s.empty() && static_cast<unsigned char>(s.front()) <= 0x20) s.remove_prefix(1);
-    while (!s.empty() && static_cast<unsigned char>(s.back()) <= 0x20) s.remove_suffix(1);
+    while (!s.empty() && static_cast<unsigned char>(s.front()) <= 0x20)
+        s.remove_prefix(1);
+    while (!s.empty() && static_cast<unsigned char>(s.back()) <= 0x20)
+        s.remove_suffix(1);
     return s;
 }
 

@@ -9,15 +9,19 @@ namespace {
 
 uint32_t read_be(std::span<const uint8_t> in, size_t offset, size_t width) {
     uint32_t v = 0;
-    for (size_t i = 0; i < width; ++i) v = (v << 8) | in[offset + i];
+    for (size_t i = 0; i < width; ++i)
+        v = (v << 8) | in[offset + i];
     return v;
 }
 
 void append_be(std::string& out, uint32_t v, size_t width) {
-    for (size_t i = width; i-- > 0;) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+    for (size_t i = width; i-- > 0;)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
-size_t length_width(Layout layout) { return layout == Layout::Hardware ? 2 : 4; }
+size_t length_width(Layout layout) {
+    return layout == Layout::Hardware ? 2 : 4;
+}
 
 }  // namespace
 

@@ -16,7 +16,9 @@ namespace blynk::proto {
 enum class Layout : uint8_t { Hardware, App };
 
 /// Header size of a layout: 5 (hardware) or 7 (app).
-constexpr size_t header_size(Layout layout) { return layout == Layout::Hardware ? 5 : 7; }
+constexpr size_t header_size(Layout layout) {
+    return layout == Layout::Hardware ? 5 : 7;
+}
 
 struct DecodeLimits {
     Layout layout = Layout::Hardware;

@@ -49,7 +49,8 @@ std::string_view command_name(uint8_t command) {
     // Names for the remaining codes are built once; string_views into them stay valid.
     static const std::array<std::string, 256> kNumbered = [] {
         std::array<std::string, 256> names;
-        for (size_t i = 0; i < names.size(); ++i) names[i] = "cmd " + std::to_string(i);
+        for (size_t i = 0; i < names.size(); ++i)
+            names[i] = "cmd " + std::to_string(i);
         return names;
     }();
     return kNumbered[command];

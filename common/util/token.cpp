@@ -13,10 +13,13 @@ std::string base64url(std::string_view bytes) {
     std::string out;
     out.reserve((bytes.size() * 4 + 2) / 3);
     size_t i = 0;
-    auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k])); };
+    auto byte = [&](size_t k) {
+        return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k]));
+    };
     for (; i + 3 <= bytes.size(); i += 3) {
         uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(v >> shift) & 63]);
+        for (int shift = 18; shift >= 0; shift -= 6)
+            out.push_back(kAlphabet[(v >> shift) & 63]);
     }
     size_t rest = bytes.size() - i;
     if (rest == 1) {

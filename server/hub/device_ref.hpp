@@ -20,7 +20,8 @@ struct DeviceRef {
 template <>
 struct std::hash<blynk::hub::DeviceRef> {
     size_t operator()(const blynk::hub::DeviceRef& r) const noexcept {
-        return std::hash<uint64_t>{}((static_cast<uint64_t>(static_cast<uint32_t>(r.dash_id)) << 32) |
-                                     static_cast<uint32_t>(r.device_id));
+        return std::hash<uint64_t>{}(
+            (static_cast<uint64_t>(static_cast<uint32_t>(r.dash_id)) << 32) |
+            static_cast<uint32_t>(r.device_id));
     }
 };

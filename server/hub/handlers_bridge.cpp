@@ -16,8 +16,9 @@ void init_bridge(Hub& hub, HardwareConnection& conn, std::string_view bridge_pin
     if (!target || target->user != conn.user ||
         (!known_pin && conn.bridges.size() >= HardwareConnection::kMaxBridges)) {
         spdlog::info("bridge refused: token {} is {} ({})", util::redact_token(token),
-                     !target ? "unknown" : target->user != conn.user ? "another user's"
-                                                                     : "over the bridge limit",
+                     !target                     ? "unknown"
+                     : target->user != conn.user ? "another user's"
+                                                 : "over the bridge limit",
                      conn.link.repr());
         conn.link.send_response(id, proto::status::kNotAllowed);
         return;

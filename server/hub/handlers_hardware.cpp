@@ -56,7 +56,8 @@ void sync(HardwareConnection& conn, const proto::FrameView& frame) {
     };
 
     if (frame.body.empty()) {  // sync all
-        for (const auto& [pin, value] : pins) send_value(pin, value);
+        for (const auto& [pin, value] : pins)
+            send_value(pin, value);
         return;
     }
     auto fields = proto::split_all(frame.body);

@@ -15,8 +15,8 @@ namespace {
 // Keys that mark an INTERNAL body as the device's info message. The Java server looked only at
 // the first letter, which misses 1.x libraries that start with "mcu"; any known key counts here.
 constexpr std::array<std::string_view, 13> kInfoKeys = {
-    "ver", "fw", "h-beat", "buff-in", "dev", "cpu", "con", "conn", "tmpl", "build", "mcu",
-    "blynk", "fw-type"};
+    "ver",  "fw",   "h-beat", "buff-in", "dev",   "cpu",    "con",
+    "conn", "tmpl", "build",  "mcu",     "blynk", "fw-type"};
 
 bool is_info_key(std::string_view key) {
     for (auto k : kInfoKeys)
@@ -36,15 +36,24 @@ void apply_info(HardwareConnection& conn, const std::vector<std::string_view>& f
     model::HardwareInfo info;
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
         std::string_view key = fields[i], value = fields[i + 1];
-        if (key == "ver" || key == "blynk") info.version = value;
-        else if (key == "fw" || key == "mcu") info.firmware = value;
-        else if (key == "dev") info.board = value;
-        else if (key == "cpu") info.cpu = value;
-        else if (key == "con") info.connection = value;
-        else if (key == "build") info.build = value;
-        else if (key == "tmpl") info.template_id = value;
-        else if (key == "h-beat") info.heartbeat = parse_positive(value);
-        else if (key == "buff-in") info.buff_in = parse_positive(value);
+        if (key == "ver" || key == "blynk")
+            info.version = value;
+        else if (key == "fw" || key == "mcu")
+            info.firmware = value;
+        else if (key == "dev")
+            info.board = value;
+        else if (key == "cpu")
+            info.cpu = value;
+        else if (key == "con")
+            info.connection = value;
+        else if (key == "build")
+            info.build = value;
+        else if (key == "tmpl")
+            info.template_id = value;
+        else if (key == "h-beat")
+            info.heartbeat = parse_positive(value);
+        else if (key == "buff-in")
+            info.buff_in = parse_positive(value);
     }
     // A relay is forwarded only if body + 5 <= buff-in; an info without buff-in means 250 total.
     const size_t buff_in = info.buff_in > 0 ? static_cast<size_t>(info.buff_in) : 250;

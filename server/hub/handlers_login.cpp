@@ -60,10 +60,8 @@ void login(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame) {
     }
     conn.state = HardwareConnection::State::LoggingIn;
     const uint16_t id = frame.id;
-    conn.link.rebind(target->user->executor(),
-                     [&conn, target = *target, token = std::move(token), id] {
-                         complete_login(conn, target, token, id);
-                     });
+    conn.link.rebind(target->user->executor(), [&conn, target = *target, token = std::move(token),
+                                                id] { complete_login(conn, target, token, id); });
 }
 
 }  // namespace blynk::hub::handlers

@@ -47,8 +47,7 @@ void event_log(HardwareConnection& conn, const proto::FrameView& frame) {
         return;
     }
     model::DeviceEvent event{std::string(f.field[0]),
-                             f.count > 1 ? std::string(f.field[1]) : std::string(),
-                             util::now_ms()};
+                             f.count > 1 ? std::string(f.field[1]) : std::string(), util::now_ms()};
     spdlog::info("event '{}' from {}", event.name, conn.link.repr());
     conn.user->log_event(conn.device, std::move(event));
 }

@@ -12,11 +12,17 @@
 namespace blynk::hub::handlers {
 namespace {
 
-constexpr std::array<std::string_view, 21> kProperties = {
-    "label",    "color", "onLabel", "onColor",   "onBackColor",     "offLabel",
-    "offColor", "offBackColor", "labels", "min", "max",             "isOnPlay",
-    "url",      "urls",  "step",    "valueFormatting", "suffix", "maximumFractionDigits",
-    "opacity",  "scale", "rotation"};
+constexpr std::array<std::string_view, 21> kProperties = {"label",       "color",
+                                                          "onLabel",     "onColor",
+                                                          "onBackColor", "offLabel",
+                                                          "offColor",    "offBackColor",
+                                                          "labels",      "min",
+                                                          "max",         "isOnPlay",
+                                                          "url",         "urls",
+                                                          "step",        "valueFormatting",
+                                                          "suffix",      "maximumFractionDigits",
+                                                          "opacity",     "scale",
+                                                          "rotation"};
 
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -50,8 +56,7 @@ void property(HardwareConnection& conn, const proto::FrameView& frame) {
         return;
     }
     conn.user->store_property(conn.device, *pin, std::string(*name), std::string(f.field[2]));
-    conn.user->relay_to_watchers(proto::cmd::kSetWidgetProperty, frame.id, conn.device,
-                                 frame.body);
+    conn.user->relay_to_watchers(proto::cmd::kSetWidgetProperty, frame.id, conn.device, frame.body);
     conn.link.send_response(frame.id, proto::status::kOk);
 }
 

@@ -16,8 +16,8 @@ namespace blynk::hub {
 class UserState;
 
 struct HardwareOptions {
-    uint32_t quota_per_second = 100;    ///< user.message.quota.limit
-    bool write_ack = false;             ///< hardware.write.ack
+    uint32_t quota_per_second = 100;     ///< user.message.quota.limit
+    bool write_ack = false;              ///< hardware.write.ack
     uint32_t idle_timeout_setting = 10;  ///< hard.socket.idle.timeout (seconds, 0 = off)
 };
 
@@ -27,7 +27,7 @@ struct BridgeTarget {
 };
 
 class HardwareConnection {
-public:
+  public:
     /// Java servers forward at most 250 body bytes to a device that has not announced buff-in.
     static constexpr size_t kDefaultMaxForwardBody = 250;
     /// The Java server allowed this many bridge channels per connection.

@@ -41,34 +41,31 @@ std::optional<TokenTarget> Hub::find_token(const std::string& token) const {
 }
 
 void Hub::device_added(const std::string& email, int dash_id, model::Device device) {
-    std::shared_ptr<UserState> state;
-    {
-        std::unique_lock lock(mutex_);
-        state = user_locked(email);
-        tokens_[device.token] = TokenTarget{state, DeviceRef{dash_id, device.id}};
-    }
+    // Posted under the lock: a login that finds the new token queues its own work on the
+    // user's strand after this, so it always sees the device.
+    std::unique_lock lock(mutex_);
+    auto state = user_locked(email);
+    tokens_[device.token] = TokenTarget{state, DeviceRef{dash_id, device.id}};
     boost::asio::post(state->executor(), [state, dash_id, device = std::move(device)]() mutable {
         state->put_device(dash_id, std::move(device));
     });
 }
 
 void Hub::token_refreshed(const std::string& old_token, const std::string& new_token) {
-    TokenTarget target;
-    {
-        std::unique_lock lock(mutex_);
-        auto it = tokens_.find(old_token);
-        if (it == tokens_.end()) return;
-        target = it->second;
-        tokens_.erase(it);
-        tokens_[new_token] = target;
-    }
+    std::unique_lock lock(mutex_);  // posted under the lock, as in device_added()
+    auto it = tokens_.find(old_token);
+    if (it == tokens_.end()) return;
+    TokenTarget target = it->second;
+    tokens_.erase(it);
+    tokens_[new_token] = target;
     boost::asio::post(target.user->executor(), [target, new_token] {
         DeviceEntry* entry = target.user->find(target.device);
         if (!entry) return;
         entry->device.token = new_token;
         // close() only schedules the teardown, which detaches later on this strand.
         auto connections = entry->connections;
-        for (HardwareConnection* c : connections) c->link.close("token refreshed");
+        for (HardwareConnection* c : connections)
+            c->link.close("token refreshed");
     });
 }
 

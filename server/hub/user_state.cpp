@@ -10,7 +10,9 @@ namespace blynk::hub {
 UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence)
     : email_(std::move(email)), executor_(std::move(executor)), persistence_(persistence) {}
 
-void UserState::add_dashboard(int id, std::string name) { dashboards_[id] = std::move(name); }
+void UserState::add_dashboard(int id, std::string name) {
+    dashboards_[id] = std::move(name);
+}
 
 DeviceEntry& UserState::put_device(int dash_id, model::Device device) {
     dashboards_.try_emplace(dash_id, "Dashboard " + std::to_string(dash_id));
@@ -42,13 +44,18 @@ void UserState::detach(DeviceRef ref, HardwareConnection& connection) {
     if (!entry->online()) {
         // The Java server announced offline on every close; only the last one is true.
         relay_buffer_ = ref.str();
-        for (Peer* w : watchers_) w->send(proto::cmd::kDeviceOffline, 0, relay_buffer_);
+        for (Peer* w : watchers_)
+            w->send(proto::cmd::kDeviceOffline, 0, relay_buffer_);
     }
 }
 
-void UserState::add_watcher(Peer& peer) { watchers_.push_back(&peer); }
+void UserState::add_watcher(Peer& peer) {
+    watchers_.push_back(&peer);
+}
 
-void UserState::remove_watcher(Peer& peer) { std::erase(watchers_, &peer); }
+void UserState::remove_watcher(Peer& peer) {
+    std::erase(watchers_, &peer);
+}
 
 void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string value) {
     DeviceEntry* entry = find(ref);
@@ -76,9 +83,12 @@ void UserState::relay_to_watchers(uint8_t command, uint16_t id, DeviceRef ref,
                                   std::string_view body) {
     if (watchers_.empty()) return;
     relay_buffer_ = ref.str();
-    relay_buffer_.push_back('\0');
-    relay_buffer_.append(body);
-    for (Peer* w : watchers_) w->send(command, id, relay_buffer_);
+    if (!body.empty()) {
+        relay_buffer_.push_back('\0');
+        relay_buffer_.append(body);
+    }
+    for (Peer* w : watchers_)
+        w->send(command, id, relay_buffer_);
 }
 
 }  // namespace blynk::hub

@@ -18,13 +18,13 @@ namespace blynk::hub {
 
 struct DeviceEntry {
     model::Device device;
-    model::HardwareInfo info;       ///< from the latest INTERNAL info of any connection
+    model::HardwareInfo info;  ///< from the latest INTERNAL info of any connection
     std::vector<HardwareConnection*> connections;  ///< sessions logged in with this token
     bool online() const { return !connections.empty(); }
 };
 
 class UserState {
-public:
+  public:
     UserState(std::string email, UserExecutor executor, Persistence& persistence);
 
     const std::string& email() const { return email_; }
@@ -54,10 +54,11 @@ public:
     /// Stores a pin property (label, color, ...).
     void store_property(DeviceRef ref, uint8_t pin, const std::string& name, std::string value);
     void log_event(DeviceRef ref, model::DeviceEvent event);
-    /// Sends `<dash>-<device>\0<body>` as `command` to every watcher (the Java relay format).
+    /// Sends `<dash>-<device>\0<body>` (just `<dash>-<device>` for an empty body) as `command`
+    /// to every watcher: the Java relay format.
     void relay_to_watchers(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body);
 
-private:
+  private:
     std::string email_;
     UserExecutor executor_;
     Persistence& persistence_;

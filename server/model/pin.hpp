@@ -21,7 +21,9 @@ struct PinKey {
                std::pair(static_cast<char>(b.type), b.pin);
     }
     /// "v5", "d13": the form stored in SQLite and shown by the CLI.
-    std::string str() const { return std::string(1, static_cast<char>(type)) + std::to_string(pin); }
+    std::string str() const {
+        return std::string(1, static_cast<char>(type)) + std::to_string(pin);
+    }
 };
 
 /// Pin type from its letter, either case ('v', 'V', 'd', 'a'); nullopt otherwise.

@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/stream_traits.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/proto/codec.hpp"
 #include "common/proto/command.hpp"
@@ -33,8 +33,8 @@
 namespace blynk::net {
 
 struct SessionLimits {
-    uint32_t max_body = 16384;          ///< hardware.max.body.size
-    uint32_t prelogin_max_body = 256;   ///< hardware.prelogin.max.body.size
+    uint32_t max_body = 16384;         ///< hardware.max.body.size
+    uint32_t prelogin_max_body = 256;  ///< hardware.prelogin.max.body.size
     std::chrono::seconds login_timeout{10};
     size_t max_write_queue = 1 << 20;  ///< bytes queued for a slow reader before it is closed
 };
@@ -42,7 +42,7 @@ struct SessionLimits {
 template <class Stream>
 class HardwareSession final : public hub::HardwareLink,
                               public std::enable_shared_from_this<HardwareSession<Stream>> {
-public:
+  public:
     HardwareSession(Stream stream, hub::UserExecutor strand, hub::Dispatcher& dispatcher,
                     const hub::HardwareOptions& options, const SessionLimits& limits,
                     std::string peer, std::string transport)
@@ -110,17 +110,18 @@ public:
     }
 
     void rebind(hub::UserExecutor executor, std::function<void()> then) override {
+        // Carried out by process() once it is done with the read buffer, or by on_write() when
+        // a write is still in flight: nothing may run on the old strand after the switch.
         suspended_ = true;
         pending_rebind_.emplace(std::move(executor), std::move(then));
-        if (!writing_) do_rebind();  // else on_write() does it once the write is done
     }
 
     void set_identity(std::string identity) override { identity_ = std::move(identity); }
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
-    using Socket = std::remove_reference_t<decltype(boost::beast::get_lowest_layer(
-        std::declval<Stream&>()))>;
+    using Socket =
+        std::remove_reference_t<decltype(boost::beast::get_lowest_layer(std::declval<Stream&>()))>;
     static constexpr size_t kMinReadSpace = 512;
     static constexpr size_t kKeepBufferBytes = 4096;
 
@@ -147,15 +148,17 @@ private:
         stream_.async_read_some(
             boost::asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
             boost::asio::bind_executor(
-                strand_, [self = this->shared_from_this()](boost::system::error_code ec,
-                                                           size_t n) { self->on_read(ec, n); }));
+                strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t n) {
+                    self->on_read(ec, n);
+                }));
     }
 
     void on_read(boost::system::error_code ec, size_t n) {
         reading_ = false;
         if (ec) {
-            if (!closing_) close(ec == boost::asio::error::eof ? "closed by peer"
-                                                               : "read error: " + ec.message());
+            if (!closing_)
+                close(ec == boost::asio::error::eof ? "closed by peer"
+                                                    : "read error: " + ec.message());
             return;
         }
         in_len_ += n;
@@ -190,6 +193,10 @@ private:
         }
         // Idle connections keep no large buffer.
         if (in_len_ == 0 && in_.capacity() > kKeepBufferBytes) std::vector<uint8_t>().swap(in_);
+        if (pending_rebind_) {
+            if (!writing_) do_rebind();
+            return;
+        }
         read_more();
     }
 
@@ -208,10 +215,10 @@ private:
         writing_ = true;
         boost::asio::async_write(
             stream_, boost::asio::buffer(out_inflight_),
-            boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
-                                                    boost::system::error_code ec, size_t) {
-                self->on_write(ec);
-            }));
+            boost::asio::bind_executor(
+                strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
+                    self->on_write(ec);
+                }));
     }
 
     void on_write(boost::system::error_code ec) {

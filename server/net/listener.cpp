@@ -1,7 +1,7 @@
 #include "server/net/listener.hpp"
 
-#include <boost/asio/ip/v6_only.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/ip/v6_only.hpp>
 
 namespace blynk::net {
 
@@ -17,7 +17,9 @@ Listener::Listener(boost::asio::io_context& io, const tcp::endpoint& endpoint, s
     acceptor_.listen(tcp::acceptor::max_listen_connections);
 }
 
-void Listener::start() { accept_next(); }
+void Listener::start() {
+    accept_next();
+}
 
 void Listener::stop() {
     boost::system::error_code ignored;
@@ -25,7 +27,9 @@ void Listener::stop() {
     retry_timer_.cancel();
 }
 
-tcp::endpoint Listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+tcp::endpoint Listener::local_endpoint() const {
+    return acceptor_.local_endpoint();
+}
 
 void Listener::accept_next() {
     acceptor_.async_accept([self = shared_from_this()](boost::system::error_code ec,

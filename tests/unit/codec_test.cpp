@@ -12,11 +12,14 @@ namespace {
 
 std::vector<uint8_t> bytes(std::initializer_list<int> v) {
     std::vector<uint8_t> out;
-    for (int b : v) out.push_back(static_cast<uint8_t>(b));
+    for (int b : v)
+        out.push_back(static_cast<uint8_t>(b));
     return out;
 }
 
-std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> bytes_of(const std::string& s) {
+    return {s.begin(), s.end()};
+}
 
 DecodeResult decode_all(const std::vector<uint8_t>& in, uint32_t max_body = 65535,
                         Layout layout = Layout::Hardware) {
@@ -50,23 +53,35 @@ TEST(Codec, ResponseHasStatusAndNoBody) {
 
 TEST(Codec, EveryPrefixOfAFrameNeedsMore) {
     std::string frame;
-    encode(frame, Layout::Hardware, cmd::kHardware, 0x1234, std::string("vw\0" "5\0" "23.5", 9));
+    encode(frame, Layout::Hardware, cmd::kHardware, 0x1234,
+           std::string("vw\0"
+                       "5\0"
+                       "23.5",
+                       9));
     auto in = bytes_of(frame);
     for (size_t cut = 0; cut < in.size(); ++cut) {
         std::vector<uint8_t> prefix(in.begin(), in.begin() + cut);
         auto r = decode_all(prefix);
         EXPECT_EQ(r.kind, DecodeResult::Kind::NeedMore) << "cut at " << cut;
-        if (cut >= 5) EXPECT_EQ(r.needed, in.size()) << "cut at " << cut;
+        if (cut >= 5) {
+            EXPECT_EQ(r.needed, in.size()) << "cut at " << cut;
+        }
     }
     auto r = decode_all(in);
     ASSERT_EQ(r.kind, DecodeResult::Kind::Frame);
-    EXPECT_EQ(r.frame.body, std::string_view("vw\0" "5\0" "23.5", 9));
+    EXPECT_EQ(r.frame.body, std::string_view("vw\0"
+                                             "5\0"
+                                             "23.5",
+                                             9));
 }
 
 TEST(Codec, TwoFramesSplitAtEveryOffsetDecodeIdentically) {
     std::string stream;
     encode(stream, Layout::Hardware, cmd::kPing, 2, {});
-    encode(stream, Layout::Hardware, cmd::kHardwareSync, 3, std::string("vr\0" "0", 4));
+    encode(stream, Layout::Hardware, cmd::kHardwareSync, 3,
+           std::string("vr\0"
+                       "0",
+                       4));
     auto all = bytes_of(stream);
     for (size_t cut = 0; cut <= all.size(); ++cut) {
         // Feed the first `cut` bytes, then the rest appended, as a session's buffer would.
@@ -88,7 +103,9 @@ TEST(Codec, TwoFramesSplitAtEveryOffsetDecodeIdentically) {
         ASSERT_EQ(got.size(), 2u) << "cut at " << cut;
         EXPECT_EQ(got[0].first, cmd::kPing);
         EXPECT_EQ(got[1].first, cmd::kHardwareSync);
-        EXPECT_EQ(got[1].second, std::string("vr\0" "0", 4));
+        EXPECT_EQ(got[1].second, std::string("vr\0"
+                                             "0",
+                                             4));
         EXPECT_TRUE(buffer.empty());
     }
 }
@@ -115,22 +132,29 @@ TEST(Codec, OversizedBodyIsRejectedFromTheHeaderAlone) {
 TEST(Codec, EncodesExactBytes) {
     std::string out;
     encode_response(out, Layout::Hardware, 1, 200);
-    encode(out, Layout::Hardware, cmd::kHardware, 3, std::string("vw\0" "0\0" "10.0", 9));
-    const std::string expected("\x00\x00\x01\x00\xc8"
-                               "\x14\x00\x03\x00\x09vw\x00"
-                               "0\x00"
-                               "10.0",
-                               19);
+    encode(out, Layout::Hardware, cmd::kHardware, 3,
+           std::string("vw\0"
+                       "0\0"
+                       "10.0",
+                       9));
+    const std::string expected(
+        "\x00\x00\x01\x00\xc8"
+        "\x14\x00\x03\x00\x09vw\x00"
+        "0\x00"
+        "10.0",
+        19);
     EXPECT_EQ(out, expected);
 }
 
 TEST(Codec, AppLayoutUsesFourByteLength) {
     std::string out;
     encode(out, Layout::App, cmd::kHardware, 7, "1-0");
-    EXPECT_EQ(out, std::string("\x14\x00\x07\x00\x00\x00\x03" "1-0", 10));
-    auto r = decode(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(out.data()),
-                                             out.size()),
-                    DecodeLimits{Layout::App, 100});
+    EXPECT_EQ(out, std::string("\x14\x00\x07\x00\x00\x00\x03"
+                               "1-0",
+                               10));
+    auto r =
+        decode(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+               DecodeLimits{Layout::App, 100});
     ASSERT_EQ(r.kind, DecodeResult::Kind::Frame);
     EXPECT_EQ(r.frame.body, "1-0");
     EXPECT_EQ(r.consumed, 10u);
@@ -153,28 +177,54 @@ TEST(Codec, RoundTripsEveryCommandAndIdEdge) {
 }
 
 TEST(Body, SplitNKeepsTheRestVerbatim) {
-    auto f = split_n<3>(std::string_view("vw\0" "1\0" "a\0" "b\0" "c", 10));
+    auto f =
+        split_n<3>(std::string_view("vw\0"
+                                    "1\0"
+                                    "a\0"
+                                    "b\0"
+                                    "c",
+                                    10));
     ASSERT_EQ(f.count, 3u);
     EXPECT_EQ(f.field[0], "vw");
     EXPECT_EQ(f.field[1], "1");
-    EXPECT_EQ(f.field[2], std::string_view("a\0" "b\0" "c", 5));
-    auto two = split_n<3>(std::string_view("aw\0" "1", 4));
+    EXPECT_EQ(f.field[2], std::string_view("a\0"
+                                           "b\0"
+                                           "c",
+                                           5));
+    auto two =
+        split_n<3>(std::string_view("aw\0"
+                                    "1",
+                                    4));
     EXPECT_EQ(two.count, 2u);
-    auto empty_last = split_n<3>(std::string_view("aw\0" "1\0", 5));
+    auto empty_last =
+        split_n<3>(std::string_view("aw\0"
+                                    "1\0",
+                                    5));
     EXPECT_EQ(empty_last.count, 3u);
     EXPECT_TRUE(empty_last.field[2].empty());
     EXPECT_EQ(split_n<3>("").count, 0u);
 }
 
 TEST(Body, SplitAllDropsTrailingEmptyFieldsLikeJava) {
-    auto f = split_all(std::string_view("ver\0" "0.6.1\0" "h-beat\0" "10\0", 20));
+    auto f =
+        split_all(std::string_view("ver\0"
+                                   "0.6.1\0"
+                                   "h-beat\0"
+                                   "10\0",
+                                   20));
     ASSERT_EQ(f.size(), 4u);
     EXPECT_EQ(f[3], "10");
-    auto inner = split_all(std::string_view("a\0\0" "b", 4));
+    auto inner =
+        split_all(std::string_view("a\0\0"
+                                   "b",
+                                   4));
     ASSERT_EQ(inner.size(), 3u);
     EXPECT_EQ(inner[1], "");
     EXPECT_TRUE(split_all("").empty());
-    EXPECT_EQ(join({"vw", "1", "x"}), std::string("vw\0" "1\0" "x", 6));
+    EXPECT_EQ(join({"vw", "1", "x"}), std::string("vw\0"
+                                                  "1\0"
+                                                  "x",
+                                                  6));
 }
 
 TEST(Body, TrimJavaRemovesControlBytes) {

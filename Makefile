@@ -1,0 +1,43 @@
+# The two set-up commands (see README):
+#   make run   - install build dependencies if missing, build Release, run blynkd on ./data
+#   make test  - install test dependencies if missing, build, run every test through ctest,
+#                and run the unit+integration suites again under ASan+UBSan
+JOBS ?= $(shell nproc)
+BUILD ?= build
+DATA ?= $(CURDIR)/data
+ARGS ?=
+
+.PHONY: run build test test-sanitize test-all deps deps-test format clean
+
+run: build
+	$(BUILD)/release/blynkd --data-dir "$(DATA)" $(ARGS)
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+build: deps
+	cmake -S . -B $(BUILD)/release -DCMAKE_BUILD_TYPE=Release -DBLYNKD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD)/release -j $(JOBS)
+
+# Sanitizers first, the full suite last, so the final lines are ctest's summary of everything.
+test: deps-test test-sanitize test-all
+
+test-sanitize:
+	cmake -S . -B $(BUILD)/asan -DCMAKE_BUILD_TYPE=Debug -DBLYNKD_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD)/asan -j $(JOBS)
+	cd $(BUILD)/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest -L 'unit|integration' -j $(JOBS) --output-on-failure --timeout 300
+
+test-all:
+	cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)/test -j $(JOBS)
+	cd $(BUILD)/test && ctest -j $(JOBS) --output-on-failure --timeout 300
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD)

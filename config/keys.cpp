@@ -1,0 +1,365 @@
+#include "config/keys.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <numeric>
+#include <stdexcept>
+#include <type_traits>
+
+namespace blynk::config {
+namespace {
+
+constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warn",
+                                           "error", "critical", "off"};
+
+constexpr std::uint32_t kPortMax = 65535;
+
+// Keys of the Java server that keep their meaning; see server-surface.md §8.3. Defaults must match
+// the in-class initialisers of Settings (a unit test checks it).
+// clang-format off
+constexpr std::array kTable = {
+    // Listeners
+    KeySpec{"http.port", KeyType::Uint16, 0, kPortMax, "8080",
+            "Plain port: hardware TCP, HTTP and WebSocket; 0 = an ephemeral port (for tests)",
+            {}, &Settings::http_port},
+    KeySpec{"https.port", KeyType::Uint16, 0, kPortMax, "9443",
+            "TLS port: hardware over TLS, HTTPS and the mobile app; 0 = an ephemeral port (for tests)",
+            {}, &Settings::https_port},
+    KeySpec{"listen.address", KeyType::String, 0, 0, "",
+            "Address to listen on; empty = all interfaces",
+            {}, &Settings::listen_address},
+    KeySpec{"server.host", KeyType::String, 0, 0, "",
+            "Public host name of this server, used in TLS names and links; empty = none",
+            {}, &Settings::server_host},
+    KeySpec{"hardware.ssl.port", KeyType::Uint16, 0, kPortMax, "0",
+            "Extra legacy TLS hardware port (8441 in old setups); 0 = off",
+            {}, &Settings::hardware_ssl_port},
+    KeySpec{"hardware.plain.port", KeyType::Uint16, 0, kPortMax, "0",
+            "Extra legacy plain hardware port (8442 in old setups); 0 = off",
+            {}, &Settings::hardware_plain_port},
+    // TLS
+    KeySpec{"server.ssl.cert", KeyType::Path, 0, 0, "",
+            "PEM certificate chain file; empty = no certificate configured",
+            {}, &Settings::ssl_cert},
+    KeySpec{"server.ssl.key", KeyType::Path, 0, 0, "",
+            "PEM private key file for server.ssl.cert",
+            {}, &Settings::ssl_key},
+    KeySpec{"server.ssl.key.pass", KeyType::String, 0, 0, "",
+            "Password of server.ssl.key; empty = the key is not encrypted",
+            {}, &Settings::ssl_key_pass},
+    KeySpec{"latest.tls", KeyType::Bool, 0, 0, "true",
+            "Allow only TLS 1.2 and TLS 1.3",
+            {}, &Settings::latest_tls},
+    // Storage and logging
+    KeySpec{"data.folder", KeyType::Path, 0, 0, "",
+            "Folder for the database; empty = the platform default; never under /tmp",
+            {}, &Settings::data_folder},
+    KeySpec{"log.level", KeyType::Enum, 0, 0, "info",
+            "Log level of all loggers",
+            kLogLevels, &Settings::log_level},
+    KeySpec{"storage.flush.interval.ms", KeyType::Uint32, 10, 60000, "1000",
+            "Pin values are committed to disk at least this often, in milliseconds",
+            {}, &Settings::storage_flush_interval_ms},
+    // Hardware connections
+    KeySpec{"hard.socket.idle.timeout", KeyType::Uint32, 0, 3600, "10",
+            "Hardware heartbeat in seconds; a connection silent for ceil(2.3 x this) is closed; 0 = off",
+            {}, &Settings::hard_socket_idle_timeout},
+    KeySpec{"login.timeout", KeyType::Uint32, 1, 300, "10",
+            "Seconds a new connection has to log in before it is closed",
+            {}, &Settings::login_timeout_seconds},
+    KeySpec{"hardware.max.body.size", KeyType::Uint32, 64, 65535, "16384",
+            "Largest message body in bytes after login; a larger one closes the connection",
+            {}, &Settings::hardware_max_body_size},
+    KeySpec{"hardware.prelogin.max.body.size", KeyType::Uint32, 40, 65535, "256",
+            "Largest message body in bytes before login; a larger one closes the connection",
+            {}, &Settings::hardware_prelogin_max_body_size},
+    KeySpec{"hardware.write.ack", KeyType::Bool, 0, 0, "false",
+            "Answer every successful hardware write with status 200 (the Java server sends nothing)",
+            {}, &Settings::hardware_write_ack},
+    KeySpec{"user.message.quota.limit", KeyType::Uint32, 1, 1000000, "100",
+            "Messages per second per connection; messages above it are dropped",
+            {}, &Settings::user_message_quota_limit},
+    // Limits
+    KeySpec{"user.devices.limit", KeyType::Uint32, 1, 1000000, "50",
+            "Devices per dashboard",
+            {}, &Settings::user_devices_limit},
+    KeySpec{"user.dashboard.max.limit", KeyType::Uint32, 1, 1000000, "100",
+            "Dashboards per user",
+            {}, &Settings::user_dashboard_max_limit},
+    // Threads
+    KeySpec{"server.worker.threads", KeyType::Uint32, 0, 256, "0",
+            "I/O threads; 0 = one per CPU core",
+            {}, &Settings::server_worker_threads},
+};
+// clang-format on
+
+// Keys of the Java server (server-surface.md §8.3) that make no sense here: Java logging, the
+// PostgreSQL/ACME/admin/notification features, and pool sizes of widgets we do not keep.
+constexpr std::string_view kIgnored[] = {
+    "logs.folder",
+    "profile.save.worker.period",
+    "stats.print.worker.period",
+    "allow.store.ip",
+    "force.port.80.for.csv",
+    "force.port.80.for.redirect",
+    "hardware.mqtt.port",
+    "enable.db",
+    "enable.raw.db.data.store",
+    "async.logger.ring.buffer.size",
+    "initial.energy",
+    "admin.rootPath",
+    "allowed.administrator.ips",
+    "admin.email",
+    "admin.pass",
+    "contact.email",
+    "region",
+    "product.name",
+    "net.interface",
+    "restore.host",
+    "notifications.queue.limit",
+    "blocking.processor.thread.pool.limit",
+    "notifications.frequency.user.quota.limit",
+    "webhooks.frequency.user.quota.limit",
+    "webhooks.response.size.limit",
+    "webhooks.failure.count.limit",
+    "user.widget.max.size.limit",
+    "user.profile.max.size",
+    "user.tags.limit",
+    "terminal.strings.pool.size",
+    "map.strings.pool.size",
+    "lcd.strings.pool.size",
+    "table.rows.pool.size",
+    "web.request.max.size",
+    "csv.export.data.points.max",
+    "app.socket.idle.timeout",
+    "allow.reading.widget.without.active.app",
+    "renewal.disabled",
+    "store.minute.record.days",
+    "store.export.csv.report.days",
+    "hourly.registrations.limit",
+    "vendor.email",
+};
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\n';
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_space(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
+}
+
+// The parsed form of a value before it is stored.
+using Parsed = std::variant<std::string, std::uint32_t, bool>;
+
+std::optional<Parsed> parse(const KeySpec& key, std::string_view text) {
+    switch (key.type) {
+        case KeyType::String:
+        case KeyType::Path:
+            return Parsed{std::string(text)};
+        case KeyType::Uint16:
+        case KeyType::Uint32: {
+            // Digits only: no sign, no spaces, no hex, no exponent.
+            if (text.empty() || !std::all_of(text.begin(), text.end(),
+                                             [](char c) { return c >= '0' && c <= '9'; })) {
+                return std::nullopt;
+            }
+            std::uint64_t v = 0;
+            auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+            if (v < key.min || v > key.max) return std::nullopt;
+            return Parsed{static_cast<std::uint32_t>(v)};
+        }
+        case KeyType::Bool:
+            if (iequals(text, "true")) return Parsed{true};
+            if (iequals(text, "false")) return Parsed{false};
+            return std::nullopt;
+        case KeyType::Enum:
+            for (std::string_view choice : key.choices) {
+                if (iequals(text, choice)) return Parsed{std::string(choice)};
+            }
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+void store(const KeySpec& key, Parsed value, Settings& s) {
+    std::visit(
+        [&](auto member) {
+            using Field = std::remove_reference_t<decltype(s.*member)>;
+            if constexpr (std::is_same_v<Field, std::string> ||
+                          std::is_same_v<Field, std::filesystem::path>) {
+                s.*member = Field(std::get<std::string>(value));
+            } else if constexpr (std::is_same_v<Field, bool>) {
+                s.*member = std::get<bool>(value);
+            } else {
+                s.*member = static_cast<Field>(std::get<std::uint32_t>(value));
+            }
+        },
+        key.field);
+}
+
+}  // namespace
+
+std::span<const KeySpec> key_table() {
+    return kTable;
+}
+
+std::span<const std::string_view> ignored_keys() {
+    return kIgnored;
+}
+
+const KeySpec* find_key(std::string_view name) {
+    for (const KeySpec& k : kTable) {
+        if (k.name == name) return &k;
+    }
+    return nullptr;
+}
+
+bool is_ignored_key(std::string_view name) {
+    auto list = ignored_keys();
+    return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::string_view type_name(KeyType type) {
+    switch (type) {
+        case KeyType::String:
+            return "string";
+        case KeyType::Uint16:
+            return "uint16";
+        case KeyType::Uint32:
+            return "uint32";
+        case KeyType::Bool:
+            return "bool";
+        case KeyType::Path:
+            return "path";
+        case KeyType::Enum:
+            return "enum";
+    }
+    return "?";
+}
+
+std::string allowed_text(const KeySpec& key) {
+    switch (key.type) {
+        case KeyType::String:
+            return "any text";
+        case KeyType::Path:
+            return "a path";
+        case KeyType::Uint16:
+        case KeyType::Uint32:
+            return "a whole number from " + std::to_string(key.min) + " to " +
+                   std::to_string(key.max);
+        case KeyType::Bool:
+            return "true or false";
+        case KeyType::Enum: {
+            std::string out = "one of ";
+            for (std::size_t i = 0; i < key.choices.size(); ++i) {
+                if (i > 0) out += ", ";
+                out += key.choices[i];
+            }
+            return out;
+        }
+    }
+    return {};
+}
+
+std::string value_text(const KeySpec& key, const Settings& s) {
+    return std::visit(
+        [&](auto member) -> std::string {
+            using Field = std::remove_cvref_t<decltype(s.*member)>;
+            const Field& v = s.*member;
+            if constexpr (std::is_same_v<Field, std::string>) {
+                return v;
+            } else if constexpr (std::is_same_v<Field, std::filesystem::path>) {
+                return v.string();
+            } else if constexpr (std::is_same_v<Field, bool>) {
+                return v ? "true" : "false";
+            } else {
+                return std::to_string(v);
+            }
+        },
+        key.field);
+}
+
+std::optional<std::string> set_value(const KeySpec& key, std::string_view value, Settings& s) {
+    std::string_view text = trim(value);
+    // Like the Java server: a blank value means "use the default".
+    if (text.empty()) text = key.default_text;
+    std::optional<Parsed> parsed = parse(key, text);
+    if (!parsed) return "expected " + allowed_text(key);
+    store(key, std::move(*parsed), s);
+    return std::nullopt;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    std::iota(row.begin(), row.end(), std::size_t{0});
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::optional<std::string_view> suggest_key(std::string_view unknown) {
+    const std::size_t limit = std::max<std::size_t>(2, unknown.size() / 3);
+    std::optional<std::string_view> best;
+    std::size_t best_distance = limit + 1;
+    auto consider = [&](std::string_view candidate) {
+        std::size_t d = edit_distance(unknown, candidate);
+        if (d < best_distance) {
+            best_distance = d;
+            best = candidate;
+        }
+    };
+    for (const KeySpec& k : kTable)
+        consider(k.name);
+    for (std::string_view k : ignored_keys())
+        consider(k);
+    return best;
+}
+
+void apply_key_value(std::string_view where, std::string_view key, std::string_view value,
+                     Settings& settings, std::vector<std::string>& warnings) {
+    const std::string prefix = std::string(where) + ": ";
+    if (key.empty()) throw ConfigError(prefix + "missing key before the value");
+    if (const KeySpec* spec = find_key(key)) {
+        if (auto expected = set_value(*spec, value, settings)) {
+            throw ConfigError(prefix + std::string(key) + " = \"" + std::string(trim(value)) +
+                              "\": " + *expected);
+        }
+        return;
+    }
+    if (is_ignored_key(key)) {
+        warnings.push_back(prefix + "key \"" + std::string(key) +
+                           "\" is accepted for compatibility with the Java server and has no "
+                           "effect");
+        return;
+    }
+    std::string message = prefix + "unknown key \"" + std::string(key) + "\"";
+    if (auto suggestion = suggest_key(key)) {
+        message += " (did you mean \"" + std::string(*suggestion) + "\"?)";
+    }
+    throw ConfigError(message);
+}
+
+}  // namespace blynk::config

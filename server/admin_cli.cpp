@@ -1,0 +1,214 @@
+#include "server/admin_cli.hpp"
+
+#include <ctime>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+
+#include "common/util/password.hpp"
+#include "server/store/sqlite_store.hpp"
+
+namespace blynk {
+namespace {
+
+constexpr int kUsageError = 2;
+constexpr int kFailure = 1;
+
+/// Takes `--name VALUE` style options out of `args`; the rest stay positional.
+struct ParsedArgs {
+    std::vector<std::string> positional;
+    std::vector<std::pair<std::string, std::string>> options;
+    std::string error;
+};
+
+ParsedArgs parse_args(const std::vector<std::string>& args, size_t from,
+                      const std::vector<std::string>& allowed) {
+    ParsedArgs parsed;
+    for (size_t i = from; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.rfind("--", 0) != 0) {
+            parsed.positional.push_back(a);
+            continue;
+        }
+        std::string name = a, value;
+        bool has_value = false;
+        if (auto eq = a.find('='); eq != std::string::npos) {
+            name = a.substr(0, eq);
+            value = a.substr(eq + 1);
+            has_value = true;
+        }
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+            parsed.error = "unknown option " + name;
+            return parsed;
+        }
+        if (!has_value) {
+            if (i + 1 >= args.size()) {
+                parsed.error = name + " needs a value";
+                return parsed;
+            }
+            value = args[++i];
+        }
+        parsed.options.emplace_back(name, value);
+    }
+    return parsed;
+}
+
+std::optional<std::string> option(const ParsedArgs& p, const std::string& name) {
+    std::optional<std::string> v;
+    for (const auto& [k, value] : p.options)
+        if (k == name) v = value;
+    return v;
+}
+
+bool plausible_email(const std::string& email) {
+    auto at = email.find('@');
+    return at != std::string::npos && at > 0 && at + 1 < email.size() && email.size() <= 255 &&
+           email.find_first_of(" \t\r\n\"'<>") == std::string::npos;
+}
+
+std::string format_time(int64_t ms) {
+    if (ms <= 0) return "never";
+    std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return buf;
+}
+
+store::SqliteStore open_store(const std::filesystem::path& data_dir) {
+    std::filesystem::create_directories(data_dir);
+    return store::SqliteStore(store::SqliteStore::db_path(data_dir).string());
+}
+
+int device_add(const config::Settings& settings, const std::filesystem::path& data_dir,
+               const ParsedArgs& p, CliStreams io) {
+    if (p.positional.size() != 1) {
+        io.err << "usage: blynkd device add EMAIL [--name NAME] [--board BOARD] [--dash ID]\n";
+        return kUsageError;
+    }
+    std::optional<int> dash;
+    if (auto d = option(p, "--dash")) {
+        try {
+            size_t used = 0;
+            dash = std::stoi(*d, &used);
+            if (used != d->size() || *dash < 0) throw std::invalid_argument(*d);
+        } catch (const std::exception&) {
+            io.err << "--dash: \"" << *d << "\" is not a dashboard id (a whole number >= 0)\n";
+            return kUsageError;
+        }
+    }
+    auto store = open_store(data_dir);
+    auto added =
+        store.add_device(p.positional[0], option(p, "--name").value_or(""),
+                         option(p, "--board").value_or("ESP32"), dash, settings.user_devices_limit);
+    io.out << added.device.token << "\n";
+    io.err << "device " << added.dash_id << "-" << added.device.id << " '" << added.device.name
+           << "' added for " << added.email << "; put the token above in Blynk.begin()\n";
+    return 0;
+}
+
+int device_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+    if (p.positional.size() > 1) {
+        io.err << "usage: blynkd device list [EMAIL]\n";
+        return kUsageError;
+    }
+    auto store = open_store(data_dir);
+    std::optional<std::string> email;
+    if (!p.positional.empty()) email = p.positional[0];
+    auto rows = store.list_devices(email);
+    io.out << std::left << std::setw(26) << "USER" << std::setw(8) << "DEVICE" << std::setw(20)
+           << "NAME" << std::setw(14) << "BOARD" << std::setw(34) << "TOKEN"
+           << "STATUS\n";
+    for (const auto& r : rows) {
+        std::string status = r.device.online
+                                 ? "online since " + format_time(r.device.last_seen_ms)
+                                 : "offline, last seen " + format_time(r.device.last_seen_ms);
+        io.out << std::left << std::setw(26) << r.email << std::setw(8)
+               << (std::to_string(r.dash_id) + "-" + std::to_string(r.device.id)) << std::setw(20)
+               << r.device.name << std::setw(14) << r.device.board_type << std::setw(34)
+               << r.device.token << status << "\n";
+    }
+    if (rows.empty()) io.err << "no devices" << (email ? " for " + *email : std::string()) << "\n";
+    return 0;
+}
+
+int device_token_refresh(const std::filesystem::path& data_dir, const ParsedArgs& p,
+                         CliStreams io) {
+    if (p.positional.size() != 1) {
+        io.err << "usage: blynkd device token-refresh TOKEN\n";
+        return kUsageError;
+    }
+    auto store = open_store(data_dir);
+    auto fresh = store.refresh_token(p.positional[0]);
+    if (!fresh) {
+        io.err << "no device has that token\n";
+        return kFailure;
+    }
+    io.out << *fresh << "\n";
+    io.err << "token replaced; a running server disconnects boards still using the old one\n";
+    return 0;
+}
+
+}  // namespace
+
+int run_user_command(const config::Settings&, const std::filesystem::path& data_dir,
+                     const std::vector<std::string>& args, CliStreams io) {
+    if (args.empty() || args[0] != "add") {
+        io.err << "usage: blynkd user add EMAIL [--password PASS]\n";
+        return kUsageError;
+    }
+    auto p = parse_args(args, 1, {"--password"});
+    if (!p.error.empty() || p.positional.size() != 1) {
+        io.err << (p.error.empty() ? "" : p.error + "\n")
+               << "usage: blynkd user add EMAIL [--password PASS]\n";
+        return kUsageError;
+    }
+    const std::string& email = p.positional[0];
+    if (!plausible_email(email)) {
+        io.err << "\"" << email << "\" is not an e-mail address\n";
+        return kUsageError;
+    }
+    auto password = option(p, "--password");
+    try {
+        auto store = open_store(data_dir);
+        store.add_user(email, password ? util::hash_password(*password) : std::string());
+    } catch (const std::exception& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kFailure;
+    }
+    io.err << "user " << email << " added; next: blynkd device add " << email << "\n";
+    return 0;
+}
+
+int run_device_command(const config::Settings& settings, const std::filesystem::path& data_dir,
+                       const std::vector<std::string>& args, CliStreams io) {
+    const std::string usage =
+        "usage: blynkd device add EMAIL [--name NAME] [--board BOARD] [--dash ID]\n"
+        "       blynkd device list [EMAIL]\n"
+        "       blynkd device token-refresh TOKEN\n";
+    if (args.empty()) {
+        io.err << usage;
+        return kUsageError;
+    }
+    const std::string& verb = args[0];
+    auto p = parse_args(args, 1,
+                        verb == "add" ? std::vector<std::string>{"--name", "--board", "--dash"}
+                                      : std::vector<std::string>{});
+    if (!p.error.empty()) {
+        io.err << p.error << "\n" << usage;
+        return kUsageError;
+    }
+    try {
+        if (verb == "add") return device_add(settings, data_dir, p, io);
+        if (verb == "list") return device_list(data_dir, p, io);
+        if (verb == "token-refresh") return device_token_refresh(data_dir, p, io);
+    } catch (const std::exception& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kFailure;
+    }
+    io.err << "unknown device command \"" << verb << "\"\n" << usage;
+    return kUsageError;
+}
+
+}  // namespace blynk

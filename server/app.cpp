@@ -1,0 +1,195 @@
+#include "server/app.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "common/util/token.hpp"
+#include "server/hub/dispatcher.hpp"
+#include "server/hub/hub.hpp"
+#include "server/net/hardware_session.hpp"
+#include "server/net/listener.hpp"
+#include "server/store/sqlite_store.hpp"
+#include "server/store/storage_worker.hpp"
+
+namespace blynk {
+namespace {
+
+using boost::asio::ip::tcp;
+
+/// Hands the hub's lasting changes to the storage worker (which coalesces and batches them).
+class WorkerPersistence final : public hub::Persistence {
+  public:
+    explicit WorkerPersistence(store::StorageWorker& worker) : worker_(worker) {}
+
+    void pin_changed(const std::string& email, hub::DeviceRef d, model::PinKey pin,
+                     const std::string& value, int64_t time_ms) override {
+        worker_.put_pin(store::PinWrite{email, d.dash_id, d.device_id, pin, value, time_ms});
+    }
+    void property_changed(const std::string& email, hub::DeviceRef d, uint8_t pin,
+                          const std::string& name, const std::string& value) override {
+        worker_.put_property(store::PropertyWrite{email, d.dash_id, d.device_id, pin, name, value});
+    }
+    void device_seen(const std::string& email, hub::DeviceRef d, int64_t time_ms,
+                     bool online) override {
+        worker_.put_last_seen(store::LastSeenWrite{email, d.dash_id, d.device_id, time_ms, online});
+    }
+    void event_logged(const std::string& email, hub::DeviceRef d,
+                      const model::DeviceEvent& event) override {
+        worker_.put_event(store::EventWrite{email, d.dash_id, d.device_id, event});
+    }
+
+  private:
+    store::StorageWorker& worker_;
+};
+
+std::string self_path() {
+    std::error_code ec;
+    auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string("blynkd") : p.string();
+}
+
+tcp::endpoint endpoint_for(const std::string& address, uint16_t port) {
+    if (address.empty()) return tcp::endpoint(tcp::v6(), port);  // dual-stack: IPv6 and IPv4
+    return tcp::endpoint(boost::asio::ip::make_address(address), port);
+}
+
+/// Applies provisioning done by another process (the CLI) to the running hub.
+void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
+                            std::vector<store::ProvisionEvent> events) {
+    for (auto& e : events) {
+        if (e.kind == store::kDeviceAdded) {
+            worker.post([&hub, e](store::SqliteStore& db) {
+                auto row = db.find_device_by_token(e.token);
+                if (!row) return;  // already refreshed or removed again
+                spdlog::info("provisioning: device {}-{} '{}' of {} added", row->dash_id,
+                             row->device.id, row->device.name, row->email);
+                hub.device_added(row->email, row->dash_id, std::move(row->device));
+            });
+        } else if (e.kind == store::kTokenRefreshed) {
+            spdlog::info("provisioning: token of device {}-{} of {} refreshed ({} -> {})",
+                         e.dash_id, e.device_id, e.email, util::redact_token(e.old_token),
+                         util::redact_token(e.token));
+            hub.token_refreshed(e.old_token, e.token);
+        } else if (e.kind == store::kUserAdded) {
+            spdlog::info("provisioning: user {} added", e.email);
+        }
+    }
+}
+
+}  // namespace
+
+App::App(config::Settings settings, std::filesystem::path data_dir)
+    : settings_(std::move(settings)), data_dir_(std::move(data_dir)) {}
+
+int App::run() {
+    std::filesystem::create_directories(data_dir_);
+    const auto db_path = store::SqliteStore::db_path(data_dir_).string();
+
+    std::vector<model::User> users;
+    int64_t last_seq = 0;
+    {
+        store::SqliteStore db(db_path);
+        // Online flags left behind by a crash are stale: nobody is connected yet.
+        db.mark_all_offline();
+        users = db.load_all();
+        last_seq = db.last_provision_seq();
+    }
+
+    boost::asio::io_context io;
+    // The worker starts before the hub exists (the hub persists through it); provisioning
+    // events are applied once the hub is published here.
+    std::atomic<hub::Hub*> live_hub{nullptr};
+    store::StorageWorker* worker_ptr = nullptr;
+    store::StorageWorker worker(db_path,
+                                std::chrono::milliseconds(settings_.storage_flush_interval_ms),
+                                last_seq, [&](std::vector<store::ProvisionEvent> events) {
+                                    if (hub::Hub* h = live_hub.load())
+                                        apply_provision_events(*worker_ptr, *h, std::move(events));
+                                });
+    worker_ptr = &worker;
+    WorkerPersistence persistence(worker);
+    hub::Hub hub(io, persistence);
+    hub.load(std::move(users));
+    live_hub.store(&hub);
+
+    hub::Dispatcher dispatcher(hub);
+    const hub::HardwareOptions options{settings_.user_message_quota_limit,
+                                       settings_.hardware_write_ack,
+                                       settings_.hard_socket_idle_timeout};
+    const net::SessionLimits limits{settings_.hardware_max_body_size,
+                                    settings_.hardware_prelogin_max_body_size,
+                                    std::chrono::seconds(settings_.login_timeout_seconds)};
+
+    auto on_hardware = [&](tcp::socket socket) {
+        boost::system::error_code ec;
+        auto remote = socket.remote_endpoint(ec);
+        std::string peer = ec ? "unknown peer"
+                              : remote.address().to_string() + ":" + std::to_string(remote.port());
+        std::make_shared<net::HardwareSession<tcp::socket>>(
+            std::move(socket), boost::asio::make_strand(io), dispatcher, options, limits,
+            std::move(peer), "tcp")
+            ->start();
+    };
+
+    std::vector<std::shared_ptr<net::Listener>> listeners;
+    std::vector<uint16_t> ports{settings_.http_port};
+    if (settings_.hardware_plain_port) ports.push_back(settings_.hardware_plain_port);
+    for (uint16_t port : ports) {
+        auto listener = std::make_shared<net::Listener>(
+            io, endpoint_for(settings_.listen_address, port), "hardware listener", on_hardware);
+        listener->start();
+        auto ep = listener->local_endpoint();
+        spdlog::info("listening on {}:{} (hardware over plain TCP)", ep.address().to_string(),
+                     ep.port());
+        listeners.push_back(std::move(listener));
+    }
+
+    spdlog::info("data folder {}: {} user(s), {} device(s)", data_dir_.string(), hub.user_count(),
+                 hub.device_count());
+    if (hub.device_count() == 0) {
+        const std::string bin = self_path();
+        spdlog::info(
+            "no devices yet. Create the first user and device (safe while the server runs):\n"
+            "    {0} user add you@example.com --data-dir {1}\n"
+            "    {0} device add you@example.com --name \"My ESP32\" --data-dir {1}\n"
+            "  then flash Blynk.begin(\"<printed token>\", \"<this host>\", {2}) onto the board.",
+            bin, data_dir_.string(), listeners.front()->local_endpoint().port());
+    }
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int signo) {
+        if (ec) return;
+        spdlog::info("{} received: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+        for (auto& l : listeners)
+            l->stop();
+        io.stop();
+    });
+
+    const unsigned threads = settings_.server_worker_threads
+                                 ? settings_.server_worker_threads
+                                 : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i)
+        pool.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : pool)
+        t.join();
+
+    live_hub.store(nullptr);
+    worker.stop();  // commits everything still pending
+    auto stats = worker.stats();
+    spdlog::info("stopped; {} pin value(s) committed in {} flush(es)", stats.flushed_pins,
+                 stats.flushes);
+    return 0;
+}
+
+}  // namespace blynk

@@ -1,0 +1,163 @@
+#include "server/store/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace blynk::store {
+
+namespace {
+
+// Version 1: users own dashboards, dashboards own devices, devices own pin values, properties and
+// events (all ON DELETE CASCADE). provision_log has no foreign keys: it records history that
+// other processes read after the fact (the server polls it for CLI-made changes).
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE users (
+    email         TEXT    NOT NULL PRIMARY KEY,
+    password_hash TEXT    NOT NULL DEFAULT '',
+    created_at_ms INTEGER NOT NULL
+);
+
+CREATE TABLE dashboards (
+    user_email TEXT    NOT NULL REFERENCES users(email) ON DELETE CASCADE,
+    id         INTEGER NOT NULL,
+    name       TEXT    NOT NULL,
+    PRIMARY KEY (user_email, id)
+);
+
+CREATE TABLE devices (
+    user_email    TEXT    NOT NULL,
+    dash_id       INTEGER NOT NULL,
+    id            INTEGER NOT NULL,
+    name          TEXT    NOT NULL,
+    board_type    TEXT    NOT NULL,
+    token         TEXT    NOT NULL UNIQUE,
+    created_at_ms INTEGER NOT NULL,
+    last_seen_ms  INTEGER NOT NULL DEFAULT 0,
+    online        INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_email, dash_id, id),
+    FOREIGN KEY (user_email, dash_id) REFERENCES dashboards(user_email, id) ON DELETE CASCADE
+);
+
+-- pin is PinKey::str() ("v5", "d13"); value is a BLOB because multi-values are NUL-joined.
+CREATE TABLE pin_values (
+    user_email    TEXT    NOT NULL,
+    dash_id       INTEGER NOT NULL,
+    device_id     INTEGER NOT NULL,
+    pin           TEXT    NOT NULL,
+    value         BLOB    NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (user_email, dash_id, device_id, pin),
+    FOREIGN KEY (user_email, dash_id, device_id)
+        REFERENCES devices(user_email, dash_id, id) ON DELETE CASCADE
+);
+
+-- pin is the virtual pin number (properties exist for virtual pins only).
+CREATE TABLE pin_properties (
+    user_email TEXT    NOT NULL,
+    dash_id    INTEGER NOT NULL,
+    device_id  INTEGER NOT NULL,
+    pin        INTEGER NOT NULL,
+    name       TEXT    NOT NULL,
+    value      BLOB    NOT NULL,
+    PRIMARY KEY (user_email, dash_id, device_id, pin, name),
+    FOREIGN KEY (user_email, dash_id, device_id)
+        REFERENCES devices(user_email, dash_id, id) ON DELETE CASCADE
+);
+
+CREATE TABLE device_events (
+    id          INTEGER PRIMARY KEY,
+    user_email  TEXT    NOT NULL,
+    dash_id     INTEGER NOT NULL,
+    device_id   INTEGER NOT NULL,
+    name        TEXT    NOT NULL,
+    description TEXT    NOT NULL,
+    time_ms     INTEGER NOT NULL,
+    FOREIGN KEY (user_email, dash_id, device_id)
+        REFERENCES devices(user_email, dash_id, id) ON DELETE CASCADE
+);
+CREATE INDEX device_events_by_device ON device_events (user_email, dash_id, device_id, time_ms);
+
+CREATE TABLE provision_log (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind       TEXT    NOT NULL,
+    user_email TEXT    NOT NULL,
+    dash_id    INTEGER NOT NULL DEFAULT 0,
+    device_id  INTEGER NOT NULL DEFAULT 0,
+    token      TEXT    NOT NULL DEFAULT '',
+    old_token  TEXT    NOT NULL DEFAULT '',
+    time_ms    INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, kSchemaV1},
+};
+
+int64_t pragma_int(Database& db, const char* sql, const char* purpose) {
+    Statement st(db, sql, purpose);
+    return st.step() ? st.column_int64(0) : 0;
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+    return kMigrations;
+}
+
+int latest_schema_version() {
+    return kMigrations.back().version;
+}
+
+int schema_version(Database& db) {
+    return static_cast<int>(pragma_int(db, "PRAGMA user_version", "read schema version"));
+}
+
+void configure_connection(Database& db) {
+    {
+        Statement st(db, "PRAGMA journal_mode=WAL", "set journal_mode=WAL");
+        std::string mode = st.step() ? st.column_text(0) : std::string();
+        // In-memory databases answer "memory"; a file that cannot use WAL (e.g. some network
+        // filesystems) keeps working in its old mode, but readers then block the writer.
+        if (mode != "wal" && db.path() != ":memory:" && !db.path().empty()) {
+            store_log()->warn("database {}: journal_mode is {}, not wal", db.path(), mode);
+        }
+    }
+    db.exec("PRAGMA synchronous=NORMAL", "set synchronous=NORMAL");
+    db.exec("PRAGMA foreign_keys=ON", "enable foreign keys");
+}
+
+void migrate(Database& db) {
+    auto refuse_newer = [&](int found) {
+        if (found > latest_schema_version()) {
+            throw StoreError("database " + db.path() + " has schema version " +
+                             std::to_string(found) + " but this blynkd knows only up to " +
+                             std::to_string(latest_schema_version()) +
+                             "; it was written by a newer blynkd: upgrade blynkd or restore a "
+                             "backup");
+        }
+    };
+    int found = schema_version(db);
+    refuse_newer(found);
+    if (found == latest_schema_version()) return;
+
+    Transaction tx(db);
+    found = schema_version(db);  // another process may have migrated while we waited
+    refuse_newer(found);
+    if (found == latest_schema_version()) return;
+    for (const Migration& m : kMigrations) {
+        if (m.version <= found) continue;
+        db.exec(m.sql, "apply schema migration " + std::to_string(m.version));
+        db.exec("PRAGMA user_version = " + std::to_string(m.version),
+                "set schema version " + std::to_string(m.version));
+    }
+    tx.commit();
+    store_log()->info("database {}: schema migrated from version {} to {}", db.path(), found,
+                      latest_schema_version());
+}
+
+void open_schema(Database& db) {
+    configure_connection(db);
+    migrate(db);
+}
+
+}  // namespace blynk::store

@@ -1,0 +1,468 @@
+#include "server/store/sqlite_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "common/util/token.hpp"
+#include "server/store/migrations.hpp"
+#include "server/store/statements.hpp"
+
+namespace blynk::store {
+
+namespace {
+
+constexpr const char* kDefaultDashboardName = "My Project";
+constexpr int kDefaultDashboardId = 1;
+constexpr int kTokenAttempts = 8;
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Database open_database(const std::string& path) {
+    Database db(path);
+    open_schema(db);
+    return db;
+}
+
+DeviceRow read_device_row(const Statement& st) {
+    DeviceRow row;
+    row.email = st.column_text(0);
+    row.dash_id = st.column_int(1);
+    row.device.id = st.column_int(2);
+    row.device.name = st.column_text(3);
+    row.device.board_type = st.column_text(4);
+    row.device.token = st.column_text(5);
+    row.device.created_at_ms = st.column_int64(6);
+    row.device.last_seen_ms = st.column_int64(7);
+    row.device.online = st.column_int(8) != 0;
+    return row;
+}
+
+// Binds (user_email, dash_id, device_id) to parameters 1..3.
+void bind_device_key(Statement& st, const std::string& email, int dash_id, int device_id) {
+    st.bind_text(1, email);
+    st.bind_int(2, dash_id);
+    st.bind_int(3, device_id);
+}
+
+}  // namespace
+
+std::filesystem::path SqliteStore::db_path(const std::filesystem::path& data_dir) {
+    return data_dir / "blynkd.db";
+}
+
+SqliteStore::SqliteStore(const std::string& path_or_memory)
+    : db_(open_database(path_or_memory)), st_(std::make_unique<Statements>(db_)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+std::vector<model::User> SqliteStore::load_all() {
+    using DeviceKey = std::tuple<std::string, int, int>;
+    struct Slot {
+        size_t user, dash, device;
+    };
+    std::vector<model::User> users;
+    std::map<std::string, size_t, std::less<>> user_index;
+    std::map<std::pair<std::string, int>, std::pair<size_t, size_t>> dash_index;
+    std::map<DeviceKey, Slot> device_index;
+
+    // One snapshot for all five queries, so a concurrent CLI write cannot tear the result.
+    db_.exec("BEGIN", "begin read transaction");
+    struct EndRead {
+        Database& db;
+        ~EndRead() {
+            try {
+                if (!db.autocommit()) db.exec("COMMIT", "end read transaction");
+            } catch (const StoreError& e) {
+                store_log()->error("{}", e.what());
+            }
+        }
+    } end_read{db_};
+
+    {
+        StatementScope st(st_->all_users);
+        while (st->step()) {
+            model::User u;
+            u.email = st->column_text(0);
+            u.password_hash = st->column_text(1);
+            u.created_at_ms = st->column_int64(2);
+            user_index.emplace(u.email, users.size());
+            users.push_back(std::move(u));
+        }
+    }
+    {
+        StatementScope st(st_->all_dashboards);
+        while (st->step()) {
+            auto it = user_index.find(st->column_text(0));
+            if (it == user_index.end()) continue;  // impossible with foreign keys on
+            auto& dashboards = users[it->second].dashboards;
+            model::Dashboard d;
+            d.id = st->column_int(1);
+            d.name = st->column_text(2);
+            dash_index[{it->first, d.id}] = {it->second, dashboards.size()};
+            dashboards.push_back(std::move(d));
+        }
+    }
+    {
+        StatementScope st(st_->list_devices);
+        st->bind_null(1);
+        while (st->step()) {
+            DeviceRow row = read_device_row(*st);
+            auto it = dash_index.find({row.email, row.dash_id});
+            if (it == dash_index.end()) continue;
+            auto [ui, di] = it->second;
+            auto& devices = users[ui].dashboards[di].devices;
+            device_index[{row.email, row.dash_id, row.device.id}] = {ui, di, devices.size()};
+            devices.push_back(std::move(row.device));
+        }
+    }
+    auto find_device = [&](const Statement& st) -> model::Device* {
+        auto it = device_index.find({st.column_text(0), st.column_int(1), st.column_int(2)});
+        if (it == device_index.end()) return nullptr;
+        return &users[it->second.user].dashboards[it->second.dash].devices[it->second.device];
+    };
+    {
+        StatementScope st(st_->all_pins);
+        while (st->step()) {
+            model::Device* device = find_device(*st);
+            if (device == nullptr) continue;
+            std::string pin = st->column_text(3);
+            auto key = model::parse_pin_key(pin);
+            if (!key) {
+                store_log()->warn("skipping stored pin value with invalid pin '{}'", pin);
+                continue;
+            }
+            device->pins[*key] = st->column_blob(4);
+        }
+    }
+    {
+        StatementScope st(st_->all_properties);
+        while (st->step()) {
+            model::Device* device = find_device(*st);
+            if (device == nullptr) continue;
+            auto pin = static_cast<uint8_t>(st->column_int(3));
+            device->properties[{pin, st->column_text(4)}] = st->column_blob(5);
+        }
+    }
+    return users;
+}
+
+std::vector<DeviceRow> SqliteStore::list_devices(std::optional<std::string> email) {
+    std::vector<DeviceRow> rows;
+    StatementScope st(st_->list_devices);
+    if (email) {
+        st->bind_text(1, *email);
+    } else {
+        st->bind_null(1);
+    }
+    while (st->step())
+        rows.push_back(read_device_row(*st));
+    return rows;
+}
+
+void SqliteStore::load_pins_and_properties(const std::string& email, int dash_id,
+                                           model::Device& device) {
+    {
+        StatementScope st(st_->device_pins);
+        bind_device_key(*st, email, dash_id, device.id);
+        while (st->step()) {
+            if (auto key = model::parse_pin_key(st->column_text(0))) {
+                device.pins[*key] = st->column_blob(1);
+            }
+        }
+    }
+    StatementScope st(st_->device_properties);
+    bind_device_key(*st, email, dash_id, device.id);
+    while (st->step()) {
+        auto pin = static_cast<uint8_t>(st->column_int(0));
+        device.properties[{pin, st->column_text(1)}] = st->column_blob(2);
+    }
+}
+
+std::optional<DeviceRow> SqliteStore::find_device_by_token(const std::string& token) {
+    std::optional<DeviceRow> row;
+    {
+        StatementScope st(st_->device_by_token);
+        st->bind_text(1, token);
+        if (!st->step()) return std::nullopt;
+        row = read_device_row(*st);
+    }
+    load_pins_and_properties(row->email, row->dash_id, row->device);
+    return row;
+}
+
+std::vector<ProvisionEvent> SqliteStore::provision_events_after(int64_t seq) {
+    std::vector<ProvisionEvent> events;
+    StatementScope st(st_->provision_after);
+    st->bind_int(1, seq);
+    while (st->step()) {
+        ProvisionEvent e;
+        e.seq = st->column_int64(0);
+        e.kind = st->column_text(1);
+        e.email = st->column_text(2);
+        e.dash_id = st->column_int(3);
+        e.device_id = st->column_int(4);
+        e.token = st->column_text(5);
+        e.old_token = st->column_text(6);
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
+int64_t SqliteStore::last_provision_seq() {
+    StatementScope st(st_->last_seq);
+    return st->step() ? st->column_int64(0) : 0;
+}
+
+int64_t SqliteStore::data_version() {
+    StatementScope st(st_->data_version);
+    return st->step() ? st->column_int64(0) : 0;
+}
+
+std::vector<model::DeviceEvent> SqliteStore::device_events(const std::string& email, int dash_id,
+                                                           int device_id, size_t limit) {
+    std::vector<model::DeviceEvent> events;
+    StatementScope st(st_->device_events);
+    bind_device_key(*st, email, dash_id, device_id);
+    st->bind_int(4, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    while (st->step()) {
+        model::DeviceEvent e;
+        e.name = st->column_text(0);
+        e.description = st->column_text(1);
+        e.time_ms = st->column_int64(2);
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provisioning: each call is one IMMEDIATE transaction, committed before returning.
+
+bool SqliteStore::user_exists(const std::string& email) {
+    StatementScope st(st_->user_exists);
+    st->bind_text(1, email);
+    return st->step();
+}
+
+std::string SqliteStore::unused_token() {
+    // 192 random bits make a collision practically impossible; the check keeps UNIQUE from ever
+    // surfacing as an error to the caller.
+    for (int attempt = 0; attempt < kTokenAttempts; ++attempt) {
+        std::string token = util::generate_token();
+        StatementScope st(st_->token_exists);
+        st->bind_text(1, token);
+        if (!st->step()) return token;
+        store_log()->warn("generated token {} already exists; generating another",
+                          util::redact_token(token));
+    }
+    throw StoreError("could not generate an unused device token");
+}
+
+void SqliteStore::log_provision(std::string_view kind, const std::string& email, int dash_id,
+                                int device_id, const std::string& token,
+                                const std::string& old_token) {
+    StatementScope st(st_->insert_provision);
+    st->bind_text(1, kind);
+    st->bind_text(2, email);
+    st->bind_int(3, dash_id);
+    st->bind_int(4, device_id);
+    st->bind_text(5, token);
+    st->bind_text(6, old_token);
+    st->bind_int(7, now_ms());
+    st->run();
+}
+
+model::User SqliteStore::add_user(const std::string& email, const std::string& password_hash) {
+    if (email.empty()) throw StoreError("user email must not be empty");
+    Transaction tx(db_);
+    if (user_exists(email)) throw StoreError("user " + email + " already exists");
+    model::User user;
+    user.email = email;
+    user.password_hash = password_hash;
+    user.created_at_ms = now_ms();
+    {
+        StatementScope st(st_->insert_user);
+        st->bind_text(1, email);
+        st->bind_text(2, password_hash);
+        st->bind_int(3, user.created_at_ms);
+        st->run();
+    }
+    log_provision(kUserAdded, email, 0, 0, "", "");
+    tx.commit();
+    store_log()->info("user {} added", email);
+    return user;
+}
+
+AddedDevice SqliteStore::add_device(const std::string& email, const std::string& name,
+                                    const std::string& board, std::optional<int> dash_id,
+                                    uint32_t devices_limit) {
+    Transaction tx(db_);
+    if (!user_exists(email)) {
+        throw StoreError("no user " + email + "; create it with: blynkd user add " + email);
+    }
+    auto insert_dashboard = [&](int id, const std::string& dash_name) {
+        StatementScope st(st_->insert_dashboard);
+        st->bind_text(1, email);
+        st->bind_int(2, id);
+        st->bind_text(3, dash_name);
+        st->run();
+        store_log()->info("dashboard {} \"{}\" created for {}", id, dash_name, email);
+    };
+    int dash = 0;
+    if (!dash_id) {
+        std::optional<int> lowest;
+        {
+            StatementScope st(st_->lowest_dashboard);
+            st->bind_text(1, email);
+            if (st->step() && !st->column_is_null(0)) lowest = st->column_int(0);
+        }
+        dash = lowest.value_or(kDefaultDashboardId);
+        if (!lowest) insert_dashboard(dash, kDefaultDashboardName);
+    } else {
+        dash = *dash_id;
+        bool exists = false;
+        {
+            StatementScope st(st_->dashboard_exists);
+            st->bind_text(1, email);
+            st->bind_int(2, dash);
+            exists = st->step();
+        }
+        if (!exists) insert_dashboard(dash, "Dashboard " + std::to_string(dash));
+    }
+
+    int64_t count = 0;
+    int next_id = 0;
+    {
+        StatementScope st(st_->count_devices);
+        st->bind_text(1, email);
+        st->bind_int(2, dash);
+        if (st->step()) {
+            count = st->column_int64(0);
+            next_id = st->column_int(1);
+        }
+    }
+    if (count >= static_cast<int64_t>(devices_limit)) {
+        throw StoreError("dashboard " + std::to_string(dash) + " of " + email + " already has " +
+                         std::to_string(count) + " devices (limit " +
+                         std::to_string(devices_limit) + ")");
+    }
+
+    AddedDevice added;
+    added.email = email;
+    added.dash_id = dash;
+    added.device.id = next_id;
+    added.device.name = name;
+    added.device.board_type = board;
+    added.device.token = unused_token();
+    added.device.created_at_ms = now_ms();
+    {
+        StatementScope st(st_->insert_device);
+        st->bind_text(1, email);
+        st->bind_int(2, dash);
+        st->bind_int(3, next_id);
+        st->bind_text(4, name);
+        st->bind_text(5, board);
+        st->bind_text(6, added.device.token);
+        st->bind_int(7, added.device.created_at_ms);
+        st->run();
+    }
+    log_provision(kDeviceAdded, email, dash, next_id, added.device.token, "");
+    tx.commit();
+    store_log()->info("device {} \"{}\" added to dashboard {} of {} (token {})", next_id, name,
+                      dash, email, util::redact_token(added.device.token));
+    return added;
+}
+
+std::optional<std::string> SqliteStore::refresh_token(const std::string& old_token) {
+    Transaction tx(db_);
+    std::optional<DeviceRow> row;
+    {
+        StatementScope st(st_->device_by_token);
+        st->bind_text(1, old_token);
+        if (!st->step()) return std::nullopt;  // the transaction rolls back: nothing written
+        row = read_device_row(*st);
+    }
+    std::string token = unused_token();
+    {
+        StatementScope st(st_->update_token);
+        st->bind_text(1, old_token);
+        st->bind_text(2, token);
+        st->run();
+    }
+    log_provision(kTokenRefreshed, row->email, row->dash_id, row->device.id, token, old_token);
+    tx.commit();
+    store_log()->info("token of device {} in dashboard {} of {} refreshed: {} -> {}",
+                      row->device.id, row->dash_id, row->email, util::redact_token(old_token),
+                      util::redact_token(token));
+    return token;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batched writes
+
+size_t SqliteStore::mark_all_offline() {
+    StatementScope st(st_->mark_all_offline);
+    st->run();
+    return static_cast<size_t>(db_.changes());
+}
+
+void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
+                              const std::vector<PropertyWrite>& properties,
+                              const std::vector<LastSeenWrite>& last_seen,
+                              const std::vector<EventWrite>& events) {
+    if (pins.empty() && properties.empty() && last_seen.empty() && events.empty()) return;
+    Transaction tx(db_);
+    size_t skipped = 0;
+    for (const PinWrite& w : pins) {
+        StatementScope st(st_->upsert_pin);
+        bind_device_key(*st, w.email, w.dash_id, w.device_id);
+        st->bind_text(4, w.pin.str());
+        st->bind_blob(5, w.value);
+        st->bind_int(6, w.time_ms);
+        st->run();
+        if (db_.changes() == 0) ++skipped;
+    }
+    for (const PropertyWrite& w : properties) {
+        StatementScope st(st_->upsert_property);
+        bind_device_key(*st, w.email, w.dash_id, w.device_id);
+        st->bind_int(4, w.pin);
+        st->bind_text(5, w.name);
+        st->bind_blob(6, w.value);
+        st->run();
+        if (db_.changes() == 0) ++skipped;
+    }
+    for (const LastSeenWrite& w : last_seen) {
+        StatementScope st(st_->update_last_seen);
+        bind_device_key(*st, w.email, w.dash_id, w.device_id);
+        st->bind_int(4, w.last_seen_ms);
+        st->bind_int(5, w.online ? 1 : 0);
+        st->run();
+        if (db_.changes() == 0) ++skipped;
+    }
+    for (const EventWrite& w : events) {
+        StatementScope st(st_->insert_event);
+        bind_device_key(*st, w.email, w.dash_id, w.device_id);
+        st->bind_text(4, w.event.name);
+        st->bind_text(5, w.event.description);
+        st->bind_int(6, w.event.time_ms);
+        st->run();
+        if (db_.changes() == 0) ++skipped;
+    }
+    tx.commit();
+    if (skipped > 0) {
+        store_log()->debug("write batch: skipped {} writes for devices that no longer exist",
+                           skipped);
+    }
+}
+
+}  // namespace blynk::store

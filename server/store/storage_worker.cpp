@@ -1,0 +1,408 @@
+#include "server/store/storage_worker.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+namespace blynk::store {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::seconds kWarnEvery{10};
+
+template <typename Tuple>
+struct TupleHash {
+    size_t operator()(const Tuple& t) const noexcept {
+        return std::apply(
+            [](const auto&... parts) {
+                size_t h = 0;
+                // boost::hash_combine's mixing step.
+                ((h ^= std::hash<std::decay_t<decltype(parts)>>{}(parts) + 0x9e3779b97f4a7c15ULL +
+                       (h << 6) + (h >> 2)),
+                 ...);
+                return h;
+            },
+            t);
+    }
+};
+
+using DeviceKey = std::tuple<std::string, int, int>;
+using PinSlot = std::tuple<std::string, int, int, model::PinKey>;
+using PropertySlot = std::tuple<std::string, int, int, uint8_t, std::string>;
+
+struct PinValue {
+    std::string value;
+    int64_t time_ms = 0;
+};
+
+struct Seen {
+    int64_t time_ms = 0;
+    bool online = false;
+};
+
+// The newer report wins; on equal times the later one (a disconnect right after a login).
+void merge_seen(Seen& into, Seen later) {
+    if (later.time_ms >= into.time_ms) into = later;
+}
+
+}  // namespace
+
+// Everything waiting for the next flush. Keys own the strings; values hold only the payload.
+struct StorageWorker::Pending {
+    std::unordered_map<PinSlot, PinValue, TupleHash<PinSlot>> pins;
+    std::unordered_map<PropertySlot, std::string, TupleHash<PropertySlot>> properties;
+    std::unordered_map<DeviceKey, Seen, TupleHash<DeviceKey>> last_seen;
+    std::deque<EventWrite> events;
+    std::deque<Task> tasks;
+
+    bool empty_writes() const {
+        return pins.empty() && properties.empty() && last_seen.empty() && events.empty();
+    }
+};
+
+StorageWorker::StorageWorker(std::string db_path, std::chrono::milliseconds flush_interval,
+                             int64_t start_after_seq, ProvisionCallback on_provision)
+    : flush_interval_(std::max(flush_interval, kMinFlushInterval)),
+      on_provision_(std::move(on_provision)),
+      pending_(std::make_unique<Pending>()) {
+    std::promise<void> opened;
+    auto ready = opened.get_future();
+    thread_ = std::thread([this, path = std::move(db_path), start_after_seq, &opened]() mutable {
+        run(std::move(path), start_after_seq, &opened);
+    });
+    try {
+        ready.get();
+    } catch (...) {
+        thread_.join();
+        throw;
+    }
+}
+
+StorageWorker::~StorageWorker() {
+    stop();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Producers (any thread): one short lock each.
+
+// Keys are built before locking, and a replaced key is freed after unlocking.
+void StorageWorker::put_pin(PinWrite w) {
+    PinSlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin};
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    pending_->pins.insert_or_assign(std::move(slot), PinValue{std::move(w.value), w.time_ms});
+}
+
+void StorageWorker::put_property(PropertyWrite w) {
+    PropertySlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin, std::move(w.name)};
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    pending_->properties.insert_or_assign(std::move(slot), std::move(w.value));
+}
+
+void StorageWorker::put_last_seen(LastSeenWrite w) {
+    DeviceKey key{std::move(w.email), w.dash_id, w.device_id};
+    Seen seen{w.last_seen_ms, w.online};
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    auto [it, inserted] = pending_->last_seen.try_emplace(std::move(key), seen);
+    if (!inserted) merge_seen(it->second, seen);
+}
+
+void StorageWorker::put_event(EventWrite w) {
+    bool warn = false;
+    bool wake = false;
+    uint64_t dropped = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        auto& events = pending_->events;
+        if (events.size() >= kMaxPendingEvents) {
+            events.pop_front();
+            dropped = ++counters_.dropped_events;
+            auto now = Clock::now();
+            if (now - last_drop_warning_ >= kWarnEvery) {
+                last_drop_warning_ = now;
+                warn = true;
+            }
+        }
+        events.push_back(std::move(w));
+        // Half full: flush early rather than wait out the interval and start dropping.
+        if (!urgent_ && events.size() >= kMaxPendingEvents / 2) {
+            urgent_ = true;
+            wake = true;
+        }
+    }
+    if (wake) wake_.notify_one();
+    if (warn) {
+        store_log()->warn(
+            "device event queue full ({} pending): dropping the oldest, {} dropped so far",
+            kMaxPendingEvents, dropped);
+    }
+}
+
+bool StorageWorker::post(Task task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || pending_->tasks.size() >= kMaxPendingTasks) return false;
+        pending_->tasks.push_back(std::move(task));
+    }
+    wake_.notify_one();
+    return true;
+}
+
+bool StorageWorker::flush_now() {
+    // From a task or the provisioning callback: we are the worker, so flush inline.
+    if (std::this_thread::get_id() == worker_id_ && store_ != nullptr) return flush(*store_);
+    std::unique_lock lock(mutex_);
+    if (exited_) return pending_->empty_writes();
+    uint64_t ticket = ++flush_requested_;
+    wake_.notify_one();
+    done_.wait(lock, [&] { return flush_attempted_ >= ticket || exited_; });
+    return flush_committed_ >= ticket;
+}
+
+void StorageWorker::stop() {
+    std::lock_guard stop_lock(stop_mutex_);
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    // From a task or the callback (the worker thread itself) we can only ask; the owner joins.
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+StorageWorker::Stats StorageWorker::stats() const {
+    std::lock_guard lock(mutex_);
+    Stats s = counters_;
+    s.pending_pins = pending_->pins.size();
+    s.pending_events = pending_->events.size();
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker thread
+
+void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promise<void>* opened) {
+    std::unique_ptr<SqliteStore> store;
+    try {
+        store = std::make_unique<SqliteStore>(db_path);
+        last_seq_ = start_after_seq;
+        // Read data_version before the log so a commit in between is seen by the next poll.
+        last_data_version_ = store->data_version();
+    } catch (...) {
+        opened->set_exception(std::current_exception());
+        return;
+    }
+    store_ = store.get();
+    worker_id_ = std::this_thread::get_id();
+    opened->set_value();  // `opened` dies with the constructor: not touched after this
+    store_log()->info("storage worker started on {} (flush every {} ms)", db_path,
+                      flush_interval_.count());
+
+    // Provisioning committed between the caller's load and our start.
+    poll_provision(*store, true);
+
+    auto next_flush = Clock::now() + flush_interval_;
+    auto next_poll = Clock::now() + kProvisionPollInterval;
+    for (;;) {
+        bool stopping = false;
+        bool requested = false;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait_until(lock, std::min(next_flush, next_poll), [&] {
+                return stopping_ || urgent_ || flush_requested_ > flush_attempted_ ||
+                       !pending_->tasks.empty();
+            });
+            stopping = stopping_;
+            requested = urgent_ || flush_requested_ > flush_attempted_;
+        }
+        run_tasks(*store);
+        if (stopping) break;
+        auto now = Clock::now();
+        if (requested || now >= next_flush) {
+            flush(*store);
+            next_flush = Clock::now() + flush_interval_;
+        }
+        if (now >= next_poll) {
+            poll_provision(*store, false);
+            next_poll = Clock::now() + kProvisionPollInterval;
+        }
+    }
+
+    bool ok = flush(*store);
+    poll_provision(*store, false);
+    size_t lost_pins = 0;
+    size_t lost_events = 0;
+    {
+        std::lock_guard lock(mutex_);
+        exited_ = true;
+        lost_pins = pending_->pins.size();
+        lost_events = pending_->events.size();
+        pending_->tasks.clear();
+    }
+    store_ = nullptr;
+    done_.notify_all();
+    if (!ok) {
+        store_log()->error("storage worker stopped with unsaved data: {} pin values, {} events",
+                           lost_pins, lost_events);
+    } else {
+        store_log()->info("storage worker stopped");
+    }
+}
+
+void StorageWorker::run_tasks(SqliteStore& store) {
+    bool ran = false;
+    for (;;) {
+        Task task;
+        {
+            std::lock_guard lock(mutex_);
+            if (pending_->tasks.empty()) break;
+            task = std::move(pending_->tasks.front());
+            pending_->tasks.pop_front();
+        }
+        try {
+            task(store);
+        } catch (const std::exception& e) {
+            store_log()->error("storage task failed: {}", e.what());
+        }
+        ran = true;
+    }
+    // Our own commits do not change data_version, so look at the log explicitly.
+    if (ran) poll_provision(store, true);
+}
+
+bool StorageWorker::flush(SqliteStore& store) {
+    Pending batch;
+    uint64_t ticket = 0;
+    {
+        std::lock_guard lock(mutex_);
+        std::swap(batch.pins, pending_->pins);
+        std::swap(batch.properties, pending_->properties);
+        std::swap(batch.last_seen, pending_->last_seen);
+        std::swap(batch.events, pending_->events);
+        ticket = flush_requested_;
+        urgent_ = false;
+    }
+
+    bool ok = true;
+    std::string error;
+    if (!batch.empty_writes()) {
+        std::vector<PinWrite> pins;
+        pins.reserve(batch.pins.size());
+        for (const auto& [slot, v] : batch.pins) {
+            const auto& [email, dash_id, device_id, pin] = slot;
+            pins.push_back(PinWrite{email, dash_id, device_id, pin, v.value, v.time_ms});
+        }
+        std::vector<PropertyWrite> properties;
+        properties.reserve(batch.properties.size());
+        for (const auto& [slot, value] : batch.properties) {
+            const auto& [email, dash_id, device_id, pin, name] = slot;
+            properties.push_back(PropertyWrite{email, dash_id, device_id, pin, name, value});
+        }
+        std::vector<LastSeenWrite> last_seen;
+        last_seen.reserve(batch.last_seen.size());
+        for (const auto& [key, seen] : batch.last_seen) {
+            const auto& [email, dash_id, device_id] = key;
+            last_seen.push_back(
+                LastSeenWrite{email, dash_id, device_id, seen.time_ms, seen.online});
+        }
+        std::vector<EventWrite> events(batch.events.begin(), batch.events.end());
+        try {
+            store.write_batch(pins, properties, last_seen, events);
+        } catch (const std::exception& e) {
+            ok = false;
+            error = e.what();
+        }
+    }
+
+    uint64_t dropped = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (ok) {
+            if (!batch.empty_writes()) {
+                ++counters_.flushes;
+                counters_.flushed_pins += batch.pins.size();
+            }
+            flush_committed_ = std::max(flush_committed_, ticket);
+        } else {
+            ++counters_.failed_flushes;
+            // Keep the failed batch for the next attempt; anything put meanwhile is newer and
+            // wins, so the maps stay bounded by their keys.
+            for (auto& [slot, v] : batch.pins)
+                pending_->pins.try_emplace(slot, std::move(v));
+            for (auto& [slot, v] : batch.properties) {
+                pending_->properties.try_emplace(slot, std::move(v));
+            }
+            for (auto& [key, failed] : batch.last_seen) {
+                auto [it, inserted] = pending_->last_seen.try_emplace(key, failed);
+                if (!inserted && failed.time_ms > it->second.time_ms) it->second = failed;
+            }
+            // The failed events are older than those put meanwhile: they go first, and are the
+            // first dropped when the bound is exceeded.
+            auto& events = pending_->events;
+            events.insert(events.begin(), std::make_move_iterator(batch.events.begin()),
+                          std::make_move_iterator(batch.events.end()));
+            while (events.size() > kMaxPendingEvents) {
+                events.pop_front();
+                ++counters_.dropped_events;
+                ++dropped;
+            }
+        }
+        flush_attempted_ = std::max(flush_attempted_, ticket);
+    }
+    done_.notify_all();
+
+    auto now = Clock::now();
+    if (!ok) {
+        // One line per failure episode, repeated at most every 10 s while it lasts.
+        if (!failing_ || now - last_failure_log_ >= kWarnEvery) {
+            store_log()->error(
+                "storage flush failed, keeping {} pin values and {} events for the next attempt "
+                "({} events dropped): {}",
+                batch.pins.size(), batch.events.size(), dropped, error);
+            last_failure_log_ = now;
+        }
+        failing_ = true;
+    } else if (failing_) {
+        failing_ = false;
+        store_log()->info("storage flush succeeded again");
+    }
+    return ok;
+}
+
+void StorageWorker::poll_provision(SqliteStore& store, bool force) {
+    std::vector<ProvisionEvent> events;
+    try {
+        int64_t version = store.data_version();
+        if (!force && version == last_data_version_) return;
+        last_data_version_ = version;
+        events = store.provision_events_after(last_seq_);
+    } catch (const std::exception& e) {
+        auto now = Clock::now();
+        if (!poll_failing_ || now - last_poll_failure_log_ >= kWarnEvery) {
+            store_log()->error("reading the provision log failed: {}", e.what());
+            last_poll_failure_log_ = now;
+        }
+        poll_failing_ = true;
+        return;
+    }
+    poll_failing_ = false;
+    if (events.empty()) return;
+    last_seq_ = events.back().seq;
+    store_log()->debug("{} provisioning changes up to seq {}", events.size(), last_seq_);
+    if (!on_provision_) return;
+    try {
+        on_provision_(std::move(events));
+    } catch (const std::exception& e) {
+        store_log()->error("provisioning callback failed: {}", e.what());
+    }
+}
+
+}  // namespace blynk::store

@@ -1,0 +1,128 @@
+#pragma once
+// The storage thread: owns its own SqliteStore (the sqlite3* is touched only from that thread),
+// coalesces pin/property/last-seen writes (last value per key wins) and commits everything
+// pending in one transaction per flush interval. It also notices provisioning done by other
+// connections (the CLI process) through PRAGMA data_version and reports it via a callback.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/store/sqlite_store.hpp"
+#include "server/store/types.hpp"
+
+namespace blynk::store {
+
+class StorageWorker {
+  public:
+    /// Receives provision_log entries (every entry after `start_after_seq`, each exactly once,
+    /// in seq order), on the worker thread.
+    using ProvisionCallback = std::function<void(std::vector<ProvisionEvent>)>;
+    /// Work run on the worker thread with its store (see post()).
+    using Task = std::function<void(SqliteStore&)>;
+
+    /// Pending events beyond this drop the oldest (counted in Stats::dropped_events).
+    static constexpr size_t kMaxPendingEvents = 10000;
+    /// Posted tasks beyond this are refused (post() returns false).
+    static constexpr size_t kMaxPendingTasks = 1000;
+    /// Shorter flush intervals are raised to this (0 would spin).
+    static constexpr std::chrono::milliseconds kMinFlushInterval{10};
+    /// How often data_version is polled for other connections' commits.
+    static constexpr std::chrono::milliseconds kProvisionPollInterval{500};
+
+    struct Stats {
+        size_t pending_pins = 0;      ///< coalesced pin values waiting for the next flush
+        size_t pending_events = 0;    ///< events waiting for the next flush
+        uint64_t flushed_pins = 0;    ///< pin rows committed (after coalescing)
+        uint64_t flushes = 0;         ///< successful non-empty batches
+        uint64_t dropped_events = 0;  ///< events dropped because the pending queue was full
+        uint64_t failed_flushes = 0;  ///< batches that failed (their data was kept and retried)
+    };
+
+    /// Starts the thread, which opens `db_path` (running migrations) before this returns;
+    /// throws StoreError when that fails. Everything pending is committed at least every
+    /// `flush_interval` (at least kMinFlushInterval). Provision log entries after
+    /// `start_after_seq` go to `on_provision`, which may be empty.
+    StorageWorker(std::string db_path, std::chrono::milliseconds flush_interval,
+                  int64_t start_after_seq, ProvisionCallback on_provision);
+    /// Calls stop().
+    ~StorageWorker();
+    StorageWorker(const StorageWorker&) = delete;
+    StorageWorker& operator=(const StorageWorker&) = delete;
+
+    /// Queues a pin value; a later value for the same (email, dash, device, pin) replaces it.
+    /// Ignored after stop(). Callable from any thread.
+    void put_pin(PinWrite w);
+    /// Queues a property; coalesced per (email, dash, device, pin, name).
+    void put_property(PropertyWrite w);
+    /// Queues a last-seen time and online flag; coalesced per device (the latest time wins, on
+    /// equal times the later call).
+    void put_last_seen(LastSeenWrite w);
+    /// Appends an event; beyond kMaxPendingEvents the oldest is dropped and counted.
+    void put_event(EventWrite w);
+
+    /// Runs `task` on the worker thread (in order with other tasks), for provisioning that must
+    /// not run on an I/O thread; the task reports its own result and handles its own errors.
+    /// Provision log entries the task writes reach the callback like other connections' ones.
+    /// Returns false (task not queued) when kMaxPendingTasks are waiting or after stop().
+    bool post(Task task);
+
+    /// Blocks until everything put before the call has been through a commit attempt (inline
+    /// when called from a task or the callback, i.e. on the worker thread). Returns
+    /// true when committed; false when that attempt failed (the data is kept and retried) or
+    /// the worker has stopped with data it could not write.
+    bool flush_now();
+
+    /// Flushes everything pending (one attempt), then joins the thread. Idempotent.
+    void stop();
+
+    /// Counters and queue sizes; callable from any thread.
+    Stats stats() const;
+
+  private:
+    struct Pending;
+
+    void run(std::string db_path, int64_t start_after_seq, std::promise<void>* opened);
+    bool flush(SqliteStore& store);
+    void run_tasks(SqliteStore& store);
+    void poll_provision(SqliteStore& store, bool force);
+
+    const std::chrono::milliseconds flush_interval_;
+    const ProvisionCallback on_provision_;
+
+    mutable std::mutex mutex_;      // guards everything below up to thread_
+    std::condition_variable wake_;  // the worker waits here
+    std::condition_variable done_;  // flush_now() waits here
+    std::unique_ptr<Pending> pending_;
+    bool urgent_ = false;           // many events pending: flush before the interval ends
+    bool stopping_ = false;         // stop() called: puts are ignored, the worker flushes and exits
+    bool exited_ = false;           // the worker thread has finished
+    uint64_t flush_requested_ = 0;  // flush_now() tickets handed out
+    uint64_t flush_attempted_ = 0;  // highest ticket covered by a finished attempt
+    uint64_t flush_committed_ = 0;  // highest ticket covered by a committed attempt
+    Stats counters_;
+    std::chrono::steady_clock::time_point last_drop_warning_{};
+
+    // Worker-thread only.
+    SqliteStore* store_ = nullptr;  // set while run() owns an open store
+    std::thread::id worker_id_;     // written before the constructor returns, then constant
+    int64_t last_seq_ = 0;
+    int64_t last_data_version_ = 0;
+    bool failing_ = false;
+    bool poll_failing_ = false;
+    std::chrono::steady_clock::time_point last_failure_log_{};
+    std::chrono::steady_clock::time_point last_poll_failure_log_{};
+
+    std::mutex stop_mutex_;
+    std::thread thread_;
+};
+
+}  // namespace blynk::store

@@ -1,0 +1,83 @@
+#pragma once
+// Plain values exchanged with the store: provisioning results, provisioning log entries, and
+// the batched writes the storage worker coalesces.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "server/model/pin.hpp"
+#include "server/model/user.hpp"
+
+namespace blynk::store {
+
+/// provision_log kinds.
+inline constexpr std::string_view kUserAdded = "user_added";
+inline constexpr std::string_view kDeviceAdded = "device_added";
+inline constexpr std::string_view kTokenRefreshed = "token_refreshed";
+
+/// A device just created by SqliteStore::add_device().
+struct AddedDevice {
+    std::string email;
+    int dash_id = 0;
+    model::Device device;
+};
+
+/// A device with its owner and dashboard.
+struct DeviceRow {
+    std::string email;
+    int dash_id = 0;
+    model::Device device;
+};
+
+/// One committed provisioning change, read back from provision_log (possibly written by
+/// another process, e.g. the CLI).
+struct ProvisionEvent {
+    int64_t seq = 0;
+    std::string kind;  ///< kUserAdded, kDeviceAdded or kTokenRefreshed
+    std::string email;
+    int dash_id = 0;
+    int device_id = 0;
+    std::string token;      ///< the device's (new) token; empty for kUserAdded
+    std::string old_token;  ///< the replaced token for kTokenRefreshed
+};
+
+/// Latest value of one pin (`value` may contain NUL bytes).
+struct PinWrite {
+    std::string email;
+    int dash_id = 0;
+    int device_id = 0;
+    model::PinKey pin;
+    std::string value;
+    int64_t time_ms = 0;
+};
+
+/// One property (label, color, ...) of a virtual pin.
+struct PropertyWrite {
+    std::string email;
+    int dash_id = 0;
+    int device_id = 0;
+    uint8_t pin = 0;
+    std::string name;
+    std::string value;
+};
+
+/// A device's last-seen time and whether it is connected as of that time. The stored time never
+/// moves backwards, and `online` is taken only from a write at least as new as the stored one.
+struct LastSeenWrite {
+    std::string email;
+    int dash_id = 0;
+    int device_id = 0;
+    int64_t last_seen_ms = 0;
+    bool online = false;
+};
+
+/// One device event (appended, never coalesced).
+struct EventWrite {
+    std::string email;
+    int dash_id = 0;
+    int device_id = 0;
+    model::DeviceEvent event;
+};
+
+}  // namespace blynk::store

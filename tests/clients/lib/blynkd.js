@@ -1,0 +1,83 @@
+'use strict';
+// Starts the real blynkd binary (path in $BLYNKD_BINARY) on 127.0.0.1 with an ephemeral port and
+// a temporary data folder, and provisions users and devices through its own CLI.
+
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const binary = process.env.BLYNKD_BINARY;
+if (!binary) throw new Error('BLYNKD_BINARY is not set (run the tests through ctest)');
+
+class Blynkd {
+  constructor(settings = {}) {
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blynkd-client-'));
+    this.settings = { 'listen.address': '127.0.0.1', 'http.port': '0', ...settings };
+    this.log = '';
+    this.env = { ...process.env, BLYNKD_ALLOW_TMP_DATA: '1' };
+  }
+
+  cli(...args) {
+    return execFileSync(binary, [...args, '--data-dir', this.dataDir], { env: this.env })
+      .toString()
+      .trim();
+  }
+
+  /** Creates the user if needed and a device; returns its token. */
+  provision(email, name) {
+    try {
+      this.cli('user', 'add', email);
+    } catch (e) {
+      if (!String(e.stderr).includes('already exists')) throw e;
+    }
+    return this.cli('device', 'add', email, '--name', name);
+  }
+
+  /** Resolves with the port once the server logs that it listens. */
+  start() {
+    const args = ['--data-dir', this.dataDir];
+    for (const [k, v] of Object.entries(this.settings)) args.push('--set', `${k}=${v}`);
+    this.proc = spawn(binary, args, { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no port logged:\n${this.log}`)), 15000);
+      this.proc.stderr.on('data', (chunk) => {
+        this.log += chunk.toString();
+        const m = /listening on [^ ]*:(\d+) \(hardware/.exec(this.log);
+        if (m && !this.port) {
+          this.port = Number(m[1]);
+          clearTimeout(timer);
+          resolve(this.port);
+        }
+      });
+      this.proc.on('exit', (code) => {
+        if (!this.port) reject(new Error(`blynkd exited (${code}):\n${this.log}`));
+      });
+    });
+  }
+
+  stop() {
+    return new Promise((resolve) => {
+      if (!this.proc || this.proc.exitCode !== null) return resolve();
+      this.proc.on('exit', () => resolve());
+      this.proc.kill('SIGTERM');
+    });
+  }
+
+  cleanup() {
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves when `emitter` emits `event` (with its arguments), rejects after `ms`. */
+function once(emitter, event, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
+    emitter.once(event, (...args) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+  });
+}
+
+module.exports = { Blynkd, once };

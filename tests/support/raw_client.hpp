@@ -1,0 +1,66 @@
+#pragma once
+// A blocking raw-socket Blynk client for integration tests. Every expectation compares exact
+// bytes and reports a hex diff on mismatch.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+namespace blynk::test {
+
+using namespace std::chrono_literals;
+
+/// Bytes of one hardware frame / response, built with the project's codec.
+std::string frame(uint8_t command, uint16_t id, std::string_view body = {});
+std::string response(uint16_t id, uint16_t status);
+/// NUL-joined body: body({"vw", "1", "x"}) == "vw\01\0x".
+std::string body(std::initializer_list<std::string_view> fields);
+/// "00 00 01 00 c8".
+std::string hex(std::string_view bytes);
+
+class RawClient {
+  public:
+    explicit RawClient(uint16_t port);
+    ~RawClient();
+    RawClient(const RawClient&) = delete;
+    RawClient& operator=(const RawClient&) = delete;
+
+    void send(std::string_view bytes);
+    void send_frame(uint8_t command, uint16_t id, std::string_view body = {}) {
+        send(frame(command, id, body));
+    }
+    /// Login with cmd 29, id 1; expects 200.
+    void login(const std::string& token);
+
+    /// Reads exactly `expected.size()` bytes within `timeout` and compares them.
+    ::testing::AssertionResult expect(std::string_view expected,
+                                      std::chrono::milliseconds timeout = 3s);
+    ::testing::AssertionResult expect_response(uint16_t id, uint16_t status,
+                                               std::chrono::milliseconds timeout = 3s) {
+        return expect(response(id, status), timeout);
+    }
+    ::testing::AssertionResult expect_frame(uint8_t command, uint16_t id, std::string_view body,
+                                            std::chrono::milliseconds timeout = 3s) {
+        return expect(frame(command, id, body), timeout);
+    }
+    /// The server closes the connection within `timeout` without sending anything more.
+    ::testing::AssertionResult expect_closed(std::chrono::milliseconds timeout = 3s);
+    /// Nothing arrives for `duration` (and the connection stays open).
+    ::testing::AssertionResult expect_silence(std::chrono::milliseconds duration = 300ms);
+    /// Everything that arrives within `wait`.
+    std::string read_for(std::chrono::milliseconds wait);
+    /// True while the server has not closed the connection (non-blocking check).
+    bool open();
+
+  private:
+    /// Reads up to `n` bytes within `timeout`; stops early on EOF.
+    std::string read_exact(size_t n, std::chrono::milliseconds timeout, bool& eof);
+
+    int fd_ = -1;
+    std::string pending_;  // bytes read but not yet consumed by an expectation
+};
+
+}  // namespace blynk::test

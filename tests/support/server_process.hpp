@@ -1,0 +1,60 @@
+#pragma once
+// Starts the real blynkd binary on 127.0.0.1 with ephemeral ports and a temp data dir, for
+// integration tests. Provisioning goes through the binary's own CLI, as a user would do it.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace blynk::test {
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;  ///< stdout
+    std::string err;  ///< stderr
+};
+
+class ServerProcess {
+  public:
+    /// `settings` become `--set key=value` arguments (listen.address and http.port default to
+    /// 127.0.0.1 and 0).
+    explicit ServerProcess(std::map<std::string, std::string> settings = {});
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    /// Runs `blynkd <args> --data-dir <dir>` to completion.
+    CommandResult cli(const std::vector<std::string>& args) const;
+    /// `user add` + `device add`; returns the new token (fails the test on error).
+    std::string provision(const std::string& email, const std::string& device_name = "Board");
+
+    /// Starts the server and waits until it logs its listening port.
+    void start();
+    /// SIGTERM (graceful) and wait; returns the exit code.
+    int stop();
+    /// SIGKILL and wait.
+    void kill9();
+    bool running() const { return pid_ > 0; }
+
+    uint16_t port() const { return port_; }
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    /// Everything the server logged so far.
+    std::string log() const;
+    /// Waits until the log contains `needle` (true) or the timeout passes (false).
+    bool wait_for_log(const std::string& needle,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+
+  private:
+    std::map<std::string, std::string> settings_;
+    std::filesystem::path data_dir_;
+    std::filesystem::path log_path_;
+    pid_t pid_ = -1;
+    uint16_t port_ = 0;
+    size_t log_offset_ = 0;  ///< where the current run's log starts
+};
+
+}  // namespace blynk::test
