@@ -1,5 +1,6 @@
 #include "server/admin_cli.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <optional>
@@ -81,6 +82,22 @@ store::SqliteStore open_store(const std::filesystem::path& data_dir) {
     return store::SqliteStore(store::SqliteStore::db_path(data_dir).string());
 }
 
+/// A device on a new dashboard must not take the user past user.dashboard.max.limit.
+bool dashboard_allowed(store::SqliteStore& store, const std::string& email, int dash_id,
+                       const config::Settings& settings, CliStreams io) {
+    for (const auto& user : store.load_all()) {
+        if (user.email != email) continue;
+        bool exists = std::any_of(user.dashboards.begin(), user.dashboards.end(),
+                                  [&](const model::Dashboard& d) { return d.id == dash_id; });
+        if (!exists && user.dashboards.size() >= settings.user_dashboard_max_limit) {
+            io.err << "error: " << email << " already has " << user.dashboards.size()
+                   << " dashboards (user.dashboard.max.limit)\n";
+            return false;
+        }
+    }
+    return true;
+}
+
 int device_add(const config::Settings& settings, const std::filesystem::path& data_dir,
                const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 1) {
@@ -99,6 +116,7 @@ int device_add(const config::Settings& settings, const std::filesystem::path& da
         }
     }
     auto store = open_store(data_dir);
+    if (dash && !dashboard_allowed(store, p.positional[0], *dash, settings, io)) return kFailure;
     auto added =
         store.add_device(p.positional[0], option(p, "--name").value_or(""),
                          option(p, "--board").value_or("ESP32"), dash, settings.user_devices_limit);

@@ -92,7 +92,9 @@ class HardwareSession final : public hub::HardwareLink,
         auto& socket = boost::beast::get_lowest_layer(stream_);
         socket.shutdown(Socket::shutdown_both, ignored);
         socket.close(ignored);
-        teardown();
+        // Leaving the hub is posted, never done inline: close() may be called from inside a
+        // loop over the user's connections (a relay that overflows this session's queue).
+        boost::asio::post(strand_, [self = this->shared_from_this()] { self->teardown(); });
     }
 
     std::string repr() const override {

@@ -99,3 +99,49 @@ TEST(CliTest, HelpVersionAndConfigErrors) {
 
 }  // namespace
 }  // namespace blynk::test
+
+namespace blynk::test {
+namespace {
+
+TEST(CliLimitsTest, DeviceAndDashboardLimitsAreEnforced) {
+    ServerProcess server;
+    ASSERT_EQ(server.cli({"user", "add", "erin@example.com"}).exit_code, 0);
+    auto one = server.cli({"device", "add", "erin@example.com", "--dash", "1", "--set",
+                           "user.devices.limit=1", "--set", "user.dashboard.max.limit=1"});
+    EXPECT_EQ(one.exit_code, 0) << one.err;
+    auto two = server.cli(
+        {"device", "add", "erin@example.com", "--dash", "1", "--set", "user.devices.limit=1"});
+    EXPECT_EQ(two.exit_code, 1);
+    EXPECT_NE(two.err.find("limit"), std::string::npos) << two.err;
+    auto other_dash = server.cli({"device", "add", "erin@example.com", "--dash", "2", "--set",
+                                  "user.dashboard.max.limit=1"});
+    EXPECT_EQ(other_dash.exit_code, 1);
+    EXPECT_NE(other_dash.err.find("user.dashboard.max.limit"), std::string::npos) << other_dash.err;
+    auto list = server.cli({"device", "list", "erin@example.com"});
+    EXPECT_NE(list.out.find(" 1-0 "), std::string::npos) << list.out;
+    EXPECT_EQ(list.out.find(" 1-1 "), std::string::npos) << list.out;
+}
+
+class SessionsTest : public ServerTest {};
+
+TEST_F(SessionsTest, OnlineStateStaysExactUnderQuickReconnects) {
+    auto keeper = logged_in(token_a_);
+    for (int i = 0; i < 30; ++i) {
+        auto c = logged_in(token_a_);
+    }  // each closes at once
+    std::this_thread::sleep_for(600ms);
+    auto list = server_->cli({"device", "list", "alice@example.com"});
+    auto line_of = [&](const std::string& name) {
+        auto at = list.out.find(name);
+        return at == std::string::npos ? std::string()
+                                       : list.out.substr(at, list.out.find('\n', at) - at);
+    };
+    EXPECT_NE(line_of("Board A").find("online since"), std::string::npos) << list.out;
+    keeper.reset();
+    std::this_thread::sleep_for(600ms);
+    list = server_->cli({"device", "list", "alice@example.com"});
+    EXPECT_NE(line_of("Board A").find("offline, last seen"), std::string::npos) << list.out;
+}
+
+}  // namespace
+}  // namespace blynk::test

@@ -270,7 +270,8 @@ TEST(Heartbeat, IdleTimeoutIsCeilOf2Point3Times) {
 
 TEST(Handlers, ParseWriteMatchesTheJavaRules) {
     uint16_t status = 0;
-    auto w = handlers::parse_write(nul({"Vw", "255", "a", "b"}), status);
+    const std::string write_body = nul({"Vw", "255", "a", "b"});  // the result points into it
+    auto w = handlers::parse_write(write_body, status);
     ASSERT_TRUE(w);
     EXPECT_EQ(w->pin.str(), "v255");
     EXPECT_EQ(w->value, nul({"a", "b"}));
