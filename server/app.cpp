@@ -186,6 +186,8 @@ int App::run() {
 
     live_hub.store(nullptr);
     worker.stop();  // commits everything still pending
+    // Connections end with the process: `device list` must not show them online.
+    store::SqliteStore(db_path).mark_all_offline();
     auto stats = worker.stats();
     spdlog::info("stopped; {} pin value(s) committed in {} flush(es)", stats.flushed_pins,
                  stats.flushes);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "common/proto/body.hpp"
 #include "common/proto/codec.hpp"
 
 namespace blynk::test {
@@ -27,14 +28,7 @@ std::string response(uint16_t id, uint16_t status) {
 }
 
 std::string body(std::initializer_list<std::string_view> fields) {
-    std::string out;
-    bool first = true;
-    for (auto f : fields) {
-        if (!first) out.push_back('\0');
-        first = false;
-        out.append(f);
-    }
-    return out;
+    return proto::join(std::vector<std::string_view>(fields));
 }
 
 std::string hex(std::string_view bytes) {

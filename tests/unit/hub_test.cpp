@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/proto/body.hpp"
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "server/hub/dispatcher.hpp"
@@ -27,14 +28,7 @@ std::ostream& operator<<(std::ostream& os, const Sent& s) {
 }
 
 std::string nul(std::initializer_list<std::string_view> fields) {
-    std::string out;
-    bool first = true;
-    for (auto f : fields) {
-        if (!first) out.push_back('\0');
-        first = false;
-        out.append(f);
-    }
-    return out;
+    return proto::join(std::vector<std::string_view>(fields));
 }
 
 class TestPeer final : public HardwareLink {
