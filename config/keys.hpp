@@ -22,7 +22,7 @@ namespace blynk::config {
 /// Any configuration problem found at start-up (bad value, unknown key, unreadable file, bad
 /// command line, refused data folder). The message is meant for the user as it is.
 class ConfigError : public std::runtime_error {
-  public:
+public:
     using std::runtime_error::runtime_error;
 };
 

@@ -18,10 +18,13 @@ struct Settings {
     std::string server_host;           ///< public host name, used in TLS SANs and links
 
     // TLS (parsed now, used by the TLS issue)
-    std::string ssl_cert;      ///< server.ssl.cert: PEM chain
-    std::string ssl_key;       ///< server.ssl.key: PEM key
-    std::string ssl_key_pass;  ///< server.ssl.key.pass
-    bool latest_tls = true;    ///< TLS 1.2 and 1.3 only
+    std::string ssl_cert;                      ///< server.ssl.cert: PEM chain
+    std::string ssl_key;                       ///< server.ssl.key: PEM key
+    std::string ssl_key_pass;                  ///< server.ssl.key.pass
+    bool latest_tls = true;                    ///< TLS 1.2 and 1.3 only
+    uint32_t tls_handshake_timeout = 10;       ///< seconds for a TLS handshake to finish
+    uint32_t tls_handshake_per_ip_limit = 32;  ///< unfinished handshakes per client address
+    uint32_t tls_reload_check_interval = 30;   ///< seconds between checks of the cert files
 
     // Storage and logging
     std::filesystem::path

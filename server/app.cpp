@@ -10,12 +10,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "common/util/token.hpp"
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hub.hpp"
-#include "server/net/hardware_session.hpp"
+#include "server/net/connection_router.hpp"
 #include "server/net/listener.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
@@ -27,7 +28,7 @@ using boost::asio::ip::tcp;
 
 /// Hands the hub's lasting changes to the storage worker (which coalesces and batches them).
 class WorkerPersistence final : public hub::Persistence {
-  public:
+public:
     explicit WorkerPersistence(store::StorageWorker& worker) : worker_(worker) {}
 
     void pin_changed(const std::string& email, hub::DeviceRef d, model::PinKey pin,
@@ -47,7 +48,7 @@ class WorkerPersistence final : public hub::Persistence {
         worker_.put_event(store::EventWrite{email, d.dash_id, d.device_id, event});
     }
 
-  private:
+private:
     store::StorageWorker& worker_;
 };
 
@@ -129,27 +130,44 @@ int App::run() {
                                     settings_.hardware_prelogin_max_body_size,
                                     std::chrono::seconds(settings_.login_timeout_seconds)};
 
-    auto on_hardware = [&](tcp::socket socket) {
-        boost::system::error_code ec;
-        auto remote = socket.remote_endpoint(ec);
-        std::string peer = ec ? "unknown peer"
-                              : remote.address().to_string() + ":" + std::to_string(remote.port());
-        std::make_shared<net::HardwareSession<tcp::socket>>(
-            std::move(socket), boost::asio::make_strand(io), dispatcher, options, limits,
-            std::move(peer), "tcp")
-            ->start();
-    };
+    auto tls_files =
+        net::resolve_tls_files(settings_.ssl_cert, settings_.ssl_key, settings_.ssl_key_pass,
+                               settings_.latest_tls, data_dir_, settings_.server_host);
+    net::TlsContextHolder tls(tls_files);
+    net::HandshakeLimiter handshakes(settings_.tls_handshake_per_ip_limit);
+    const net::RouterConfig router{io,
+                                   dispatcher,
+                                   options,
+                                   limits,
+                                   tls,
+                                   handshakes,
+                                   std::chrono::seconds(settings_.login_timeout_seconds),
+                                   std::chrono::seconds(settings_.tls_handshake_timeout)};
 
+    struct PortPlan {
+        uint16_t port;
+        net::Layer layer;
+        const char* what;
+    };
+    std::vector<PortPlan> plan{{settings_.http_port, net::Layer::Plain, "hardware, plain or TLS"},
+                               {settings_.https_port, net::Layer::TlsPort, "TLS: hardware"}};
+    if (settings_.hardware_plain_port) {
+        plan.push_back(
+            {settings_.hardware_plain_port, net::Layer::Plain, "hardware, legacy plain"});
+    }
+    if (settings_.hardware_ssl_port) {
+        plan.push_back({settings_.hardware_ssl_port, net::Layer::TlsPort, "TLS: legacy hardware"});
+    }
     std::vector<std::shared_ptr<net::Listener>> listeners;
-    std::vector<uint16_t> ports{settings_.http_port};
-    if (settings_.hardware_plain_port) ports.push_back(settings_.hardware_plain_port);
-    for (uint16_t port : ports) {
+    for (const auto& p : plan) {
         auto listener = std::make_shared<net::Listener>(
-            io, endpoint_for(settings_.listen_address, port), "hardware listener", on_hardware);
+            io, endpoint_for(settings_.listen_address, p.port), p.what,
+            [&router, layer = p.layer](tcp::socket socket) {
+                net::route_connection(router, std::move(socket), layer);
+            });
         listener->start();
         auto ep = listener->local_endpoint();
-        spdlog::info("listening on {}:{} (hardware over plain TCP)", ep.address().to_string(),
-                     ep.port());
+        spdlog::info("listening on {}:{} ({})", ep.address().to_string(), ep.port(), p.what);
         listeners.push_back(std::move(listener));
     }
 
@@ -165,12 +183,36 @@ int App::run() {
             bin, data_dir_.string(), listeners.front()->local_endpoint().port());
     }
 
+    // SIGHUP and changed certificate files (certbot renewals) reload the TLS pair.
+    boost::asio::signal_set hangups(io, SIGHUP);
+    std::function<void()> wait_hangup = [&] {
+        hangups.async_wait([&](boost::system::error_code ec, int) {
+            if (ec) return;
+            tls.reload("SIGHUP");
+            wait_hangup();
+        });
+    };
+    wait_hangup();
+    boost::asio::steady_timer cert_check(io);
+    std::function<void()> schedule_check = [&] {
+        if (settings_.tls_reload_check_interval == 0) return;
+        cert_check.expires_after(std::chrono::seconds(settings_.tls_reload_check_interval));
+        cert_check.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            tls.reload_if_changed();
+            schedule_check();
+        });
+    };
+    schedule_check();
+
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
         if (ec) return;
         spdlog::info("{} received: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
         for (auto& l : listeners)
             l->stop();
+        hangups.cancel();
+        cert_check.cancel();
         io.stop();
     });
 

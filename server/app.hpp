@@ -9,13 +9,13 @@
 namespace blynk {
 
 class App {
-  public:
+public:
     App(config::Settings settings, std::filesystem::path data_dir);
     /// Runs until SIGTERM/SIGINT; returns the process exit code. Throws on start-up errors
     /// (port in use, unreadable database).
     int run();
 
-  private:
+private:
     config::Settings settings_;
     std::filesystem::path data_dir_;
 };

@@ -9,14 +9,14 @@
 namespace blynk::hub {
 
 class Dispatcher {
-  public:
+public:
     explicit Dispatcher(Hub& hub) : hub_(hub) {}
 
     /// Handles one decoded frame. Runs on the connection's current strand (the user's strand
     /// once logged in).
     void on_frame(HardwareConnection& conn, const proto::FrameView& frame);
 
-  private:
+private:
     void logged_in_frame(HardwareConnection& conn, const proto::FrameView& frame);
 
     Hub& hub_;

@@ -27,7 +27,7 @@ struct BridgeTarget {
 };
 
 class HardwareConnection {
-  public:
+public:
     /// Java servers forward at most 250 body bytes to a device that has not announced buff-in.
     static constexpr size_t kDefaultMaxForwardBody = 250;
     /// The Java server allowed this many bridge channels per connection.

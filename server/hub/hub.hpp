@@ -23,7 +23,7 @@ struct TokenTarget {
 };
 
 class Hub {
-  public:
+public:
     Hub(boost::asio::io_context& io, Persistence& persistence);
 
     /// Loads users at start-up (before any session exists).
@@ -43,7 +43,7 @@ class Hub {
     size_t user_count() const;
     size_t device_count() const;
 
-  private:
+private:
     std::shared_ptr<UserState> user_locked(const std::string& email);
 
     boost::asio::io_context& io_;

@@ -19,7 +19,7 @@ using UserExecutor = boost::asio::strand<boost::asio::io_context::executor_type>
 enum class PeerKind : uint8_t { Hardware, App };
 
 class Peer {
-  public:
+public:
     /// Queues one frame (header + body written together) in the peer's own framing.
     virtual void send(uint8_t command, uint16_t id, std::string_view body) = 0;
     /// Queues one RESPONSE frame.
@@ -30,13 +30,13 @@ class Peer {
     virtual std::string repr() const = 0;
     virtual PeerKind kind() const = 0;
 
-  protected:
+protected:
     ~Peer() = default;
 };
 
 /// The extra abilities a hardware session gives its protocol handlers.
 class HardwareLink : public Peer {
-  public:
+public:
     /// Read-idle timeout; zero disables it.
     virtual void set_idle_timeout(std::chrono::seconds timeout) = 0;
     /// Stops reading, moves the session onto `executor` and runs `then` there; reading resumes
@@ -45,7 +45,7 @@ class HardwareLink : public Peer {
     /// Updates what repr() says once the session is logged in.
     virtual void set_identity(std::string identity) = 0;
 
-  protected:
+protected:
     ~HardwareLink() = default;
 };
 

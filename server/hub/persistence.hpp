@@ -12,7 +12,7 @@
 namespace blynk::hub {
 
 class Persistence {
-  public:
+public:
     virtual ~Persistence() = default;
     virtual void pin_changed(const std::string& email, DeviceRef device, model::PinKey pin,
                              const std::string& value, int64_t time_ms) = 0;

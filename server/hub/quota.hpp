@@ -8,7 +8,7 @@
 namespace blynk::hub {
 
 class QuotaMeter {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
     /// The QUOTA_LIMIT answer is sent at most this often per connection.
     static constexpr std::chrono::seconds kWarnInterval{60};
@@ -22,7 +22,7 @@ class QuotaMeter {
     /// Messages dropped since the meter was created.
     uint64_t dropped() const { return dropped_; }
 
-  private:
+private:
     double limit_;
     double tokens_;
     Clock::time_point last_refill_{};

@@ -24,7 +24,7 @@ struct DeviceEntry {
 };
 
 class UserState {
-  public:
+public:
     UserState(std::string email, UserExecutor executor, Persistence& persistence);
 
     const std::string& email() const { return email_; }
@@ -58,7 +58,7 @@ class UserState {
     /// to every watcher: the Java relay format.
     void relay_to_watchers(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body);
 
-  private:
+private:
     std::string email_;
     UserExecutor executor_;
     Persistence& persistence_;

@@ -42,10 +42,10 @@ struct SessionLimits {
 template <class Stream>
 class HardwareSession final : public hub::HardwareLink,
                               public std::enable_shared_from_this<HardwareSession<Stream>> {
-  public:
+public:
     HardwareSession(Stream stream, hub::UserExecutor strand, hub::Dispatcher& dispatcher,
                     const hub::HardwareOptions& options, const SessionLimits& limits,
-                    std::string peer, std::string transport)
+                    std::string peer, const char* transport)
         : stream_(std::move(stream)),
           strand_(std::move(strand)),
           timer_(strand_.get_inner_executor()),
@@ -54,6 +54,9 @@ class HardwareSession final : public hub::HardwareLink,
           conn_(*this, options),
           peer_(std::move(peer)),
           transport_(std::move(transport)) {}
+
+    /// Keeps `owner` alive as long as the session (the TLS context of its stream).
+    void keep_alive(std::shared_ptr<void> owner) { keep_alive_ = std::move(owner); }
 
     /// Starts the session with bytes that were already read while detecting the protocol.
     void start(std::string_view already_read = {}) {
@@ -120,7 +123,7 @@ class HardwareSession final : public hub::HardwareLink,
 
     void set_identity(std::string identity) override { identity_ = std::move(identity); }
 
-  private:
+private:
     using Clock = std::chrono::steady_clock;
     using Socket =
         std::remove_reference_t<decltype(boost::beast::get_lowest_layer(std::declval<Stream&>()))>;
@@ -285,8 +288,9 @@ class HardwareSession final : public hub::HardwareLink,
     const SessionLimits& limits_;
     hub::HardwareConnection conn_;
     std::string peer_;
-    std::string transport_;
+    const char* transport_;  // "tcp" or "tls"
     std::string identity_;
+    std::shared_ptr<void> keep_alive_;
 
     std::vector<uint8_t> in_;
     size_t in_len_ = 0;

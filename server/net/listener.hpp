@@ -12,7 +12,7 @@
 namespace blynk::net {
 
 class Listener : public std::enable_shared_from_this<Listener> {
-  public:
+public:
     using Handler = std::function<void(boost::asio::ip::tcp::socket)>;
 
     /// Binds and listens; throws boost::system::system_error when the address cannot be used.
@@ -24,7 +24,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     /// The bound endpoint (the real port when 0 was asked for).
     boost::asio::ip::tcp::endpoint local_endpoint() const;
 
-  private:
+private:
     void accept_next();
 
     boost::asio::ip::tcp::acceptor acceptor_;

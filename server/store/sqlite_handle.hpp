@@ -20,21 +20,21 @@ std::shared_ptr<spdlog::logger> store_log();
 
 /// Any storage failure: the message names what we were doing, SQLite's message and the database.
 class StoreError : public std::runtime_error {
-  public:
+public:
     /// `sqlite_code` is SQLite's extended result code, 0 when the error is ours (e.g. a duplicate).
     explicit StoreError(const std::string& what, int sqlite_code = 0)
         : std::runtime_error(what), sqlite_code_(sqlite_code) {}
     /// SQLite's extended result code (SQLITE_BUSY, SQLITE_FULL, ...), 0 when not from SQLite.
     int sqlite_code() const noexcept { return sqlite_code_; }
 
-  private:
+private:
     int sqlite_code_;
 };
 
 /// One open connection (`sqlite3*`), closed on destruction. Busy timeout 5000 ms, extended
 /// result codes on.
 class Database {
-  public:
+public:
     /// Opens (creating if missing) the file at `path`, or a private in-memory database for
     /// ":memory:". Throws StoreError.
     explicit Database(const std::string& path);
@@ -59,7 +59,7 @@ class Database {
     /// A StoreError for the connection's current error: "purpose: message (db PATH)".
     StoreError error(std::string_view purpose, int code) const;
 
-  private:
+private:
     sqlite3* db_ = nullptr;
     std::string path_;
 };
@@ -67,7 +67,7 @@ class Database {
 /// One prepared statement (`sqlite3_stmt*`), finalized on destruction. Parameters are 1-based,
 /// columns 0-based, as in SQLite. Text and blobs are copied on bind (SQLITE_TRANSIENT).
 class Statement {
-  public:
+public:
     /// Prepares `sql` on `db` (which must outlive the statement); throws StoreError naming
     /// `purpose`.
     Statement(Database& db, std::string_view sql, std::string purpose);
@@ -106,7 +106,7 @@ class Statement {
     /// What the statement is for (used in error messages).
     const std::string& purpose() const noexcept { return purpose_; }
 
-  private:
+private:
     Database* db_;
     sqlite3_stmt* stmt_ = nullptr;
     std::string purpose_;
@@ -114,7 +114,7 @@ class Statement {
 
 /// Resets a (cached) statement at scope exit, so it never keeps a read snapshot or lock open.
 class StatementScope {
-  public:
+public:
     explicit StatementScope(Statement& s) noexcept : s_(s) {}
     ~StatementScope() { s_.reset(); }
     StatementScope(const StatementScope&) = delete;
@@ -124,14 +124,14 @@ class StatementScope {
     /// The statement.
     Statement* operator->() const noexcept { return &s_; }
 
-  private:
+private:
     Statement& s_;
 };
 
 /// BEGIN IMMEDIATE on construction (takes the write lock now, waiting up to the busy timeout);
 /// ROLLBACK on destruction unless commit() succeeded.
 class Transaction {
-  public:
+public:
     /// Begins; throws StoreError (e.g. SQLITE_BUSY after the timeout).
     explicit Transaction(Database& db);
     ~Transaction();
@@ -141,7 +141,7 @@ class Transaction {
     /// Commits; throws StoreError (the destructor then rolls back).
     void commit();
 
-  private:
+private:
     Database& db_;
     bool done_ = false;
 };

@@ -17,7 +17,7 @@
 namespace blynk::store {
 
 class SqliteStore {
-  public:
+public:
     /// The database file inside the data directory: data_dir/"blynkd.db".
     static std::filesystem::path db_path(const std::filesystem::path& data_dir);
 
@@ -80,7 +80,7 @@ class SqliteStore {
     std::vector<model::DeviceEvent> device_events(const std::string& email, int dash_id,
                                                   int device_id, size_t limit);
 
-  private:
+private:
     struct Statements;
 
     bool user_exists(const std::string& email);

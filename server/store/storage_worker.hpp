@@ -22,7 +22,7 @@
 namespace blynk::store {
 
 class StorageWorker {
-  public:
+public:
     /// Receives provision_log entries (every entry after `start_after_seq`, each exactly once,
     /// in seq order), on the worker thread.
     using ProvisionCallback = std::function<void(std::vector<ProvisionEvent>)>;
@@ -87,7 +87,7 @@ class StorageWorker {
     /// Counters and queue sizes; callable from any thread.
     Stats stats() const;
 
-  private:
+private:
     struct Pending;
 
     void run(std::string db_path, int64_t start_after_seq, std::promise<void>* opened);

@@ -4,7 +4,7 @@ namespace blynk::test {
 namespace {
 
 class AbuseTest : public ServerTest {
-  protected:
+protected:
     std::map<std::string, std::string> settings() const override {
         return {{"hardware.max.body.size", "1024"}, {"hardware.prelogin.max.body.size", "64"}};
     }

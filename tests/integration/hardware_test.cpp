@@ -197,7 +197,7 @@ TEST_F(HardwareTest, BodiesWithNulAndNonAsciiBytesRoundTrip) {
 }
 
 class WriteAckTest : public ServerTest {
-  protected:
+protected:
     std::map<std::string, std::string> settings() const override {
         return {{"hardware.write.ack", "true"}};
     }

@@ -5,7 +5,7 @@ namespace {
 
 // hard.socket.idle.timeout=1 gives a read-idle timeout of ceil(2.3 x 1) = 3 s.
 class HeartbeatTest : public ServerTest {
-  protected:
+protected:
     std::map<std::string, std::string> settings() const override {
         return {{"hard.socket.idle.timeout", "1"}};
     }

@@ -5,7 +5,7 @@ namespace blynk::test {
 namespace {
 
 class PersistenceTest : public ServerTest {
-  protected:
+protected:
     std::map<std::string, std::string> settings() const override {
         return {{"storage.flush.interval.ms", "200"}};
     }

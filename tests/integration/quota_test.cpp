@@ -4,7 +4,7 @@ namespace blynk::test {
 namespace {
 
 class QuotaTest : public ServerTest {
-  protected:
+protected:
     std::map<std::string, std::string> settings() const override {
         return {{"user.message.quota.limit", "20"}};
     }

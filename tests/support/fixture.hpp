@@ -19,7 +19,7 @@ namespace cmd = blynk::proto::cmd;
 namespace status = blynk::proto::status;
 
 class ServerTest : public ::testing::Test {
-  protected:
+protected:
     /// Settings for the server; override to change them before start.
     virtual std::map<std::string, std::string> settings() const {
         return {{"storage.flush.interval.ms", "100"}};

@@ -7,8 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 #include "common/proto/body.hpp"
 #include "common/proto/codec.hpp"
@@ -43,6 +48,46 @@ std::string hex(std::string_view bytes) {
 }
 
 RawClient::RawClient(uint16_t port) {
+    connect_tcp(port);
+}
+
+RawClient::RawClient(uint16_t port, const TlsOptions& tls) {
+    connect_tcp(port);
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    ctx_ = ctx;
+    if (!tls.ca_file.empty()) {
+        if (SSL_CTX_load_verify_locations(ctx, tls.ca_file.c_str(), nullptr) != 1) {
+            throw std::runtime_error("cannot load CA " + tls.ca_file);
+        }
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    }
+    SSL* ssl = SSL_new(ctx);
+    ssl_ = ssl;
+    SSL_set_bio(ssl, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+    SSL_set_connect_state(ssl);
+    SSL_set_tlsext_host_name(ssl, tls.server_name.c_str());
+    if (!tls.ca_file.empty()) SSL_set1_host(ssl, tls.server_name.c_str());
+    if (tls.resume_session) SSL_set_session(ssl, static_cast<SSL_SESSION*>(tls.resume_session));
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (true) {
+        int r = SSL_do_handshake(ssl);
+        flush_tls(tls.trickle);
+        if (r == 1) break;
+        if (SSL_get_error(ssl, r) != SSL_ERROR_WANT_READ) {
+            char reason[256] = "";
+            ERR_error_string_n(ERR_get_error(), reason, sizeof reason);
+            throw std::runtime_error(std::string("TLS handshake failed: ") + reason);
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        char buf[4096];
+        long n = left.count() > 0 ? receive(buf, sizeof buf, static_cast<int>(left.count())) : -1;
+        if (n <= 0) throw std::runtime_error("TLS handshake: connection closed or timed out");
+        BIO_write(SSL_get_rbio(ssl), buf, static_cast<int>(n));
+    }
+}
+
+void RawClient::connect_tcp(uint16_t port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket() failed");
     sockaddr_in addr{};
@@ -59,15 +104,79 @@ RawClient::RawClient(uint16_t port) {
 }
 
 RawClient::~RawClient() {
+    if (ssl_) {
+        // A clean close_notify: OpenSSL invalidates the session of a connection that just drops.
+        SSL_shutdown(static_cast<SSL*>(ssl_));
+        try {
+            flush_tls();
+        } catch (const std::exception&) {
+            // the server may be gone already
+        }
+        SSL_free(static_cast<SSL*>(ssl_));
+    }
+    if (ctx_) SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
     if (fd_ >= 0) ::close(fd_);
 }
 
-void RawClient::send(std::string_view bytes) {
+void RawClient::send_raw(std::string_view bytes, bool trickle) {
     while (!bytes.empty()) {
-        ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        size_t chunk = trickle ? 1 : bytes.size();
+        ssize_t n = ::send(fd_, bytes.data(), chunk, MSG_NOSIGNAL);
         if (n <= 0) throw std::runtime_error(std::string("send failed: ") + std::strerror(errno));
         bytes.remove_prefix(static_cast<size_t>(n));
+        if (trickle) std::this_thread::sleep_for(2ms);
     }
+}
+
+void RawClient::flush_tls(bool trickle) {
+    BIO* out = SSL_get_wbio(static_cast<SSL*>(ssl_));
+    char buf[4096];
+    int n;
+    while ((n = BIO_read(out, buf, sizeof buf)) > 0) {
+        send_raw(std::string_view(buf, static_cast<size_t>(n)), trickle);
+    }
+}
+
+void RawClient::send(std::string_view bytes) {
+    if (!ssl_) {
+        send_raw(bytes);
+        return;
+    }
+    if (SSL_write(static_cast<SSL*>(ssl_), bytes.data(), static_cast<int>(bytes.size())) <= 0) {
+        throw std::runtime_error("SSL_write failed");
+    }
+    flush_tls();
+}
+
+long RawClient::receive(char* buf, size_t size, int timeout_ms) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return -1;
+    ssize_t got = ::recv(fd_, buf, size, 0);
+    return got <= 0 ? 0 : got;
+}
+
+std::string RawClient::peer_fingerprint() const {
+    X509* cert = SSL_get1_peer_certificate(static_cast<SSL*>(ssl_));
+    if (!cert) return {};
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    X509_digest(cert, EVP_sha256(), md, &n);
+    X509_free(cert);
+    std::string out;
+    char hex[4];
+    for (unsigned i = 0; i < n; ++i) {
+        std::snprintf(hex, sizeof hex, i ? ":%02X" : "%02X", md[i]);
+        out += hex;
+    }
+    return out;
+}
+
+void* RawClient::session() const {
+    return SSL_get1_session(static_cast<SSL*>(ssl_));
+}
+
+bool RawClient::session_reused() const {
+    return SSL_session_reused(static_cast<SSL*>(ssl_)) == 1;
 }
 
 void RawClient::login(const std::string& token) {
@@ -78,19 +187,35 @@ void RawClient::login(const std::string& token) {
 std::string RawClient::read_exact(size_t n, std::chrono::milliseconds timeout, bool& eof) {
     eof = false;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buf[4096];
     while (pending_.size() < n) {
+        if (ssl_) {  // first what OpenSSL has already decrypted
+            int got = SSL_read(static_cast<SSL*>(ssl_), buf, sizeof buf);
+            if (got > 0) {
+                pending_.append(buf, static_cast<size_t>(got));
+                continue;
+            }
+            int err = SSL_get_error(static_cast<SSL*>(ssl_), got);
+            flush_tls();  // anything OpenSSL wants to say back
+            if (err != SSL_ERROR_WANT_READ) {
+                eof = true;
+                break;
+            }
+        }
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) break;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-        char buf[4096];
-        ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
-        if (got <= 0) {
+        long got = receive(buf, sizeof buf, static_cast<int>(left.count()));
+        if (got < 0) break;
+        if (got == 0) {
             eof = true;
             break;
         }
-        pending_.append(buf, static_cast<size_t>(got));
+        if (ssl_) {
+            BIO_write(SSL_get_rbio(static_cast<SSL*>(ssl_)), buf, static_cast<int>(got));
+        } else {
+            pending_.append(buf, static_cast<size_t>(got));
+        }
     }
     std::string out = pending_.substr(0, std::min(n, pending_.size()));
     pending_.erase(0, out.size());

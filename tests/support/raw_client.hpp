@@ -21,9 +21,18 @@ std::string body(std::initializer_list<std::string_view> fields);
 /// "00 00 01 00 c8".
 std::string hex(std::string_view bytes);
 
+struct TlsOptions {
+    std::string ca_file;  ///< trust this certificate (PEM); empty = no verification
+    std::string server_name = "localhost";  ///< SNI and the name verified
+    bool trickle = false;            ///< send the handshake one byte per write (detection tests)
+    void* resume_session = nullptr;  ///< an SSL_SESSION* from session() to resume
+};
+
 class RawClient {
-  public:
+public:
     explicit RawClient(uint16_t port);
+    /// Connects and completes a TLS handshake (throws when it fails).
+    RawClient(uint16_t port, const TlsOptions& tls);
     ~RawClient();
     RawClient(const RawClient&) = delete;
     RawClient& operator=(const RawClient&) = delete;
@@ -55,12 +64,28 @@ class RawClient {
     /// True while the server has not closed the connection (non-blocking check).
     bool open();
 
-  private:
+    /// TLS only: SHA-256 fingerprint of the server certificate ("AB:CD:...").
+    std::string peer_fingerprint() const;
+    /// TLS only: the session (SSL_SESSION*, owned by the caller: SSL_SESSION_free) and whether
+    /// this connection resumed one.
+    void* session() const;
+    bool session_reused() const;
+
+private:
+    void connect_tcp(uint16_t port);
+    void send_raw(std::string_view bytes, bool trickle = false);
+    /// Moves what OpenSSL wrote into the socket.
+    void flush_tls(bool trickle = false);
+    /// One read into `buf`: > 0 bytes, 0 on EOF, -1 on timeout.
+    long receive(char* buf, size_t size, int timeout_ms);
+
     /// Reads up to `n` bytes within `timeout`; stops early on EOF.
     std::string read_exact(size_t n, std::chrono::milliseconds timeout, bool& eof);
 
     int fd_ = -1;
     std::string pending_;  // bytes read but not yet consumed by an expectation
+    void* ctx_ = nullptr;  // SSL_CTX*, TLS only
+    void* ssl_ = nullptr;  // SSL* over memory BIOs: every byte on the wire passes through here
 };
 
 }  // namespace blynk::test

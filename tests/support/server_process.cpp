@@ -66,6 +66,7 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> settings)
     : settings_(std::move(settings)), data_dir_(make_temp_dir()) {
     settings_.try_emplace("listen.address", "127.0.0.1");
     settings_.try_emplace("http.port", "0");
+    settings_.try_emplace("https.port", "0");
     log_path_ = data_dir_ / "server.log";
 }
 
@@ -111,13 +112,15 @@ void ServerProcess::start() {
     }
     log_offset_ = std::filesystem::exists(log_path_) ? std::filesystem::file_size(log_path_) : 0;
     pid_ = spawn(argv, data_dir_ / "server.out", log_path_, true);
-    const std::regex listening(R"(listening on [^ ]*:(\d+) \(hardware)");
+    const std::regex plain(R"(listening on [^ ]*:(\d+) \(hardware)");
+    const std::regex tls(R"(listening on [^ ]*:(\d+) \(TLS)");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (std::chrono::steady_clock::now() < deadline) {
-        std::smatch m;
+        std::smatch m, t;
         std::string current = log();
-        if (std::regex_search(current, m, listening)) {
+        if (std::regex_search(current, m, plain) && std::regex_search(current, t, tls)) {
             port_ = static_cast<uint16_t>(std::stoi(m[1]));
+            tls_port_ = static_cast<uint16_t>(std::stoi(t[1]));
             return;
         }
         int status = 0;

@@ -19,9 +19,9 @@ struct CommandResult {
 };
 
 class ServerProcess {
-  public:
-    /// `settings` become `--set key=value` arguments (listen.address and http.port default to
-    /// 127.0.0.1 and 0).
+public:
+    /// `settings` become `--set key=value` arguments (listen.address defaults to 127.0.0.1,
+    /// http.port and https.port to 0, an ephemeral port).
     explicit ServerProcess(std::map<std::string, std::string> settings = {});
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
@@ -32,7 +32,7 @@ class ServerProcess {
     /// `user add` + `device add`; returns the new token (fails the test on error).
     std::string provision(const std::string& email, const std::string& device_name = "Board");
 
-    /// Starts the server and waits until it logs its listening port.
+    /// Starts the server and waits until it logs its listening ports.
     void start();
     /// SIGTERM (graceful) and wait; returns the exit code.
     int stop();
@@ -40,7 +40,10 @@ class ServerProcess {
     void kill9();
     bool running() const { return pid_ > 0; }
 
+    /// http.port: plain (hardware, TLS, HTTP).
     uint16_t port() const { return port_; }
+    /// https.port: TLS only.
+    uint16_t tls_port() const { return tls_port_; }
     const std::filesystem::path& data_dir() const { return data_dir_; }
     /// Everything the server logged so far.
     std::string log() const;
@@ -48,12 +51,13 @@ class ServerProcess {
     bool wait_for_log(const std::string& needle,
                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
-  private:
+private:
     std::map<std::string, std::string> settings_;
     std::filesystem::path data_dir_;
     std::filesystem::path log_path_;
     pid_t pid_ = -1;
     uint16_t port_ = 0;
+    uint16_t tls_port_ = 0;
     size_t log_offset_ = 0;  ///< where the current run's log starts
 };
 

@@ -32,7 +32,7 @@ std::string nul(std::initializer_list<std::string_view> fields) {
 }
 
 class TestPeer final : public HardwareLink {
-  public:
+public:
     explicit TestPeer(PeerKind kind = PeerKind::Hardware) : kind_(kind) {}
     void send(uint8_t command, uint16_t id, std::string_view body) override {
         sent.push_back({command, id, std::string(body)});
@@ -51,12 +51,12 @@ class TestPeer final : public HardwareLink {
     std::string closed;
     std::chrono::seconds idle{-1};
 
-  private:
+private:
     PeerKind kind_;
 };
 
 class RecordingPersistence final : public Persistence {
-  public:
+public:
     void pin_changed(const std::string&, DeviceRef d, model::PinKey pin, const std::string& value,
                      int64_t) override {
         pins.push_back(d.str() + " " + pin.str() + "=" + value);
@@ -93,7 +93,7 @@ model::User user_with_two_devices() {
 }
 
 class HubTest : public ::testing::Test {
-  protected:
+protected:
     HubTest() : hub_(io_, persistence_), dispatcher_(hub_) { hub_.load({user_with_two_devices()}); }
 
     void frame(HardwareConnection& conn, uint8_t command, uint16_t id, std::string body) {

@@ -47,7 +47,7 @@ std::string error_of(const std::function<void()>& f) {
 
 // A fresh directory per test, removed afterwards.
 class StoreFileTest : public ::testing::Test {
-  protected:
+protected:
     void SetUp() override {
         static std::atomic<int> counter{0};
         dir_ =

@@ -1,0 +1,258 @@
+#include <openssl/ssl.h>
+#include <signal.h>
+
+#include <fstream>
+
+#include "server/net/certificate.hpp"
+#include "tests/support/fixture.hpp"
+
+namespace blynk::test {
+namespace {
+
+std::filesystem::path generated_cert(const ServerProcess& s) {
+    return s.data_dir() / "tls" / "cert.pem";
+}
+
+TlsOptions trusting(const std::filesystem::path& cert) {
+    TlsOptions o;
+    o.ca_file = cert.string();
+    return o;
+}
+
+class TlsTest : public ServerTest {};
+
+TEST_F(TlsTest, HardwareOverTlsOnTheTlsPort) {
+    RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
+    c.login(token_a_);
+    c.send_frame(cmd::kHardware, 2, body({"vw", "4", "secure"}));
+    c.send_frame(cmd::kHardwareSync, 3, body({"vr", "4"}));
+    EXPECT_TRUE(c.expect_frame(cmd::kHardware, 3, body({"vw", "4", "secure"})));
+    c.send_frame(cmd::kPing, 4);
+    EXPECT_TRUE(c.expect_response(4, status::kOk));
+    EXPECT_TRUE(server_->wait_for_log("login ok: hardware tls"));
+}
+
+TEST_F(TlsTest, TlsAlsoWorksOnThePlainPort) {
+    RawClient c(server_->port(), trusting(generated_cert(*server_)));
+    c.login(token_a_);
+    auto plain = logged_in(token_b_);  // and plain hardware beside it
+    plain->send_frame(cmd::kPing, 2);
+    EXPECT_TRUE(plain->expect_response(2, status::kOk));
+}
+
+TEST_F(TlsTest, HandshakeBytesArrivingOneByOneAreDetected) {
+    TlsOptions o = trusting(generated_cert(*server_));
+    o.trickle = true;
+    RawClient c(server_->tls_port(), o);
+    c.login(token_a_);
+    RawClient p(server_->port(), o);
+    p.login(token_b_);
+}
+
+TEST_F(TlsTest, PlainHardwareLoginSentByteByByteIsDetected) {
+    auto c = connect();
+    for (char byte : frame(cmd::kHardwareLogin, 1, token_a_)) {
+        c->send(std::string(1, byte));
+        std::this_thread::sleep_for(2ms);
+    }
+    EXPECT_TRUE(c->expect_response(1, status::kOk));
+}
+
+TEST_F(TlsTest, CertificateIsGeneratedOnceAndReusedAfterRestart) {
+    auto cert = generated_cert(*server_);
+    ASSERT_TRUE(std::filesystem::exists(cert));
+    EXPECT_TRUE(std::filesystem::exists(server_->data_dir() / "tls" / "key.pem"));
+    EXPECT_EQ(std::filesystem::status(server_->data_dir() / "tls" / "key.pem").permissions() &
+                  std::filesystem::perms::others_read,
+              std::filesystem::perms::none);
+    const std::string fingerprint = net::certificate_fingerprint(cert);
+    EXPECT_TRUE(server_->wait_for_log("SHA-256 fingerprint " + fingerprint));
+    EXPECT_TRUE(server_->wait_for_log("generated a self-signed ECDSA P-256 certificate"));
+    RawClient first(server_->tls_port(), trusting(cert));
+    EXPECT_EQ(first.peer_fingerprint(), fingerprint);
+
+    ASSERT_EQ(server_->stop(), 0);
+    server_->start();
+    RawClient second(server_->tls_port(), trusting(cert));
+    EXPECT_EQ(second.peer_fingerprint(), fingerprint) << "a new certificate on every start";
+    EXPECT_FALSE(server_->wait_for_log("generated a self-signed", 200ms));
+}
+
+TEST_F(TlsTest, SessionResumptionWorks) {
+    auto cert = generated_cert(*server_);
+    void* session = nullptr;
+    {
+        RawClient first(server_->tls_port(), trusting(cert));
+        first.login(token_a_);  // TLS 1.3 tickets arrive after the handshake
+        session = first.session();
+    }
+    ASSERT_NE(session, nullptr);
+    TlsOptions o = trusting(cert);
+    o.resume_session = session;
+    RawClient again(server_->tls_port(), o);
+    EXPECT_TRUE(again.session_reused());
+    again.login(token_a_);
+    SSL_SESSION_free(static_cast<SSL_SESSION*>(session));
+}
+
+TEST_F(TlsTest, PlainBytesAndPlainHttpOnTheTlsPort) {
+    auto binary = std::make_unique<RawClient>(server_->tls_port());
+    binary->send_frame(cmd::kHardwareLogin, 1, token_a_);
+    EXPECT_TRUE(binary->expect_closed());
+    auto http = std::make_unique<RawClient>(server_->tls_port());
+    http->send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string answer = http->read_for(1s);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
+    EXPECT_NE(answer.find("expects TLS"), std::string::npos);
+    EXPECT_TRUE(server_->wait_for_log("400 (plain HTTP on the TLS port)"));
+}
+
+TEST_F(TlsTest, PlainHttpOnThePlainPortGets501UntilTheHttpApiExists) {
+    auto http = connect();
+    http->send("GET /token/get/V1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string answer = http->read_for(1s);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 501 Not Implemented\r\n", 0), 0u) << answer;
+    EXPECT_TRUE(http->expect_closed());
+}
+
+TEST_F(TlsTest, AppProtocolInsideTlsIsClosedWithALogLine) {
+    RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
+    // An app LOGIN: command 2 with a 32-bit length whose high bytes are zero.
+    c.send(
+        std::string("\x02\x00\x01\x00\x00\x00\x05"
+                    "a\0b\0c",
+                    12));
+    EXPECT_TRUE(c.expect_closed());
+    EXPECT_TRUE(server_->wait_for_log("mobile-app protocol is not supported yet"));
+}
+
+class TlsDeadlineTest : public ServerTest {
+protected:
+    std::map<std::string, std::string> settings() const override {
+        return {{"login.timeout", "1"},
+                {"tls.handshake.timeout", "1"},
+                {"tls.handshake.per.ip.limit", "2"}};
+    }
+};
+
+TEST_F(TlsDeadlineTest, SilentClientOnTheTlsPortIsClosed) {
+    RawClient c(server_->tls_port());
+    EXPECT_TRUE(c.expect_closed(5s));
+}
+
+TEST_F(TlsDeadlineTest, UnfinishedHandshakeIsClosedAtTheDeadline) {
+    RawClient c(server_->tls_port());
+    c.send(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));  // a ClientHello start
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.expect_closed(5s));
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 800ms);
+    EXPECT_TRUE(server_->wait_for_log("handshake not finished within 1 s"));
+}
+
+TEST_F(TlsDeadlineTest, UnfinishedHandshakesPerAddressAreCapped) {
+    const std::string hello_start("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+    RawClient a(server_->tls_port()), b(server_->tls_port()), c(server_->tls_port());
+    a.send(hello_start);
+    std::this_thread::sleep_for(100ms);
+    b.send(hello_start);
+    std::this_thread::sleep_for(100ms);
+    c.send(hello_start);
+    EXPECT_TRUE(c.expect_closed(500ms)) << "the third unfinished handshake is refused";
+    EXPECT_TRUE(server_->wait_for_log("too many unfinished TLS handshakes from 127.0.0.1"));
+    EXPECT_TRUE(a.open());
+}
+
+/// A server with a configured certificate pair, for the reload tests.
+class TlsReloadTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("blynkd-certs-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::create_directories(dir_);
+        make_pair("first.local");
+        server_ = std::make_unique<ServerProcess>(
+            std::map<std::string, std::string>{{"server.ssl.cert", (dir_ / "cert.pem").string()},
+                                               {"server.ssl.key", (dir_ / "key.pem").string()},
+                                               {"tls.reload.check.interval", "1"}});
+        token_ = server_->provision("tls@example.com");
+        server_->start();
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    void make_pair(const std::string& name) {
+        net::CertificateRequest r;
+        r.common_name = name;
+        r.dns_names = {name, "localhost"};
+        r.ip_addresses = {"127.0.0.1"};
+        net::generate_self_signed(r, dir_ / "cert.pem", dir_ / "key.pem");
+    }
+    std::string fingerprint() { return net::certificate_fingerprint(dir_ / "cert.pem"); }
+    void hangup() { ASSERT_EQ(::kill(server_pid(), SIGHUP), 0); }
+    pid_t server_pid() {
+        // The server logs nothing of its pid; find it through /proc by its data folder.
+        for (const auto& p : std::filesystem::directory_iterator("/proc")) {
+            std::ifstream cmdline(p.path() / "cmdline");
+            std::string args((std::istreambuf_iterator<char>(cmdline)), {});
+            if (args.find(server_->data_dir().string()) != std::string::npos &&
+                args.find("--set") != std::string::npos) {
+                return std::stoi(p.path().filename().string());
+            }
+        }
+        return -1;
+    }
+
+    std::filesystem::path dir_;
+    std::unique_ptr<ServerProcess> server_;
+    std::string token_;
+};
+
+TEST_F(TlsReloadTest, SighupLoadsTheNewPairAndKeepsOpenConnections) {
+    const std::string old_fp = fingerprint();
+    RawClient old_conn(server_->tls_port(), trusting(dir_ / "cert.pem"));
+    old_conn.login(token_);
+    EXPECT_EQ(old_conn.peer_fingerprint(), old_fp);
+
+    make_pair("second.local");
+    const std::string new_fp = fingerprint();
+    ASSERT_NE(new_fp, old_fp);
+    hangup();
+    ASSERT_TRUE(server_->wait_for_log("reloaded (SIGHUP): SHA-256 fingerprint " + new_fp));
+    RawClient fresh(server_->tls_port(), trusting(dir_ / "cert.pem"));
+    EXPECT_EQ(fresh.peer_fingerprint(), new_fp);
+    fresh.login(token_);
+    old_conn.send_frame(cmd::kPing, 9);
+    EXPECT_TRUE(old_conn.expect_response(9, status::kOk)) << "the old connection was dropped";
+}
+
+TEST_F(TlsReloadTest, ChangedFilesAreReloadedWithoutASignal) {
+    make_pair("renewed.local");
+    const std::string new_fp = fingerprint();
+    ASSERT_TRUE(server_->wait_for_log(
+        "reloaded (certificate files changed): SHA-256 fingerprint " + new_fp, 5s));
+    RawClient fresh(server_->tls_port(), trusting(dir_ / "cert.pem"));
+    EXPECT_EQ(fresh.peer_fingerprint(), new_fp);
+}
+
+TEST_F(TlsReloadTest, BrokenNewPairKeepsTheOldOne) {
+    const std::string old_fp = fingerprint();
+    std::filesystem::copy_file(dir_ / "cert.pem", dir_ / "good.pem");
+    { std::ofstream(dir_ / "cert.pem") << "-----BEGIN CERTIFICATE-----\nbroken\n"; }
+    hangup();
+    ASSERT_TRUE(server_->wait_for_log("reload (SIGHUP) failed, keeping the current one"));
+    TlsOptions o = trusting(dir_ / "good.pem");
+    RawClient c(server_->tls_port(), o);
+    EXPECT_EQ(c.peer_fingerprint(), old_fp);
+    c.login(token_);
+}
+
+TEST(TlsStartTest, MissingConfiguredCertificateStopsTheServerWithAClearMessage) {
+    ServerProcess s(
+        {{"server.ssl.cert", "/nonexistent/cert.pem"}, {"server.ssl.key", "/nonexistent/key.pem"}});
+    EXPECT_THROW(s.start(), std::runtime_error);
+    EXPECT_NE(s.log().find("cannot load certificate /nonexistent/cert.pem"), std::string::npos)
+        << s.log();
+}
+
+}  // namespace
+}  // namespace blynk::test
