@@ -20,6 +20,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -161,9 +162,10 @@ private:
     void on_read(boost::system::error_code ec, size_t n) {
         reading_ = false;
         if (ec) {
-            if (!closing_)
-                close(ec == boost::asio::error::eof ? "closed by peer"
-                                                    : "read error: " + ec.message());
+            // A TLS peer that just drops the TCP connection (no close_notify) has closed too.
+            const bool peer_closed =
+                ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
+            if (!closing_) close(peer_closed ? "closed by peer" : "read error: " + ec.message());
             return;
         }
         in_len_ += n;

@@ -1,5 +1,9 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -252,6 +256,41 @@ TEST(TlsStartTest, MissingConfiguredCertificateStopsTheServerWithAClearMessage) 
     EXPECT_THROW(s.start(), std::runtime_error);
     EXPECT_NE(s.log().find("cannot load certificate /nonexistent/cert.pem"), std::string::npos)
         << s.log();
+}
+
+}  // namespace
+}  // namespace blynk::test
+
+namespace blynk::test {
+namespace {
+
+uint16_t free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+TEST(LegacyPortsTest, AliasPortsServeLikeTheMainPorts) {
+    const uint16_t plain = free_port(), tls = free_port();
+    ServerProcess server({{"hardware.plain.port", std::to_string(plain)},
+                          {"hardware.ssl.port", std::to_string(tls)}});
+    std::string token = server.provision("old@example.com", "Old sketch");
+    server.start();
+    EXPECT_TRUE(server.wait_for_log(":" + std::to_string(plain) + " (hardware, legacy plain)"));
+    EXPECT_TRUE(server.wait_for_log(":" + std::to_string(tls) + " (TLS: legacy hardware)"));
+    RawClient a(plain);
+    a.login(token);
+    RawClient b(tls, TlsOptions{(server.data_dir() / "tls" / "cert.pem").string()});
+    b.login(token);
+    RawClient refused(tls);
+    refused.send_frame(cmd::kHardwareLogin, 1, token);
+    EXPECT_TRUE(refused.expect_closed()) << "the legacy TLS port takes TLS only";
 }
 
 }  // namespace

@@ -13,7 +13,12 @@ if (!binary) throw new Error('BLYNKD_BINARY is not set (run the tests through ct
 class Blynkd {
   constructor(settings = {}) {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blynkd-client-'));
-    this.settings = { 'listen.address': '127.0.0.1', 'http.port': '0', ...settings };
+    this.settings = {
+      'listen.address': '127.0.0.1',
+      'http.port': '0',
+      'https.port': '0',
+      ...settings,
+    };
     this.log = '';
     this.env = { ...process.env, BLYNKD_ALLOW_TMP_DATA: '1' };
   }
@@ -34,7 +39,12 @@ class Blynkd {
     return this.cli('device', 'add', email, '--name', name);
   }
 
-  /** Resolves with the port once the server logs that it listens. */
+  /** The certificate the server generated on first start (trust it as the CA). */
+  get certificate() {
+    return path.join(this.dataDir, 'tls', 'cert.pem');
+  }
+
+  /** Resolves once the server logs both ports (this.port: plain, this.tlsPort: TLS). */
   start() {
     const args = ['--data-dir', this.dataDir];
     for (const [k, v] of Object.entries(this.settings)) args.push('--set', `${k}=${v}`);
@@ -43,9 +53,11 @@ class Blynkd {
       const timer = setTimeout(() => reject(new Error(`no port logged:\n${this.log}`)), 15000);
       this.proc.stderr.on('data', (chunk) => {
         this.log += chunk.toString();
-        const m = /listening on [^ ]*:(\d+) \(hardware/.exec(this.log);
-        if (m && !this.port) {
-          this.port = Number(m[1]);
+        const plain = /listening on [^ ]*:(\d+) \(hardware/.exec(this.log);
+        const tls = /listening on [^ ]*:(\d+) \(TLS/.exec(this.log);
+        if (plain && tls && !this.port) {
+          this.port = Number(plain[1]);
+          this.tlsPort = Number(tls[1]);
           clearTimeout(timer);
           resolve(this.port);
         }
@@ -54,6 +66,15 @@ class Blynkd {
         if (!this.port) reject(new Error(`blynkd exited (${code}):\n${this.log}`));
       });
     });
+  }
+
+  /** Resolves when the server's log matches `pattern`, rejects after `ms`. */
+  async waitForLog(pattern, ms = 3000) {
+    const deadline = Date.now() + ms;
+    while (!pattern.test(this.log)) {
+      if (Date.now() > deadline) throw new Error(`log never matched ${pattern}:\n${this.log}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   stop() {
