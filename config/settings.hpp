@@ -44,6 +44,11 @@ struct Settings {
     uint32_t user_devices_limit = 50;         ///< devices per dashboard
     uint32_t user_dashboard_max_limit = 100;  ///< dashboards per user
 
+    // HTTP
+    uint32_t web_request_max_size = 524288;  ///< bytes of an HTTP request body
+    uint32_t http_header_timeout = 10;       ///< seconds to receive a request header
+    uint32_t http_body_timeout = 30;         ///< seconds to receive a request body
+
     // Threads
     uint32_t server_worker_threads = 0;  ///< 0 = number of cores
 };

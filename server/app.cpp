@@ -14,6 +14,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "common/util/token.hpp"
+#include "server/http/api.hpp"
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hub.hpp"
 #include "server/net/connection_router.hpp"
@@ -135,22 +136,29 @@ int App::run() {
                                settings_.latest_tls, data_dir_, settings_.server_host);
     net::TlsContextHolder tls(tls_files);
     net::HandshakeLimiter handshakes(settings_.tls_handshake_per_ip_limit);
-    const net::RouterConfig router{io,
-                                   dispatcher,
-                                   options,
-                                   limits,
-                                   tls,
-                                   handshakes,
-                                   std::chrono::seconds(settings_.login_timeout_seconds),
-                                   std::chrono::seconds(settings_.tls_handshake_timeout)};
+    http::Api api(hub);
+    const net::RouterConfig router{
+        io,
+        dispatcher,
+        options,
+        limits,
+        tls,
+        handshakes,
+        api,
+        net::HttpLimits{settings_.web_request_max_size,
+                        std::chrono::seconds(settings_.http_header_timeout),
+                        std::chrono::seconds(settings_.http_body_timeout)},
+        std::chrono::seconds(settings_.login_timeout_seconds),
+        std::chrono::seconds(settings_.tls_handshake_timeout)};
 
     struct PortPlan {
         uint16_t port;
         net::Layer layer;
         const char* what;
     };
-    std::vector<PortPlan> plan{{settings_.http_port, net::Layer::Plain, "hardware, plain or TLS"},
-                               {settings_.https_port, net::Layer::TlsPort, "TLS: hardware"}};
+    std::vector<PortPlan> plan{
+        {settings_.http_port, net::Layer::Plain, "hardware, HTTP, WebSocket; plain or TLS"},
+        {settings_.https_port, net::Layer::TlsPort, "TLS: hardware, HTTPS, WebSocket"}};
     if (settings_.hardware_plain_port) {
         plan.push_back(
             {settings_.hardware_plain_port, net::Layer::Plain, "hardware, legacy plain"});

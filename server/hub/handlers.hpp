@@ -32,6 +32,15 @@ std::optional<PinWrite> parse_write(std::string_view body, uint16_t& status);
 void apply_device_write(UserState& user, DeviceRef device, uint16_t id, std::string_view body,
                         const PinWrite& write);
 
+/// A write from outside the device (REST API; apps later): stored, sent as HARDWARE with `id`
+/// to every connection of the device whose buff-in allows it, and relayed to the watchers.
+void apply_server_write(UserState& user, DeviceRef device, uint16_t id, model::PinKey pin,
+                        const std::string& value);
+/// A property set from outside the device: stored and relayed to the watchers (never to the
+/// device, which would drop the link on command 19).
+void apply_server_property(UserState& user, DeviceRef device, uint16_t id, uint8_t pin,
+                           std::string_view name, const std::string& value);
+
 // handlers_internal.cpp
 void internal(HardwareConnection& conn, const proto::FrameView& frame);
 

@@ -1,5 +1,7 @@
 #include "server/net/connection_router.hpp"
 
+#include "server/http/http_session.hpp"
+
 #include <array>
 #include <type_traits>
 
@@ -111,7 +113,15 @@ private:
                 }
                 break;
             case Detected::Http:
-                answer_http();
+                if (layer_ == Layer::TlsPort) {
+                    refuse_plain_http();
+                } else {
+                    std::make_shared<http::HttpSession<Stream>>(
+                        config_, std::move(stream_), strand_, peer_, transport(),
+                        std::string_view(reinterpret_cast<const char*>(buffer_.data()), size_),
+                        std::move(tls_context_))
+                        ->start();
+                }
                 return;
             case Detected::App:
                 spdlog::info("{} {}: mobile-app protocol is not supported yet; closing",
@@ -136,18 +146,15 @@ private:
 
     void start_tls();
 
-    void answer_http() {
-        // The HTTP API is served from a later release; until then a clear answer and a close.
-        const bool tls_port = layer_ == Layer::TlsPort;
-        const std::string_view text =
-            tls_port ? "this port expects TLS: use https://\n"
-                     : "the HTTP API is not available in this version of blynkd\n";
-        response_ = std::string(tls_port ? "HTTP/1.1 400 Bad Request\r\n"
-                                         : "HTTP/1.1 501 Not Implemented\r\n") +
-                    "Content-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
-                    std::to_string(text.size()) + "\r\n\r\n" + std::string(text);
-        spdlog::info("{} {}: HTTP request answered {}", transport(), peer_,
-                     tls_port ? "400 (plain HTTP on the TLS port)" : "501 (no HTTP API yet)");
+    /// Plain HTTP on the TLS port: a clear answer, then close.
+    void refuse_plain_http() {
+        static constexpr std::string_view kText = "this port expects TLS: use https://\n";
+        response_ =
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: "
+            "close\r\nContent-Length: " +
+            std::to_string(kText.size()) + "\r\n\r\n" + std::string(kText);
+        spdlog::info("{} {}: HTTP request answered 400 (plain HTTP on the TLS port)", transport(),
+                     peer_);
         boost::asio::async_write(
             stream_, boost::asio::buffer(response_),
             boost::asio::bind_executor(

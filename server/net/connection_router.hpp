@@ -7,27 +7,12 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "server/hub/dispatcher.hpp"
 #include "server/net/detect.hpp"
-#include "server/net/handshake_limiter.hpp"
-#include "server/net/hardware_session.hpp"
-#include "server/net/tls_context.hpp"
+#include "server/net/router_config.hpp"
 
 namespace blynk::net {
-
-struct RouterConfig {
-    boost::asio::io_context& io;
-    hub::Dispatcher& dispatcher;
-    const hub::HardwareOptions& options;
-    const SessionLimits& limits;
-    TlsContextHolder& tls;
-    HandshakeLimiter& handshakes;
-    std::chrono::seconds detect_timeout{10};     ///< first bytes must arrive by then
-    std::chrono::seconds handshake_timeout{10};  ///< TLS handshake must finish by then
-};
 
 /// Starts routing an accepted socket. `port` says what may arrive (Plain: http.port,
 /// TlsPort: https.port).

@@ -30,6 +30,7 @@
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/peer.hpp"
+#include "server/net/stream_traits.hpp"
 
 namespace blynk::net {
 
@@ -126,6 +127,7 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
+    using Traits = StreamTraits<Stream>;
     using Socket =
         std::remove_reference_t<decltype(boost::beast::get_lowest_layer(std::declval<Stream&>()))>;
     static constexpr size_t kMinReadSpace = 512;
@@ -168,8 +170,12 @@ private:
             if (!closing_) close(peer_closed ? "closed by peer" : "read error: " + ec.message());
             return;
         }
-        in_len_ += n;
         last_read_ = Clock::now();
+        if (Traits::discard_read(stream_)) {  // a WebSocket text message: not Blynk
+            read_more();
+            return;
+        }
+        in_len_ += n;
         process();
     }
 
@@ -208,6 +214,7 @@ private:
     }
 
     void after_queue() {
+        if constexpr (Traits::kMessagePerFrame) pending_ends_.push_back(out_pending_.size());
         if (out_pending_.size() > limits_.max_write_queue) {
             close(fmt::format("write queue over {} bytes: peer reads too slowly",
                               limits_.max_write_queue));
@@ -219,16 +226,34 @@ private:
     void flush_writes() {
         if (writing_ || out_pending_.empty() || closing_) return;
         std::swap(out_inflight_, out_pending_);
+        std::swap(inflight_ends_, pending_ends_);
+        inflight_frame_ = 0;
         writing_ = true;
-        boost::asio::async_write(
-            stream_, boost::asio::buffer(out_inflight_),
-            boost::asio::bind_executor(
-                strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
-                    self->on_write(ec);
-                }));
+        write_inflight();
+    }
+
+    /// Byte streams: everything queued in one write. WebSocket: the next frame as one message.
+    void write_inflight() {
+        boost::asio::const_buffer bytes = boost::asio::buffer(out_inflight_);
+        if constexpr (Traits::kMessagePerFrame) {
+            const size_t begin = inflight_frame_ ? inflight_ends_[inflight_frame_ - 1] : 0;
+            bytes = boost::asio::buffer(out_inflight_.data() + begin,
+                                        inflight_ends_[inflight_frame_] - begin);
+        }
+        Traits::write(stream_, bytes,
+                      boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
+                                                              boost::system::error_code ec,
+                                                              size_t) { self->on_write(ec); }));
     }
 
     void on_write(boost::system::error_code ec) {
+        if constexpr (Traits::kMessagePerFrame) {
+            if (!ec && ++inflight_frame_ < inflight_ends_.size()) {
+                write_inflight();
+                return;
+            }
+            inflight_ends_.clear();
+        }
         writing_ = false;
         out_inflight_.clear();
         if (out_inflight_.capacity() > kKeepBufferBytes) std::string().swap(out_inflight_);
@@ -298,6 +323,9 @@ private:
     size_t in_len_ = 0;
     std::string out_pending_;
     std::string out_inflight_;
+    std::vector<size_t> pending_ends_;   // WebSocket only: where each queued frame ends
+    std::vector<size_t> inflight_ends_;  // WebSocket only: frames of out_inflight_
+    size_t inflight_frame_ = 0;          // WebSocket only: the frame being written
     bool reading_ = false;
     bool writing_ = false;
     bool suspended_ = false;

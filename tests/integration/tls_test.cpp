@@ -111,14 +111,6 @@ TEST_F(TlsTest, PlainBytesAndPlainHttpOnTheTlsPort) {
     EXPECT_TRUE(server_->wait_for_log("400 (plain HTTP on the TLS port)"));
 }
 
-TEST_F(TlsTest, PlainHttpOnThePlainPortGets501UntilTheHttpApiExists) {
-    auto http = connect();
-    http->send("GET /token/get/V1 HTTP/1.1\r\nHost: x\r\n\r\n");
-    std::string answer = http->read_for(1s);
-    EXPECT_EQ(answer.rfind("HTTP/1.1 501 Not Implemented\r\n", 0), 0u) << answer;
-    EXPECT_TRUE(http->expect_closed());
-}
-
 TEST_F(TlsTest, AppProtocolInsideTlsIsClosedWithALogLine) {
     RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
     // An app LOGIN: command 2 with a 32-bit length whose high bytes are zero.

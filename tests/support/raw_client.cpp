@@ -250,6 +250,25 @@ std::string RawClient::read_exact(size_t n, std::chrono::milliseconds timeout, b
            << "expected silence, got: " << hex(got) << (eof ? " (connection closed)" : "");
 }
 
+std::string RawClient::read_until(std::string_view delim, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pending_.find(delim) == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        bool eof = false;
+        // Ask for one byte more than is buffered: read_exact keeps the rest in pending_.
+        std::string got = read_exact(pending_.size() + 1, left, eof);
+        pending_.insert(0, got);
+        if (eof) break;
+    }
+    size_t at = pending_.find(delim);
+    size_t n = at == std::string::npos ? pending_.size() : at + delim.size();
+    std::string out = pending_.substr(0, n);
+    pending_.erase(0, n);
+    return out;
+}
+
 std::string RawClient::read_for(std::chrono::milliseconds wait) {
     bool eof = false;
     return read_exact(1 << 20, wait, eof);

@@ -59,6 +59,13 @@ public:
     ::testing::AssertionResult expect_closed(std::chrono::milliseconds timeout = 3s);
     /// Nothing arrives for `duration` (and the connection stays open).
     ::testing::AssertionResult expect_silence(std::chrono::milliseconds duration = 300ms);
+    /// Reads until `delim` has arrived (returned with it), or what came before the timeout.
+    std::string read_until(std::string_view delim, std::chrono::milliseconds timeout = 3s);
+    /// Reads `n` bytes, or what came before the timeout / EOF.
+    std::string read_bytes(size_t n, std::chrono::milliseconds timeout = 3s) {
+        bool eof = false;
+        return read_exact(n, timeout, eof);
+    }
     /// Everything that arrives within `wait`.
     std::string read_for(std::chrono::milliseconds wait);
     /// True while the server has not closed the connection (non-blocking check).

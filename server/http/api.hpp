@@ -1,0 +1,40 @@
+#pragma once
+// The REST API of the Java server over the hub: same paths, status codes and error texts.
+// Requests are parsed and checked first (no state touched), then run on the token owner's strand.
+
+#include <functional>
+#include <string>
+
+#include "server/hub/hub.hpp"
+
+namespace blynk::http {
+
+struct ApiRequest {
+    std::string method;
+    std::string target;  ///< path and query as received
+    std::string content_type;
+    std::string body;
+};
+
+struct ApiResponse {
+    unsigned status = 200;
+    std::string content_type;  ///< empty = none (empty 200s, as the Java server)
+    std::string body;
+};
+
+class Api {
+public:
+    explicit Api(hub::Hub& hub) : hub_(hub) {}
+
+    /// Answers `request`; `done` runs exactly once, on any thread.
+    void handle(const ApiRequest& request, std::function<void(ApiResponse)> done);
+
+private:
+    hub::Hub& hub_;
+};
+
+/// Responses of the Java server's shapes.
+ApiResponse text_error(unsigned status, std::string text);
+ApiResponse json_ok(std::string json);
+
+}  // namespace blynk::http

@@ -1,0 +1,243 @@
+#pragma once
+// One HTTP connection (plain or TLS, after detection): keep-alive, one request at a time (so
+// pipelined requests are answered in order), size limits, header and body deadlines, CORS, the
+// REST API, and the upgrade of /websockets (and /websocket) to a hardware session.
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "server/http/api.hpp"
+#include "server/http/url.hpp"
+#include "server/net/hardware_session.hpp"
+#include "server/net/router_config.hpp"
+
+namespace blynk::http {
+
+namespace beast_http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+public:
+    HttpSession(const net::RouterConfig& config, Stream stream, hub::UserExecutor strand,
+                std::string peer, const char* transport, std::string_view already_read,
+                std::shared_ptr<void> keep_alive)
+        : config_(config),
+          stream_(std::move(stream)),
+          strand_(std::move(strand)),
+          timer_(config.io),
+          peer_(std::move(peer)),
+          transport_(transport),
+          keep_alive_(std::move(keep_alive)) {
+        auto space = buffer_.prepare(already_read.size());
+        std::memcpy(space.data(), already_read.data(), already_read.size());
+        buffer_.commit(already_read.size());
+    }
+
+    void start() {
+        boost::asio::dispatch(strand_, [self = this->shared_from_this()] { self->read_header(); });
+    }
+
+private:
+    using Request = beast_http::request<beast_http::string_body>;
+    using Response = beast_http::response<beast_http::string_body>;
+    static constexpr uint32_t kMaxHeader = 8192;
+
+    void arm(std::chrono::seconds timeout, const char* what) {
+        timer_.expires_after(timeout);
+        timer_.async_wait(boost::asio::bind_executor(
+            strand_, [self = this->shared_from_this(), gen = ++timer_gen_, what,
+                      timeout](boost::system::error_code ec) {
+                if (ec || gen != self->timer_gen_) return;
+                spdlog::info("http {} {}: {} not received within {} s; closing", self->transport_,
+                             self->peer_, what, timeout.count());
+                self->close();
+            }));
+    }
+
+    void disarm() {
+        ++timer_gen_;
+        timer_.cancel();
+    }
+
+    void read_header() {
+        parser_.emplace();
+        parser_->header_limit(kMaxHeader);
+        parser_->body_limit(config_.http.max_body);
+        arm(config_.http.header_timeout, "request header");
+        beast_http::async_read_header(
+            stream_, buffer_, *parser_,
+            boost::asio::bind_executor(
+                strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
+                    self->on_header(ec);
+                }));
+    }
+
+    void on_header(boost::system::error_code ec) {
+        if (ec) return on_read_error(ec);
+        const auto& req = parser_->get();
+        if (websocket::is_upgrade(req) && is_hardware_websocket_path(req.target())) {
+            disarm();
+            return upgrade(parser_->release());
+        }
+        if (parser_->is_done()) return on_request({});
+        arm(config_.http.body_timeout, "request body");
+        beast_http::async_read(
+            stream_, buffer_, *parser_,
+            boost::asio::bind_executor(
+                strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
+                    self->on_request(ec);
+                }));
+    }
+
+    void on_read_error(boost::system::error_code ec) {
+        disarm();
+        if (ec == beast_http::error::end_of_stream || ec == boost::asio::error::eof ||
+            ec == boost::asio::error::operation_aborted ||
+            ec == boost::asio::error::bad_descriptor ||
+            ec == boost::asio::ssl::error::stream_truncated) {
+            return close();  // the client went away, or the deadline closed the socket
+        }
+        unsigned status = 400;
+        std::string text = "Bad request: " + ec.message();
+        if (ec == beast_http::error::header_limit) {
+            status = 431;
+            text = "Request header fields too large.";
+        } else if (ec == beast_http::error::body_limit) {
+            status = 413;
+            text = "Request body larger than " + std::to_string(config_.http.max_body) + " bytes.";
+        }
+        spdlog::info("http {} {}: {} ({}); closing", transport_, peer_, status, ec.message());
+        keep_alive_request_ = false;
+        write_response(ApiResponse{status, "text/plain;charset=utf-8", text + "\n"}, false);
+    }
+
+    void on_request(boost::system::error_code ec) {
+        if (ec) return on_read_error(ec);
+        disarm();
+        Request req = parser_->release();
+        keep_alive_request_ = req.keep_alive();
+        head_ = req.method() == beast_http::verb::head;
+        method_ = std::string(req.method_string());
+        target_ = std::string(req.target());
+        if (req.method() == beast_http::verb::options) {
+            return write_response(ApiResponse{204, "", ""}, true);
+        }
+        ApiRequest api_req{method_, target_, std::string(req[beast_http::field::content_type]),
+                           std::move(req.body())};
+        config_.api.handle(api_req, [self = this->shared_from_this()](ApiResponse r) {
+            boost::asio::post(self->strand_, [self, r = std::move(r)]() mutable {
+                self->write_response(std::move(r), false);
+            });
+        });
+    }
+
+    void write_response(ApiResponse r, bool preflight) {
+        response_.emplace();
+        Response& res = *response_;
+        res.version(11);
+        res.result(r.status);
+        res.set(beast_http::field::server, "blynkd");
+        res.set(beast_http::field::access_control_allow_origin, "*");
+        if (preflight) {
+            res.set(beast_http::field::access_control_allow_methods,
+                    "GET, PUT, POST, OPTIONS, HEAD");
+            res.set(beast_http::field::access_control_allow_headers, "Content-Type");
+            res.set(beast_http::field::access_control_max_age, "86400");
+        }
+        if (!r.content_type.empty()) res.set(beast_http::field::content_type, r.content_type);
+        res.body() = std::move(r.body);
+        res.prepare_payload();
+        if (head_) res.body().clear();  // Content-Length stays that of the GET answer
+        res.keep_alive(keep_alive_request_);
+        spdlog::debug("http {} {} {} {} -> {}", transport_, peer_, method_, redact_target(target_),
+                      r.status);
+        beast_http::async_write(
+            stream_, res,
+            boost::asio::bind_executor(
+                strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
+                    if (ec || !self->keep_alive_request_) return self->close();
+                    self->read_header();
+                }));
+    }
+
+    void upgrade(Request req) {
+        ws_.emplace(std::move(stream_));
+        websocket::permessage_deflate deflate;
+        deflate.server_enable = true;
+        ws_->set_option(deflate);
+        ws_->binary(true);
+        ws_->read_message_max(65536 + 5);
+        auto timeouts = websocket::stream_base::timeout::suggested(boost::beast::role_type::server);
+        timeouts.idle_timeout = websocket::stream_base::none();  // the session's own idle rule
+        ws_->set_option(timeouts);
+        ws_->set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(beast_http::field::server, "blynkd"); }));
+        upgrade_request_ = std::move(req);
+        ws_->async_accept(upgrade_request_,
+                          boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
+                                                                  boost::system::error_code ec) {
+                              self->on_upgraded(ec);
+                          }));
+    }
+
+    void on_upgraded(boost::system::error_code ec) {
+        const char* ws_transport = std::string_view(transport_) == "tls" ? "wss" : "ws";
+        if (ec) {
+            spdlog::info("{} {}: WebSocket handshake failed: {}", ws_transport, peer_,
+                         ec.message());
+            boost::system::error_code ignored;
+            boost::beast::get_lowest_layer(*ws_).close(ignored);
+            return;
+        }
+        auto session = std::make_shared<net::HardwareSession<websocket::stream<Stream>>>(
+            std::move(*ws_), strand_, config_.dispatcher, config_.options, config_.limits, peer_,
+            ws_transport);
+        session->keep_alive(std::move(keep_alive_));
+        session->start();
+    }
+
+    void close() {
+        disarm();
+        boost::system::error_code ignored;
+        auto& socket =
+            ws_ ? boost::beast::get_lowest_layer(*ws_) : boost::beast::get_lowest_layer(stream_);
+        socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+    }
+
+    const net::RouterConfig& config_;
+    Stream stream_;
+    hub::UserExecutor strand_;
+    boost::asio::steady_timer timer_;
+    uint64_t timer_gen_ = 0;
+    std::string peer_;
+    const char* transport_;
+    std::shared_ptr<void> keep_alive_;  // the TLS context of a TLS stream
+    boost::beast::flat_buffer buffer_;
+    std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+    std::optional<Response> response_;
+    bool keep_alive_request_ = true;
+    bool head_ = false;
+    std::string method_;
+    std::string target_;
+    std::optional<websocket::stream<Stream>> ws_;
+    Request upgrade_request_;
+};
+
+}  // namespace blynk::http

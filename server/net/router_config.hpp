@@ -1,0 +1,40 @@
+#pragma once
+// Everything the code between accept() and a session needs: the shared parts of the server it
+// hands connections to, and the limits it enforces.
+
+#include <chrono>
+#include <cstdint>
+
+#include <boost/asio/io_context.hpp>
+
+#include "server/hub/dispatcher.hpp"
+#include "server/net/handshake_limiter.hpp"
+#include "server/net/hardware_session.hpp"
+#include "server/net/tls_context.hpp"
+
+namespace blynk::http {
+class Api;
+}
+
+namespace blynk::net {
+
+struct HttpLimits {
+    uint32_t max_body = 524288;               ///< web.request.max.size
+    std::chrono::seconds header_timeout{10};  ///< http.header.timeout
+    std::chrono::seconds body_timeout{30};    ///< http.body.timeout
+};
+
+struct RouterConfig {
+    boost::asio::io_context& io;
+    hub::Dispatcher& dispatcher;
+    const hub::HardwareOptions& options;
+    const SessionLimits& limits;
+    TlsContextHolder& tls;
+    HandshakeLimiter& handshakes;
+    http::Api& api;
+    HttpLimits http;
+    std::chrono::seconds detect_timeout{10};     ///< first bytes must arrive by then
+    std::chrono::seconds handshake_timeout{10};  ///< TLS handshake must finish by then
+};
+
+}  // namespace blynk::net

@@ -1,0 +1,34 @@
+#pragma once
+// How a session writes to and reads from its stream. Byte streams (TCP, TLS) take any number of
+// frames in one write; a WebSocket carries each frame in its own binary message (the Java
+// server and node-red-contrib-blynk-ws expect one message per frame) and ignores text messages.
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+namespace blynk::net {
+
+template <class Stream>
+struct StreamTraits {
+    static constexpr bool kMessagePerFrame = false;
+    /// True when the bytes just read must be dropped.
+    static bool discard_read(const Stream&) { return false; }
+    template <class Handler>
+    static void write(Stream& s, boost::asio::const_buffer bytes, Handler&& handler) {
+        boost::asio::async_write(s, bytes, std::forward<Handler>(handler));
+    }
+};
+
+template <class Next>
+struct StreamTraits<boost::beast::websocket::stream<Next>> {
+    using Stream = boost::beast::websocket::stream<Next>;
+    static constexpr bool kMessagePerFrame = true;
+    static bool discard_read(const Stream& s) { return s.got_text(); }
+    template <class Handler>
+    static void write(Stream& s, boost::asio::const_buffer bytes, Handler&& handler) {
+        s.async_write(bytes, std::forward<Handler>(handler));
+    }
+};
+
+}  // namespace blynk::net
