@@ -63,6 +63,10 @@ public:
     /// Starts the session with bytes that were already read while detecting the protocol.
     void start(std::string_view already_read = {}) {
         spdlog::info("connect: {}", repr());
+        if constexpr (Traits::kWaitRead) {
+            boost::system::error_code ignored;
+            lowest().non_blocking(true, ignored);  // on_readable() reads without blocking
+        }
         in_.assign(already_read.begin(), already_read.end());
         in_len_ = in_.size();
         last_read_ = Clock::now();
@@ -128,10 +132,13 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     using Traits = StreamTraits<Stream>;
+
+    auto& lowest() { return boost::beast::get_lowest_layer(stream_); }
     using Socket =
         std::remove_reference_t<decltype(boost::beast::get_lowest_layer(std::declval<Stream&>()))>;
     static constexpr size_t kMinReadSpace = 512;
     static constexpr size_t kKeepBufferBytes = 4096;
+    static constexpr size_t kKeepWriteBytes = 256;
 
     void do_rebind() {
         auto [executor, then] = std::move(*pending_rebind_);
@@ -151,8 +158,21 @@ private:
 
     void read_more() {
         if (closing_ || suspended_ || reading_) return;
-        if (in_.size() - in_len_ < kMinReadSpace) in_.resize(in_len_ + 2 * kMinReadSpace);
         reading_ = true;
+        if constexpr (Traits::kWaitRead) {
+            if (in_len_ == 0) {
+                // Idle sockets hold no read buffer: wait until data is there, then read it into
+                // the thread's scratch buffer (design principle 8).
+                lowest().async_wait(
+                    Socket::wait_read,
+                    boost::asio::bind_executor(
+                        strand_, [self = this->shared_from_this()](boost::system::error_code ec) {
+                            self->on_readable(ec);
+                        }));
+                return;
+            }
+        }
+        if (in_.size() - in_len_ < kMinReadSpace) in_.resize(in_len_ + 2 * kMinReadSpace);
         stream_.async_read_some(
             boost::asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
             boost::asio::bind_executor(
@@ -161,15 +181,43 @@ private:
                 }));
     }
 
+    void read_failed(boost::system::error_code ec) {
+        // A TLS peer that just drops the TCP connection (no close_notify) has closed too.
+        const bool peer_closed =
+            ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
+        if (!closing_) close(peer_closed ? "closed by peer" : "read error: " + ec.message());
+    }
+
+    static std::vector<uint8_t>& scratch_buffer() {
+        thread_local std::vector<uint8_t> scratch(65536 +
+                                                  proto::header_size(proto::Layout::Hardware));
+        return scratch;
+    }
+
+    void on_readable(boost::system::error_code ec) {
+        reading_ = false;
+        if (ec) return read_failed(ec);
+        auto& scratch = scratch_buffer();
+        boost::system::error_code read_ec;
+        const size_t n = lowest().read_some(boost::asio::buffer(scratch), read_ec);
+        if (read_ec == boost::asio::error::would_block ||
+            read_ec == boost::asio::error::try_again) {
+            return read_more();
+        }
+        if (read_ec) return read_failed(read_ec);
+        last_read_ = Clock::now();
+        const size_t used = dispatch_frames(std::span<const uint8_t>(scratch.data(), n));
+        if (closing_) return;
+        // Only an incomplete frame (or frames waiting for a login to finish) is kept.
+        in_.assign(scratch.begin() + static_cast<std::ptrdiff_t>(used),
+                   scratch.begin() + static_cast<std::ptrdiff_t>(n));
+        in_len_ = in_.size();
+        after_dispatch();
+    }
+
     void on_read(boost::system::error_code ec, size_t n) {
         reading_ = false;
-        if (ec) {
-            // A TLS peer that just drops the TCP connection (no close_notify) has closed too.
-            const bool peer_closed =
-                ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
-            if (!closing_) close(peer_closed ? "closed by peer" : "read error: " + ec.message());
-            return;
-        }
+        if (ec) return read_failed(ec);
         last_read_ = Clock::now();
         if (Traits::discard_read(stream_)) {  // a WebSocket text message: not Blynk
             read_more();
@@ -179,38 +227,50 @@ private:
         process();
     }
 
-    /// Decodes and dispatches every complete frame in the buffer, then reads more.
+    /// Dispatches every complete frame in the buffer, then reads more.
     void process() {
-        size_t offset = 0;
-        while (!closing_ && !suspended_) {
-            proto::DecodeLimits decode_limits{
-                proto::Layout::Hardware,
-                conn_.logged_in() ? limits_.max_body : limits_.prelogin_max_body};
-            auto r = proto::decode(std::span<const uint8_t>(in_.data() + offset, in_len_ - offset),
-                                   decode_limits);
-            if (r.kind == proto::DecodeResult::Kind::NeedMore) break;
-            if (r.kind == proto::DecodeResult::Kind::Error) {
-                close(r.error == proto::DecodeError::BodyTooLarge
-                          ? fmt::format("frame body of {} bytes over the limit of {}",
-                                        r.declared_length, decode_limits.max_body)
-                          : fmt::format("invalid command byte {}", in_[offset]));
-                return;
-            }
-            offset += r.consumed;
-            dispatcher_.on_frame(conn_, r.frame);
-        }
+        const size_t used = dispatch_frames(std::span<const uint8_t>(in_.data(), in_len_));
         if (closing_) return;
-        if (offset > 0) {
-            std::copy(in_.begin() + offset, in_.begin() + in_len_, in_.begin());
-            in_len_ -= offset;
+        if (used > 0) {
+            std::copy(in_.begin() + static_cast<std::ptrdiff_t>(used),
+                      in_.begin() + static_cast<std::ptrdiff_t>(in_len_), in_.begin());
+            in_len_ -= used;
         }
-        // Idle connections keep no large buffer.
-        if (in_len_ == 0 && in_.capacity() > kKeepBufferBytes) std::vector<uint8_t>().swap(in_);
+        // Idle connections keep no large buffer (none at all where the scratch buffer serves).
+        const size_t keep = Traits::kWaitRead ? 0 : kKeepBufferBytes;
+        if (in_len_ == 0 && in_.capacity() > keep) std::vector<uint8_t>().swap(in_);
+        after_dispatch();
+    }
+
+    void after_dispatch() {
         if (pending_rebind_) {
             if (!writing_) do_rebind();
             return;
         }
         read_more();
+    }
+
+    /// Decodes and dispatches complete frames from `data`; returns the bytes consumed. Stops at
+    /// an incomplete frame, a close, or a login that moves the session to another strand.
+    size_t dispatch_frames(std::span<const uint8_t> data) {
+        size_t offset = 0;
+        while (!closing_ && !suspended_) {
+            proto::DecodeLimits decode_limits{
+                proto::Layout::Hardware,
+                conn_.logged_in() ? limits_.max_body : limits_.prelogin_max_body};
+            auto r = proto::decode(data.subspan(offset), decode_limits);
+            if (r.kind == proto::DecodeResult::Kind::NeedMore) break;
+            if (r.kind == proto::DecodeResult::Kind::Error) {
+                close(r.error == proto::DecodeError::BodyTooLarge
+                          ? fmt::format("frame body of {} bytes over the limit of {}",
+                                        r.declared_length, decode_limits.max_body)
+                          : fmt::format("invalid command byte {}", data[offset]));
+                return offset;
+            }
+            offset += r.consumed;
+            dispatcher_.on_frame(conn_, r.frame);
+        }
+        return offset;
     }
 
     void after_queue() {
@@ -256,7 +316,12 @@ private:
         }
         writing_ = false;
         out_inflight_.clear();
-        if (out_inflight_.capacity() > kKeepBufferBytes) std::string().swap(out_inflight_);
+        // Nothing queued: give large buffers back (idle sessions stay small); small ones are
+        // kept so that request/response traffic does not allocate per message.
+        if (out_pending_.empty()) {
+            if (out_inflight_.capacity() > kKeepWriteBytes) std::string().swap(out_inflight_);
+            if (out_pending_.capacity() > kKeepWriteBytes) std::string().swap(out_pending_);
+        }
         if (ec) {
             if (!closing_) close("write error: " + ec.message());
             return;

@@ -3,7 +3,10 @@
 // frames in one write; a WebSocket carries each frame in its own binary message (the Java
 // server and node-red-contrib-blynk-ws expect one message per frame) and ignores text messages.
 
+#include <type_traits>
+
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
@@ -12,6 +15,9 @@ namespace blynk::net {
 template <class Stream>
 struct StreamTraits {
     static constexpr bool kMessagePerFrame = false;
+    /// Readiness of the socket means data to read: an idle session can wait without a buffer and
+    /// read into the thread's scratch buffer (not so for TLS, which buffers inside OpenSSL).
+    static constexpr bool kWaitRead = std::is_same_v<Stream, boost::asio::ip::tcp::socket>;
     /// True when the bytes just read must be dropped.
     static bool discard_read(const Stream&) { return false; }
     template <class Handler>
@@ -24,6 +30,7 @@ template <class Next>
 struct StreamTraits<boost::beast::websocket::stream<Next>> {
     using Stream = boost::beast::websocket::stream<Next>;
     static constexpr bool kMessagePerFrame = true;
+    static constexpr bool kWaitRead = false;
     static bool discard_read(const Stream& s) { return s.got_text(); }
     template <class Handler>
     static void write(Stream& s, boost::asio::const_buffer bytes, Handler&& handler) {
