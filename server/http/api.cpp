@@ -176,7 +176,7 @@ ApiResponse run(hub::UserState& user, hub::DeviceRef device, const Parsed& p,
             if (it == entry->device.pins.end()) {
                 return text_error(400, "Requested pin doesn't exist in the app.");
             }
-            return json_ok(dump(json(split_nul(it->second))));
+            return json_ok(json_string_array(split_nul(it->second)));
         }
         case Endpoint::UpdatePinQuery:
             if (p.values.empty()) {
@@ -226,6 +226,10 @@ bool needs_pin(Endpoint e) {
 }
 
 }  // namespace
+
+std::string json_string_array(const std::vector<std::string>& values) {
+    return dump(json(values));
+}
 
 ApiResponse text_error(unsigned status, std::string text) {
     return {status, text.empty() ? std::string() : "text/plain;charset=utf-8", std::move(text)};

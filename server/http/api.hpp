@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "server/hub/hub.hpp"
 
@@ -32,6 +33,10 @@ public:
 private:
     hub::Hub& hub_;
 };
+
+/// A JSON array of strings from device values: escaped properly (quotes, control bytes, NUL),
+/// invalid UTF-8 replaced, so that any stored bytes give valid JSON.
+std::string json_string_array(const std::vector<std::string>& values);
 
 /// Responses of the Java server's shapes.
 ApiResponse text_error(unsigned status, std::string text);

@@ -287,3 +287,64 @@ TEST(LegacyPortsTest, AliasPortsServeLikeTheMainPorts) {
 
 }  // namespace
 }  // namespace blynk::test
+
+namespace blynk::test {
+namespace {
+
+/// Configured keys in the shapes people have: PKCS#8, traditional, encrypted with a passphrase.
+class TlsKeyFormatsTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ =
+            std::filesystem::temp_directory_path() / ("blynkd-keys-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir_);
+        net::CertificateRequest r;
+        r.common_name = "localhost";
+        r.dns_names = {"localhost"};
+        r.ip_addresses = {"127.0.0.1"};
+        net::generate_self_signed(r, dir_ / "cert.pem", dir_ / "key.pem");
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    int shell(const std::string& cmd) { return std::system((cmd + " 2>/dev/null").c_str()); }
+
+    void expect_serves(const std::string& key, const std::string& pass) {
+        std::map<std::string, std::string> s{{"server.ssl.cert", (dir_ / "cert.pem").string()},
+                                             {"server.ssl.key", key}};
+        if (!pass.empty()) s["server.ssl.key.pass"] = pass;
+        ServerProcess server(s);
+        std::string token = server.provision("keys@example.com");
+        server.start();
+        RawClient c(server.tls_port(), TlsOptions{(dir_ / "cert.pem").string()});
+        EXPECT_EQ(c.peer_fingerprint(), net::certificate_fingerprint(dir_ / "cert.pem"));
+        c.login(token);
+    }
+
+    std::filesystem::path dir_;
+};
+
+TEST_F(TlsKeyFormatsTest, Pkcs8TraditionalAndEncryptedKeysWork) {
+    expect_serves((dir_ / "key.pem").string(), "");  // PKCS#8, as generated
+    ASSERT_EQ(shell("openssl ec -in " + (dir_ / "key.pem").string() + " -out " +
+                    (dir_ / "trad.pem").string()),
+              0);
+    expect_serves((dir_ / "trad.pem").string(), "");  // "BEGIN EC PRIVATE KEY"
+    ASSERT_EQ(shell("openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:s3cret -in " +
+                    (dir_ / "key.pem").string() + " -out " + (dir_ / "enc.pem").string()),
+              0);
+    expect_serves((dir_ / "enc.pem").string(), "s3cret");
+}
+
+TEST_F(TlsKeyFormatsTest, WrongPassphraseStopsStartWithAClearMessage) {
+    ASSERT_EQ(shell("openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:s3cret -in " +
+                    (dir_ / "key.pem").string() + " -out " + (dir_ / "enc.pem").string()),
+              0);
+    ServerProcess server({{"server.ssl.cert", (dir_ / "cert.pem").string()},
+                          {"server.ssl.key", (dir_ / "enc.pem").string()},
+                          {"server.ssl.key.pass", "wrong"}});
+    EXPECT_THROW(server.start(), std::runtime_error);
+    EXPECT_NE(server.log().find("wrong server.ssl.key.pass?"), std::string::npos) << server.log();
+}
+
+}  // namespace
+}  // namespace blynk::test

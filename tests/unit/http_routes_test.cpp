@@ -97,3 +97,35 @@ TEST(HttpOpenApi, DocumentedRoutesAreExactlyTheServedRoutes) {
 
 }  // namespace
 }  // namespace blynk::http
+
+#include "server/http/api.hpp"
+#include "server/model/pin.hpp"
+
+namespace blynk::http {
+namespace {
+
+TEST(HttpPins, PinSyntaxOfTheRestApi) {
+    for (std::string ok : {"V0", "v0", "D5", "d13", "A0", "a255", "V255"}) {
+        EXPECT_TRUE(model::parse_pin_key(ok)) << ok;
+    }
+    for (std::string bad : {"V256", "V-1", "V", "", "x1", "V1a", "VV1", "V 1", "1", "V1000"}) {
+        EXPECT_FALSE(model::parse_pin_key(bad)) << bad;
+    }
+    EXPECT_EQ(model::parse_pin_key("D13")->str(), "d13");
+}
+
+TEST(HttpJson, OddValuesAreEscaped) {
+    EXPECT_EQ(json_string_array({}), "[]");
+    EXPECT_EQ(json_string_array({"a\"b", "back\\slash"}), R"(["a\"b","back\\slash"])");
+    EXPECT_EQ(json_string_array({std::string("nul\0inside", 10)}), R"(["nul\u0000inside"])");
+    EXPECT_EQ(json_string_array({"\n\t\x01"}), R"(["\n\t\u0001"])");
+    EXPECT_EQ(json_string_array({"\xc2\xb0"
+                                 "C"}),
+              "[\"\xc2\xb0"
+              "C\"]")
+        << "UTF-8 kept as is";
+    EXPECT_EQ(json_string_array({"\xff"}), "[\"\xef\xbf\xbd\"]") << "invalid UTF-8 -> U+FFFD";
+}
+
+}  // namespace
+}  // namespace blynk::http
