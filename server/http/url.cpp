@@ -95,7 +95,10 @@ std::string redact_target(std::string_view target) {
     if (end == std::string_view::npos) end = target.size();
     std::string_view first = target.substr(1, end - 1);
     if (first.size() < 16) return std::string(target);  // not a token ("api", "websockets")
-    return "/" + util::redact_token(first) + std::string(target.substr(end));
+    std::string out(1, '/');
+    out += util::redact_token(first);
+    out += target.substr(end);
+    return out;
 }
 
 }  // namespace blynk::http
