@@ -22,7 +22,8 @@ build: deps
 	cmake -S . -B $(BUILD)/release -DCMAKE_BUILD_TYPE=Release -DBLYNKD_TESTS=OFF >/dev/null
 	cmake --build $(BUILD)/release -j $(JOBS)
 
-# Sanitizers first, the full suite last, so the final lines are ctest's summary of everything.
+# Sanitizers first, the full suite last (a Release build, as `make run` uses), so the final
+# lines are ctest's summary of everything.
 test: deps-test test-sanitize test-all
 
 test-sanitize:
@@ -32,7 +33,7 @@ test-sanitize:
 		ctest -L 'unit|integration' -j $(JOBS) --output-on-failure --timeout 300
 
 test-all:
-	cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD)/test -j $(JOBS)
 	cd $(BUILD)/test && ctest -j $(JOBS) --output-on-failure --timeout 300
 
