@@ -1,21 +1,18 @@
 #include "server/net/connection_router.hpp"
 
-#include "server/http/http_session.hpp"
-
 #include <array>
 #include <type_traits>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+
+#include "server/http/http_session.hpp"
+#include "server/net/tls_socket.hpp"
 
 namespace blynk::net {
 namespace {
 
 using tcp = boost::asio::ip::tcp;
-namespace ssl = boost::asio::ssl;
-using TlsStream = ssl::stream<tcp::socket>;
-using Clock = std::chrono::steady_clock;
 
 std::string hex_prefix(std::span<const uint8_t> bytes) {
     std::string out;
@@ -33,45 +30,78 @@ void close_quietly(tcp::socket& socket) {
     socket.close(ignored);
 }
 
-/// Reads the first bytes of a connection (plain or decrypted) and hands it to the right place.
+/// Looks at the first bytes of a connection and hands it to the right place. On a raw socket the
+/// bytes are only peeked (left in the kernel), so that OpenSSL or the session reads them itself
+/// and nothing has to be replayed; inside TLS they are read and passed on.
 template <class Stream>
 class Sniffer : public std::enable_shared_from_this<Sniffer<Stream>> {
 public:
-    Sniffer(const RouterConfig& config, Stream stream, Layer layer, std::string peer,
-            std::shared_ptr<ssl::context> tls_context)
+    Sniffer(const RouterConfig& config, Stream stream, Layer layer, std::string peer)
         : config_(config),
           stream_(std::move(stream)),
           strand_(boost::asio::make_strand(config.io)),
           timer_(config.io),
+          retry_(config.io),
           layer_(layer),
-          peer_(std::move(peer)),
-          tls_context_(std::move(tls_context)) {}
+          peer_(std::move(peer)) {}
 
     void start() {
+        if constexpr (kRaw) {
+            boost::system::error_code ignored;
+            stream_.non_blocking(true, ignored);
+        }
         timer_.expires_after(config_.detect_timeout);
         timer_.async_wait(boost::asio::bind_executor(
             strand_, [self = this->shared_from_this()](boost::system::error_code ec) {
-                if (!ec && !self->done_) self->give_up("no data");
+                if (!ec && !self->done_) self->give_up("no protocol detected");
             }));
         read();
     }
 
 private:
     static constexpr bool kRaw = std::is_same_v<Stream, tcp::socket>;
+    /// A short first packet: look again after this long (a readable socket would wake at once).
+    static constexpr std::chrono::milliseconds kPeekRetry{5};
 
     tcp::socket& socket() { return boost::beast::get_lowest_layer(stream_); }
     const char* transport() const { return kRaw ? "tcp" : "tls"; }
-
-    void read() {
-        stream_.async_read_some(
-            boost::asio::buffer(buffer_.data() + size_, buffer_.size() - size_),
-            boost::asio::bind_executor(
-                strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t n) {
-                    self->on_read(ec, n);
-                }));
+    std::span<const uint8_t> bytes() const { return {buffer_.data(), size_}; }
+    /// What the next owner of the stream must not read again.
+    std::string_view consumed() const {
+        if constexpr (kRaw) return {};
+        return {reinterpret_cast<const char*>(buffer_.data()), size_};
     }
 
-    void on_read(boost::system::error_code ec, size_t n) {
+    void read() {
+        if constexpr (kRaw) {
+            stream_.async_wait(
+                tcp::socket::wait_read,
+                boost::asio::bind_executor(
+                    strand_, [self = this->shared_from_this()](boost::system::error_code ec) {
+                        self->on_readable(ec);
+                    }));
+        } else {
+            stream_.async_read_some(
+                boost::asio::buffer(buffer_.data() + size_, buffer_.size() - size_),
+                boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
+                                                        boost::system::error_code ec, size_t n) {
+                    self->on_bytes(ec, self->size_ + n);
+                }));
+        }
+    }
+
+    void on_readable(boost::system::error_code ec) {
+        if (done_) return;
+        if (ec) return on_bytes(ec, size_);
+        boost::system::error_code peek_ec;
+        size_t n =
+            stream_.receive(boost::asio::buffer(buffer_), tcp::socket::message_peek, peek_ec);
+        if (peek_ec == boost::asio::error::would_block) return read();
+        if (!peek_ec && n == 0) peek_ec = boost::asio::error::eof;
+        on_bytes(peek_ec, n);
+    }
+
+    void on_bytes(boost::system::error_code ec, size_t total) {
         if (done_) return;  // the deadline closed the socket
         if (ec) {
             done_ = true;
@@ -81,10 +111,19 @@ private:
             close_quietly(socket());
             return;
         }
-        size_ += n;
+        const bool grew = total > size_;
+        size_ = total;
         auto detected = detect(bytes(), layer_);
         if (detected == Detected::NeedMore && size_ < kMaxDetectBytes) {
-            read();
+            if (kRaw && !grew) {
+                retry_.expires_after(kPeekRetry);
+                retry_.async_wait(boost::asio::bind_executor(
+                    strand_, [self = this->shared_from_this()](boost::system::error_code e) {
+                        if (!e && !self->done_) self->read();
+                    }));
+            } else {
+                read();
+            }
             return;
         }
         done_ = true;
@@ -92,10 +131,9 @@ private:
         dispatch(detected);
     }
 
-    std::span<const uint8_t> bytes() const { return {buffer_.data(), size_}; }
-
     void give_up(const char* what) {
         done_ = true;
+        retry_.cancel();
         spdlog::info("{} {}: {} within {} s ({} byte(s): {}); closing", transport(), peer_, what,
                      config_.detect_timeout.count(), size_, hex_prefix(bytes()));
         close_quietly(socket());
@@ -104,7 +142,10 @@ private:
     void dispatch(Detected detected) {
         switch (detected) {
             case Detected::Hardware:
-                start_hardware();
+                std::make_shared<HardwareSession<Stream>>(std::move(stream_), strand_,
+                                                          config_.dispatcher, config_.options,
+                                                          config_.limits, peer_, transport())
+                    ->start(consumed());
                 return;
             case Detected::Tls:
                 if constexpr (kRaw) {
@@ -116,10 +157,9 @@ private:
                 if (layer_ == Layer::TlsPort) {
                     refuse_plain_http();
                 } else {
-                    std::make_shared<http::HttpSession<Stream>>(
-                        config_, std::move(stream_), strand_, peer_, transport(),
-                        std::string_view(reinterpret_cast<const char*>(buffer_.data()), size_),
-                        std::move(tls_context_))
+                    std::make_shared<http::HttpSession<Stream>>(config_, std::move(stream_),
+                                                                strand_, peer_, transport(),
+                                                                consumed(), nullptr)
                         ->start();
                 }
                 return;
@@ -136,18 +176,14 @@ private:
         close_quietly(socket());
     }
 
-    void start_hardware() {
-        auto session = std::make_shared<HardwareSession<Stream>>(
-            std::move(stream_), strand_, config_.dispatcher, config_.options, config_.limits, peer_,
-            transport());
-        session->keep_alive(std::move(tls_context_));
-        session->start(std::string_view(reinterpret_cast<const char*>(buffer_.data()), size_));
-    }
-
     void start_tls();
 
     /// Plain HTTP on the TLS port: a clear answer, then close.
     void refuse_plain_http() {
+        // Read what was only peeked: closing with unread data would reset the connection and
+        // could destroy the answer before the client reads it.
+        boost::system::error_code ignored;
+        if constexpr (kRaw) stream_.receive(boost::asio::buffer(buffer_), 0, ignored);
         static constexpr std::string_view kText = "this port expects TLS: use https://\n";
         response_ =
             "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: "
@@ -166,10 +202,10 @@ private:
     const RouterConfig& config_;
     Stream stream_;
     hub::UserExecutor strand_;
-    boost::asio::steady_timer timer_;
+    boost::asio::steady_timer timer_;  // the detection deadline
+    boost::asio::steady_timer retry_;  // the next peek at a short first packet
     Layer layer_;
     std::string peer_;
-    std::shared_ptr<ssl::context> tls_context_;  // keeps the context of a TLS stream alive
     std::array<uint8_t, 512> buffer_{};
     size_t size_ = 0;
     bool done_ = false;
@@ -180,15 +216,13 @@ private:
 class TlsHandshake : public std::enable_shared_from_this<TlsHandshake> {
 public:
     TlsHandshake(const RouterConfig& config, tcp::socket socket, std::string peer,
-                 std::string address, std::span<const uint8_t> already_read)
+                 std::string address)
         : config_(config),
-          context_(config.tls.current()),
-          stream_(std::move(socket), *context_),
+          stream_(std::move(socket), config.tls.current()),
           strand_(boost::asio::make_strand(config.io)),
           timer_(config.io),
           peer_(std::move(peer)),
-          address_(std::move(address)),
-          already_read_(already_read.begin(), already_read.end()) {}
+          address_(std::move(address)) {}
 
     ~TlsHandshake() { config_.handshakes.release(address_); }
 
@@ -202,13 +236,9 @@ public:
                              self->config_.handshake_timeout.count());
                 close_quietly(self->stream_.next_layer());
             }));
-        // The bytes read while detecting are the start of the ClientHello: hand them to OpenSSL.
-        stream_.async_handshake(
-            ssl::stream_base::server, boost::asio::buffer(already_read_),
-            boost::asio::bind_executor(
-                strand_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                    self->on_handshake(ec);
-                }));
+        stream_.async_handshake(boost::asio::bind_executor(
+            strand_,
+            [self = shared_from_this()](boost::system::error_code ec) { self->on_handshake(ec); }));
     }
 
 private:
@@ -221,19 +251,16 @@ private:
             close_quietly(stream_.next_layer());
             return;
         }
-        std::make_shared<Sniffer<TlsStream>>(config_, std::move(stream_), Layer::InsideTls, peer_,
-                                             context_)
+        std::make_shared<Sniffer<TlsSocket>>(config_, std::move(stream_), Layer::InsideTls, peer_)
             ->start();
     }
 
     const RouterConfig& config_;
-    std::shared_ptr<ssl::context> context_;
-    TlsStream stream_;
+    TlsSocket stream_;
     hub::UserExecutor strand_;
     boost::asio::steady_timer timer_;
     std::string peer_;
     std::string address_;
-    std::vector<uint8_t> already_read_;
     bool done_ = false;
 };
 
@@ -246,8 +273,7 @@ void Sniffer<Stream>::start_tls() {
         close_quietly(socket());
         return;
     }
-    std::make_shared<TlsHandshake>(config_, std::move(stream_), peer_, std::move(address), bytes())
-        ->start();
+    std::make_shared<TlsHandshake>(config_, std::move(stream_), peer_, std::move(address))->start();
 }
 
 }  // namespace
@@ -257,8 +283,7 @@ void route_connection(const RouterConfig& config, tcp::socket socket, Layer port
     auto remote = socket.remote_endpoint(ec);
     std::string peer =
         ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
-    std::make_shared<Sniffer<tcp::socket>>(config, std::move(socket), port, std::move(peer),
-                                           nullptr)
+    std::make_shared<Sniffer<tcp::socket>>(config, std::move(socket), port, std::move(peer))
         ->start();
 }
 

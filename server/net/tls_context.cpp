@@ -70,6 +70,8 @@ std::shared_ptr<ssl::context> TlsContextHolder::build(const TlsFiles& files) {
     SSL_CTX_set1_groups_list(raw, "X25519:P-256:P-384");
     // Idle TLS connections give their read/write buffers back (a few KiB each).
     SSL_CTX_set_mode(raw, SSL_MODE_RELEASE_BUFFERS);
+    // A board that drops the TCP connection without close_notify has simply closed it.
+    SSL_CTX_set_options(raw, SSL_OP_IGNORE_UNEXPECTED_EOF);
     // Resumption: the session cache and tickets (on by default) for reconnecting boards.
     SSL_CTX_set_session_cache_mode(raw, SSL_SESS_CACHE_SERVER);
     static const unsigned char kSessionContext[] = "blynkd";

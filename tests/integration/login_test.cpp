@@ -93,7 +93,7 @@ TEST_F(LoginDeadlineTest, SilentSocketIsClosedAfterTheLoginDeadline) {
     auto started = std::chrono::steady_clock::now();
     EXPECT_TRUE(c->expect_closed(5s));
     EXPECT_GE(std::chrono::steady_clock::now() - started, 900ms);
-    EXPECT_TRUE(server_->wait_for_log("no data within 1 s"));
+    EXPECT_TRUE(server_->wait_for_log("no protocol detected within 1 s"));
 }
 
 TEST_F(LoginDeadlineTest, TricklingBytesDoNotExtendTheLoginDeadline) {

@@ -1,0 +1,157 @@
+#pragma once
+// A TLS stream that keeps almost nothing per idle connection: OpenSSL reads from and writes to
+// the socket itself (no BIO pair, no 17 KiB staging buffers as in asio::ssl::stream), and with
+// SSL_MODE_RELEASE_BUFFERS its record buffers are freed while the connection is idle. Non-blocking
+// SSL calls; WANT_READ / WANT_WRITE wait for the socket's readiness. Meets Asio's AsyncReadStream
+// and AsyncWriteStream requirements, so HTTP (Beast), WebSocket and hardware sessions run over it.
+//
+// Not thread-safe, like any Asio stream: one strand drives it (a read and a write may be
+// outstanding at the same time; their SSL calls never overlap because handlers are serialised).
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <utility>
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/websocket/teardown.hpp>
+
+namespace blynk::net {
+
+class TlsSocket {
+public:
+    using executor_type = boost::asio::ip::tcp::socket::executor_type;
+    using next_layer_type = boost::asio::ip::tcp::socket;
+    using lowest_layer_type = boost::asio::ip::tcp::socket;
+
+    /// A server-side TLS stream over `socket` (nothing of the ClientHello may have been read).
+    TlsSocket(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> ctx);
+    TlsSocket(TlsSocket&& other) noexcept;
+    TlsSocket& operator=(TlsSocket&&) = delete;
+    ~TlsSocket();
+
+    executor_type get_executor() { return socket_.get_executor(); }
+    next_layer_type& next_layer() { return socket_; }
+    lowest_layer_type& lowest_layer() { return socket_; }
+    SSL* native_handle() { return ssl_; }
+
+    /// Runs the server handshake; handler(error_code).
+    template <class Token>
+    auto async_handshake(Token&& token) {
+        return boost::asio::async_compose<Token, void(boost::system::error_code)>(HandshakeOp{this},
+                                                                                  token, socket_);
+    }
+
+    template <class MutableBuffers, class Token>
+    auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+        return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+            TransferOp<MutableBuffers, true>{this, buffers}, token, socket_);
+    }
+
+    template <class ConstBuffers, class Token>
+    auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+        return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+            TransferOp<ConstBuffers, false>{this, buffers}, token, socket_);
+    }
+
+    /// Sends close_notify if the socket takes it at once; never blocks.
+    void shutdown_quietly();
+
+private:
+    enum class Step { Done, WaitRead, WaitWrite };
+
+    /// Maps the result of an SSL call: what to wait for, or the final error (eof for a clean or
+    /// an abrupt close by the peer).
+    Step classify(int result, boost::system::error_code& ec);
+
+    struct HandshakeOp {
+        TlsSocket* self;
+        bool started = false;
+        bool finished = false;
+        boost::system::error_code result{};
+        template <class Self>
+        void operator()(Self& op, boost::system::error_code ec = {}) {
+            if (finished) return op.complete(result);
+            if (ec) return op.complete(ec);
+            ERR_clear_error();
+            Step step = self->classify(SSL_do_handshake(self->ssl_), result);
+            if (step == Step::Done) {
+                if (started) return op.complete(result);
+                finished = true;  // never complete inside the initiating call
+                return boost::asio::post(self->socket_.get_executor(), std::move(op));
+            }
+            started = true;
+            self->socket_.async_wait(step == Step::WaitRead
+                                         ? boost::asio::ip::tcp::socket::wait_read
+                                         : boost::asio::ip::tcp::socket::wait_write,
+                                     std::move(op));
+        }
+    };
+
+    template <class Buffers, bool kRead>
+    struct TransferOp {
+        TlsSocket* self;
+        Buffers buffers;
+        bool started = false;
+        bool finished = false;
+        boost::system::error_code result{};
+        std::size_t transferred = 0;
+
+        template <class Self>
+        void operator()(Self& op, boost::system::error_code ec = {}) {
+            if (finished) return op.complete(result, transferred);
+            if (ec) return op.complete(ec, 0);
+            // One buffer at a time: the first non-empty one.
+            void* data = nullptr;
+            std::size_t size = 0;
+            for (auto b : boost::beast::buffers_range_ref(buffers)) {
+                if (b.size() == 0) continue;
+                data = const_cast<void*>(static_cast<const void*>(b.data()));
+                size = b.size();
+                break;
+            }
+            Step step = Step::Done;
+            if (size > 0) {
+                ERR_clear_error();
+                int r = kRead ? SSL_read_ex(self->ssl_, data, size, &transferred)
+                              : SSL_write_ex(self->ssl_, data, size, &transferred);
+                step = self->classify(r, result);
+            }
+            if (step == Step::Done) {
+                if (started) return op.complete(result, transferred);
+                finished = true;  // never complete inside the initiating call
+                return boost::asio::post(self->socket_.get_executor(), std::move(op));
+            }
+            started = true;
+            self->socket_.async_wait(step == Step::WaitRead
+                                         ? boost::asio::ip::tcp::socket::wait_read
+                                         : boost::asio::ip::tcp::socket::wait_write,
+                                     std::move(op));
+        }
+    };
+
+    boost::asio::ip::tcp::socket socket_;
+    std::shared_ptr<boost::asio::ssl::context> context_;  // the SSL keeps the SSL_CTX alive; this
+                                                          // keeps asio's callbacks alive too
+    SSL* ssl_ = nullptr;
+};
+
+// Beast's WebSocket stream closes its next layer through these (found by ADL).
+void teardown(boost::beast::role_type role, TlsSocket& stream, boost::system::error_code& ec);
+
+template <class Handler>
+void async_teardown(boost::beast::role_type, TlsSocket& stream, Handler&& handler) {
+    boost::system::error_code ec;
+    stream.shutdown_quietly();
+    stream.next_layer().close(ec);
+    boost::asio::post(stream.get_executor(),
+                      [h = std::forward<Handler>(handler), ec]() mutable { h(ec); });
+}
+
+}  // namespace blynk::net
