@@ -42,3 +42,11 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# The benchmark suite (tools/bench): Release build in $(BUILD)/bench, blynkd started by the tool on
+# ephemeral ports with temp data dirs; results in bench/results.md and bench/results.json.
+.PHONY: bench
+bench: deps
+	cmake -S . -B $(BUILD)/bench -DCMAKE_BUILD_TYPE=Release -DBLYNKD_TESTS=OFF >/dev/null
+	cmake --build $(BUILD)/bench -j $(JOBS) --target blynkd blynk-bench
+	$(BUILD)/bench/tools/bench/blynk-bench suite --out bench --quiet-wait 120 $(BENCH_ARGS)

@@ -1,0 +1,41 @@
+#pragma once
+// Socket helpers for the load generator: non-blocking loopback sockets, blocking set-up
+// exchanges with a deadline, and the process's file limit.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace blynk::bench {
+
+/// Raises RLIMIT_NOFILE to its hard maximum (children such as blynkd inherit it); returns the
+/// new soft limit.
+uint64_t raise_nofile_limit();
+
+/// Starts a non-blocking TCP connect to 127.0.0.1:port with TCP_NODELAY. Returns the fd, or -1
+/// with errno set. `in_progress` tells whether completion must be awaited (EPOLLOUT).
+/// `source` picks the source address 127.0.0.(1 + source % 16): with one source address the
+/// kernel's search for a free ephemeral port (__inet_check_established) grows with every open
+/// connection and, at 18,000 connections, costs the bench more than the server's whole login.
+int connect_loopback(uint16_t port, bool& in_progress, size_t source = 0);
+
+/// Blocking connect (with a deadline) returning a non-blocking fd, or -1.
+int connect_loopback_blocking(uint16_t port, int timeout_ms);
+
+/// The pending error of a connecting socket (SO_ERROR).
+int socket_error(int fd);
+
+/// Closes with an RST (SO_LINGER 0): connect storms would otherwise leave thousands of
+/// TIME_WAIT sockets holding ephemeral ports.
+void close_with_rst(int fd);
+
+/// A listening non-blocking socket on 127.0.0.1 with an ephemeral port; -1 on failure.
+int listen_loopback(uint16_t& port);
+
+/// Sends all of `data` on a non-blocking fd, waiting with poll() up to the deadline.
+bool send_all(int fd, std::string_view data, int timeout_ms);
+
+/// Receives exactly `n` bytes into `out` (appended), waiting up to the deadline.
+bool recv_exact(int fd, size_t n, std::string& out, int timeout_ms);
+
+}  // namespace blynk::bench

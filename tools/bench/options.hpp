@@ -1,0 +1,50 @@
+#pragma once
+// Command line of blynk-bench: which scenarios, and the load parameters (each with a default
+// for the standard suite and a much smaller one for the smoke profile).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tools/bench/blynkd_process.hpp"
+
+namespace blynk::bench {
+
+struct Options {
+    std::vector<std::string> scenarios;  ///< names, or "suite" / "smoke"
+    std::string blynkd = BLYNKD_BINARY;
+    std::string out_dir;          ///< suite: where results.md / results.json go; "" = nowhere
+    bool smoke = false;           ///< tiny sizes; the tool's own sanity only
+    unsigned threads = 1;         ///< client threads of the load engine
+    unsigned server_threads = 0;  ///< server.worker.threads (0 = one per core)
+    double warmup_s = 0.5;
+    double duration_s = 3;
+    size_t pairs = 50;  ///< echo-baseline / bridge: sender+receiver pairs
+    std::vector<uint32_t> depths{1, 16};
+    size_t frame_size = 32;  ///< bytes on the wire per sent frame (header included)
+    double rate = 0;         ///< open-loop msgs/s; 0 = half of the measured peak
+    size_t idle_conns = 18000;
+    double idle_hold_s = 2;
+    size_t connect_devices = 1000;
+    size_t connect_concurrency = 64;
+    size_t startup_devices = 100000;
+    size_t devices_per_user = 10;  ///< startup / idle provisioning
+    size_t write_devices = 128;
+    size_t write_pins = 256;  ///< distinct pins per device (persisted keys = devices × pins)
+    uint32_t write_depth = 16;
+    size_t write_wide_devices = 1024;  ///< second write run: devices × pins distinct keys
+    size_t rest_conns = 32;
+    Settings server_settings;  ///< --server-set k=v, applied last
+    double quiet_wait_s = 0;   ///< wait up to this long for other processes to go quiet
+
+    /// Every scenario name, in suite order.
+    static const std::vector<std::string>& all_scenarios();
+};
+
+/// Parses argv; throws std::invalid_argument with a message for the user.
+Options parse_options(int argc, char** argv);
+/// The usage text.
+std::string usage();
+
+}  // namespace blynk::bench

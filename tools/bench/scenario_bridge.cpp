@@ -1,0 +1,100 @@
+// bridge: pairs of devices of one user (one user per pair, so pairs spread over the server's
+// strands); A sends BRIDGE writes to B through the server; delivered msgs/s and latency at B,
+// closed loop at each depth, then open loop at half the peak.
+
+#include <stdexcept>
+
+#include "common/proto/command.hpp"
+#include "tools/bench/echo_server.hpp"
+#include "tools/bench/messages.hpp"
+#include "tools/bench/net.hpp"
+#include "tools/bench/scenario_common.hpp"
+#include "tools/bench/scenarios.hpp"
+#include "tools/bench/workloads.hpp"
+
+namespace blynk::bench {
+
+namespace {
+
+// `1\0i\0<token of B>` on A, answered 200: from then on bridge pin 1 of A targets B.
+void init_bridge(int a, const std::string& token_b) {
+    std::string frame;
+    append_frame(frame, proto::cmd::kBridge, 1, {"1", "i", token_b});
+    std::string reply;
+    if (!send_all(a, frame, 5000) || !recv_exact(a, 5, reply, 5000) ||
+        reply != std::string_view("\x00\x00\x01\x00\xc8", 5)) {
+        throw std::runtime_error("bridge init was not answered 200");
+    }
+}
+
+// The echo server at bridge's open-loop rate, same connections: the latency the bench and the
+// kernel alone add at that rate, so that bridge's p99 can be read against it.
+Json echo_reference(const Options& o, const Json& half) {
+    EchoServer echo;
+    std::vector<int> fds;
+    std::vector<StreamFds> streams;
+    for (size_t i = 0; i < 2 * o.pairs; ++i) {
+        const int fd = connect_loopback_blocking(echo.port(), 5000);
+        if (fd < 0) {
+            close_fds(fds);
+            throw std::runtime_error("cannot connect to the echo server");
+        }
+        fds.push_back(fd);
+    }
+    for (size_t p = 0; p < o.pairs; ++p)
+        streams.push_back(StreamFds{fds[2 * p], fds[2 * p], false});
+    LoadConfig c;
+    c.warmup_s = o.warmup_s;
+    c.duration_s = o.duration_s;
+    c.rate = half["offered_per_s"].get<double>();
+    BridgeWorkload workload(o.frame_size);
+    CpuMeter cpu(-1, echo.cpu_seconds());
+    const LoadStats s = run_load(streams, workload, c, o.threads);
+    Json j = load_run_json("echo at this rate (reference)", fds.size(), c, s,
+                           cpu.cores(echo.cpu_seconds()));
+    close_fds(fds);
+    return j;
+}
+
+}  // namespace
+
+ScenarioResult run_bridge(const Options& o) {
+    ScenarioResult r;
+    r.scenario = "bridge";
+    TempDir dir("blynk-bench-bridge");
+    const auto devices = provision(dir.path(), "bridge", o.pairs, 2);
+    BlynkdProcess server(o.blynkd, dir.path(), server_settings(o, {}));
+    server.start();
+    std::vector<int> fds = login_plain(server.port(), tokens_of(devices), 64);
+    std::vector<StreamFds> streams;
+    try {
+        for (size_t p = 0; p < o.pairs; ++p) {
+            init_bridge(fds[2 * p], devices[2 * p + 1].token);
+            streams.push_back(StreamFds{fds[2 * p], fds[2 * p + 1], false});
+        }
+    } catch (...) {
+        close_fds(fds);
+        throw;
+    }
+
+    r.setup = machine_setup();
+    r.setup["server_threads"] = server.worker_threads();
+    r.setup["pairs"] = o.pairs;
+    r.setup["connections"] = fds.size();
+    r.setup["frame_bytes"] = o.frame_size;
+    r.setup["duration_s"] = o.duration_s;
+    r.setup["warmup_s"] = o.warmup_s;
+    r.setup["bench_threads"] = o.threads;
+
+    BridgeWorkload workload(o.frame_size);
+    r.runs = depth_runs(o, streams, workload, fds.size(), server.pid(), nullptr, nullptr);
+    close_fds(fds);
+    r.setup["server_stop"] = stop_json(server.stop());
+    if (const Json* half = r.run("half peak")) r.runs.push_back(echo_reference(o, *half));
+    for (const auto& run : r.runs)
+        if (run["msgs_per_s"].get<double>() <= 0) r.ok = false;
+    if (!r.ok) r.note = "a run delivered no messages";
+    return r;
+}
+
+}  // namespace blynk::bench

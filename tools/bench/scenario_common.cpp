@@ -1,0 +1,175 @@
+#include "tools/bench/scenario_common.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "tools/bench/clock.hpp"
+#include "tools/bench/login_storm.hpp"
+#include "tools/bench/net.hpp"
+#include "tools/bench/sysinfo.hpp"
+
+namespace blynk::bench {
+
+Settings server_settings(const Options& o, Settings scenario) {
+    scenario.emplace_back("server.worker.threads", std::to_string(o.server_threads));
+    scenario.insert(scenario.end(), o.server_settings.begin(), o.server_settings.end());
+    return scenario;
+}
+
+std::vector<std::string> tokens_of(const std::vector<BenchDevice>& devices) {
+    std::vector<std::string> tokens;
+    tokens.reserve(devices.size());
+    for (const auto& d : devices)
+        tokens.push_back(d.token);
+    return tokens;
+}
+
+std::vector<int> login_plain(uint16_t port, const std::vector<std::string>& tokens,
+                             size_t concurrency) {
+    StormConfig c;
+    c.port = port;
+    c.tokens = &tokens;
+    c.count = tokens.size();
+    c.concurrency = concurrency;
+    c.max_seconds = 60;
+    c.keep_open = true;
+    StormResult r = run_storm(c);
+    if (r.ok != tokens.size()) {
+        close_held(r.held);
+        throw std::runtime_error("logging " + std::to_string(tokens.size()) +
+                                 " devices in failed: " + r.failure_summary());
+    }
+    std::sort(r.held.begin(), r.held.end(),
+              [](const HeldConn& a, const HeldConn& b) { return a.index < b.index; });
+    std::vector<int> fds;
+    for (const auto& h : r.held)
+        fds.push_back(h.fd);
+    return fds;
+}
+
+void close_fds(std::vector<int>& fds) {
+    for (int fd : fds)
+        close_with_rst(fd);
+    fds.clear();
+}
+
+CpuMeter::CpuMeter(pid_t server, double other_in_self)
+    : server_(server),
+      server0_(server > 0 ? cpu_seconds(server) : 0),
+      self0_(self_cpu_seconds()),
+      other0_(other_in_self),
+      machine0_(machine_busy_seconds()),
+      t0_(now_ns()) {}
+
+Json CpuMeter::cores(double other_in_self) const {
+    const double wall = static_cast<double>(now_ns() - t0_) / 1e9;
+    Json j;
+    // Without a server process the in-process "other" thread (the echo server) is the server.
+    const double server = server_ > 0 ? cpu_seconds(server_) - server0_ : other_in_self - other0_;
+    const double self = self_cpu_seconds() - self0_;
+    j["server"] = round_sig(server / wall, 3);
+    j["bench"] = round_sig((self - (other_in_self - other0_)) / wall, 3);
+    // /proc/stat counts in 10 ms ticks, rusage finer: small negative noise is clamped.
+    const double others = machine_busy_seconds() - machine0_ - self - (server_ > 0 ? server : 0);
+    j["other"] = round_sig(std::max(0.0, others / wall), 2);
+    return j;
+}
+
+RssSampler::RssSampler(pid_t pid) : pid_(pid) {
+    thread_ = std::thread([this] {
+        // Bounded: the scenario that owns the sampler always stops it within its own run time.
+        while (!stop_) {
+            const uint64_t kib = rss_kib(pid_);
+            max_kib_ = std::max<uint64_t>(max_kib_, kib);
+            {
+                std::lock_guard lock(mutex_);
+                samples_.push_back(kib);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    });
+}
+
+uint64_t RssSampler::at_kib(double seconds) const {
+    std::lock_guard lock(mutex_);
+    if (samples_.empty()) return 0;
+    const auto i = static_cast<size_t>(std::max(0.0, seconds) * 10);
+    return samples_[std::min(i, samples_.size() - 1)];
+}
+
+RssSampler::~RssSampler() {
+    stop_ = true;
+    thread_.join();
+}
+
+Json load_run_json(const std::string& name, size_t connections, const LoadConfig& config,
+                   const LoadStats& s, const Json& cores) {
+    Json j;
+    j["run"] = name;
+    j["connections"] = connections;
+    if (config.rate > 0) {
+        j["depth"] = "open";
+        j["offered_per_s"] = round_sig(config.rate, 4);
+    } else {
+        j["depth"] = config.depth;
+        j["offered_per_s"] = "max";
+    }
+    j["msgs_per_s"] = round_sig(s.completed_per_s(), 4);
+    // Server CPU per message: comparable across runs whoever was the bottleneck.
+    if (cores.contains("server") && s.completed_per_s() > 0) {
+        j["server_us_per_msg"] =
+            round_sig(cores["server"].get<double>() / s.completed_per_s() * 1e6, 3);
+    }
+    j["latency_us"] = s.deliveries ? s.delivery.summary_us() : s.ack.summary_us();
+    j["errors"] = s.errors;
+    j["unfinished"] = s.unfinished;
+    if (s.skipped) j["skipped"] = s.skipped;
+    if (s.broken_conns) j["broken_conns"] = s.broken_conns;
+    j["cores"] = cores;
+    return j;
+}
+
+void pause_s(double seconds) {
+    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
+}
+
+Json stop_json(const StopStats& s) {
+    Json j;
+    j["exit_code"] = s.exit_code;
+    j["pins_committed"] = s.pins_committed;
+    j["flushes"] = s.flushes;
+    j["stop_ms"] = round_sig(s.stop_ms, 3);
+    return j;
+}
+
+}  // namespace blynk::bench
+
+namespace blynk::bench {
+
+std::vector<Json> depth_runs(const Options& o, const std::vector<StreamFds>& streams,
+                             Workload& workload, size_t connections, pid_t server,
+                             double (*other_cpu)(const void*), const void* other) {
+    auto other_now = [&] { return other_cpu ? other_cpu(other) : 0.0; };
+    std::vector<Json> runs;
+    double peak = 0;
+    LoadConfig c;
+    c.warmup_s = o.warmup_s;
+    c.duration_s = o.duration_s;
+    for (uint32_t depth : o.depths) {
+        c.depth = depth;
+        CpuMeter cpu(server, other_now());
+        const LoadStats s = run_load(streams, workload, c, o.threads);
+        peak = std::max(peak, s.completed_per_s());
+        runs.push_back(load_run_json("depth " + std::to_string(depth), connections, c, s,
+                                     cpu.cores(other_now())));
+    }
+    c.rate = o.rate > 0 ? o.rate : peak / 2;
+    if (c.rate > 0) {
+        CpuMeter cpu(server, other_now());
+        const LoadStats s = run_load(streams, workload, c, o.threads);
+        runs.push_back(load_run_json("half peak", connections, c, s, cpu.cores(other_now())));
+    }
+    return runs;
+}
+
+}  // namespace blynk::bench

@@ -1,0 +1,93 @@
+#pragma once
+// Pieces shared by the scenarios: server settings, logging devices in, CPU and RSS sampling,
+// and the JSON shape of a load run.
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tools/bench/blynkd_process.hpp"
+#include "tools/bench/load_engine.hpp"
+#include "tools/bench/options.hpp"
+#include "tools/bench/provision.hpp"
+#include "tools/bench/report.hpp"
+
+namespace blynk::bench {
+
+/// `scenario` settings, then server.worker.threads, then the user's --server-set.
+Settings server_settings(const Options& o, Settings scenario);
+
+/// The devices' tokens, in order.
+std::vector<std::string> tokens_of(const std::vector<BenchDevice>& devices);
+
+/// Logs every token in over plain TCP (connection i uses tokens[i]) and returns the fds in
+/// token order; throws when any login fails.
+std::vector<int> login_plain(uint16_t port, const std::vector<std::string>& tokens,
+                             size_t concurrency);
+
+/// Closes fds (RST) and clears the vector.
+void close_fds(std::vector<int>& fds);
+
+/// Average cores used by the server and by the bench between construction and cores().
+class CpuMeter {
+public:
+    /// `server` may be -1 (no server); `other_in_self` is CPU time of a thread inside this
+    /// process that is not load generation (the echo server), to be subtracted.
+    explicit CpuMeter(pid_t server, double other_in_self = 0);
+    /// {"server": cores, "bench": cores, "other": cores}: average cores used by the server,
+    /// by the bench, and by anything else on the machine (a busy neighbour skews a run).
+    Json cores(double other_in_self = 0) const;
+
+private:
+    pid_t server_;
+    double server0_, self0_, other0_, machine0_;
+    uint64_t t0_;
+};
+
+/// Samples a process's RSS every 100 ms on a thread of its own, keeping the maximum.
+class RssSampler {
+public:
+    explicit RssSampler(pid_t pid);
+    ~RssSampler();
+    RssSampler(const RssSampler&) = delete;
+    RssSampler& operator=(const RssSampler&) = delete;
+    uint64_t max_kib() const { return max_kib_; }
+    /// The sample taken `seconds` after construction (or the last one before), 0 if none.
+    uint64_t at_kib(double seconds) const;
+
+private:
+    pid_t pid_;
+    std::atomic<bool> stop_{false};
+    std::atomic<uint64_t> max_kib_{0};
+    mutable std::mutex mutex_;
+    std::vector<uint64_t> samples_;  ///< one per 100 ms
+    std::thread thread_;
+};
+
+/// One load run as JSON: run, connections, depth/offered rate, rates, latency, errors, cores.
+Json load_run_json(const std::string& name, size_t connections, const LoadConfig& config,
+                   const LoadStats& stats, const Json& cores);
+
+/// Sleeps for `seconds`.
+void pause_s(double seconds);
+
+/// `blynkd` stop statistics as JSON.
+Json stop_json(const StopStats& s);
+
+}  // namespace blynk::bench
+
+namespace blynk::bench {
+
+/// Closed-loop runs at each of o.depths, then an open-loop run at o.rate, or at half of the
+/// best closed-loop rate when o.rate is 0. Runs are named "depth N" and "half peak".
+/// `other_cpu` returns CPU seconds of in-process threads that are not the load (or 0).
+std::vector<Json> depth_runs(const Options& o, const std::vector<StreamFds>& streams,
+                             Workload& workload, size_t connections, pid_t server,
+                             double (*other_cpu)(const void*), const void* other);
+
+}  // namespace blynk::bench

@@ -1,0 +1,88 @@
+// rest: HTTP/1.1 keep-alive clients calling GET /<token>/update/V1?value=<stamp>, each for its
+// own logged-in device (one user per device); requests/s (200 answers) and the latency of both
+// the HTTP answer and the delivery of HARDWARE id 111 to the device.
+
+#include <stdexcept>
+
+#include "tools/bench/net.hpp"
+#include "tools/bench/scenario_common.hpp"
+#include "tools/bench/scenarios.hpp"
+#include "tools/bench/workloads.hpp"
+
+namespace blynk::bench {
+
+namespace {
+
+Json rest_run_json(const std::string& name, size_t connections, const LoadConfig& c,
+                   const LoadStats& s, const Json& cores) {
+    Json j = load_run_json(name, connections, c, s, cores);
+    j.erase("msgs_per_s");
+    j.erase("latency_us");
+    j["requests_per_s"] = round_sig(s.seconds > 0 ? static_cast<double>(s.acks) / s.seconds : 0, 4);
+    j["delivered_per_s"] =
+        round_sig(s.seconds > 0 ? static_cast<double>(s.deliveries) / s.seconds : 0, 4);
+    j["answer_us"] = s.ack.summary_us();
+    j["delivery_us"] = s.delivery.summary_us();
+    return j;
+}
+
+}  // namespace
+
+ScenarioResult run_rest(const Options& o) {
+    ScenarioResult r;
+    r.scenario = "rest";
+    TempDir dir("blynk-bench-rest");
+    const auto devices = provision(dir.path(), "rest", o.rest_conns, 1);
+    BlynkdProcess server(o.blynkd, dir.path(), server_settings(o, {}));
+    server.start();
+    const auto tokens = tokens_of(devices);
+    std::vector<int> device_fds = login_plain(server.port(), tokens, 64);
+    std::vector<int> http_fds;
+    std::vector<StreamFds> streams;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        const int fd = connect_loopback_blocking(server.port(), 5000);
+        if (fd < 0) {
+            close_fds(device_fds);
+            close_fds(http_fds);
+            throw std::runtime_error("cannot open an HTTP connection");
+        }
+        http_fds.push_back(fd);
+        streams.push_back(StreamFds{fd, device_fds[i], true});
+    }
+
+    r.setup = machine_setup();
+    r.setup["server_threads"] = server.worker_threads();
+    r.setup["http_connections"] = http_fds.size();
+    r.setup["devices"] = device_fds.size();
+    r.setup["duration_s"] = o.duration_s;
+    r.setup["warmup_s"] = o.warmup_s;
+    r.setup["bench_threads"] = o.threads;
+
+    RestWorkload workload(tokens);
+    LoadConfig c;
+    c.warmup_s = o.warmup_s;
+    c.duration_s = o.duration_s;
+    c.depth = 1;  // one request at a time per keep-alive connection
+    double peak = 0;
+    {
+        CpuMeter cpu(server.pid());
+        const LoadStats s = run_load(streams, workload, c, o.threads);
+        peak = s.seconds > 0 ? static_cast<double>(s.acks) / s.seconds : 0;
+        r.runs.push_back(rest_run_json("depth 1", streams.size(), c, s, cpu.cores()));
+    }
+    c.rate = o.rate > 0 ? o.rate : peak / 2;
+    if (c.rate > 0) {
+        CpuMeter cpu(server.pid());
+        const LoadStats s = run_load(streams, workload, c, o.threads);
+        r.runs.push_back(rest_run_json("half peak", streams.size(), c, s, cpu.cores()));
+    }
+    close_fds(http_fds);
+    close_fds(device_fds);
+    r.setup["server_stop"] = stop_json(server.stop());
+    for (const auto& run : r.runs)
+        if (run["delivered_per_s"].get<double>() <= 0) r.ok = false;
+    if (!r.ok) r.note = "a run delivered no messages";
+    return r;
+}
+
+}  // namespace blynk::bench
