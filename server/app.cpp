@@ -32,9 +32,14 @@ class WorkerPersistence final : public hub::Persistence {
 public:
     explicit WorkerPersistence(store::StorageWorker& worker) : worker_(worker) {}
 
-    void pin_changed(const std::string& email, hub::DeviceRef d, model::PinKey pin,
-                     const std::string& value, int64_t time_ms) override {
-        worker_.put_pin(store::PinWrite{email, d.dash_id, d.device_id, pin, value, time_ms});
+    void pins_changed(const std::string& email, std::vector<hub::PinChange> changes) override {
+        std::vector<store::PinWrite> batch;
+        batch.reserve(changes.size());
+        for (auto& c : changes) {
+            batch.push_back(store::PinWrite{email, c.device.dash_id, c.device.device_id, c.pin,
+                                            std::move(c.value), c.time_ms});
+        }
+        worker_.put_pins(std::move(batch));
     }
     void property_changed(const std::string& email, hub::DeviceRef d, uint8_t pin,
                           const std::string& name, const std::string& value) override {
@@ -213,6 +218,21 @@ int App::run() {
     };
     schedule_check();
 
+    // Changed pin values travel to the storage worker in per-user batches, twice per flush
+    // interval, so a value is on disk at most 1.5 intervals after it was written.
+    boost::asio::steady_timer pin_collector(io);
+    const auto collect_every =
+        std::chrono::milliseconds(std::max<uint32_t>(settings_.storage_flush_interval_ms / 2, 5));
+    std::function<void()> schedule_collect = [&] {
+        pin_collector.expires_after(collect_every);
+        pin_collector.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            hub.collect_pins();
+            schedule_collect();
+        });
+    };
+    schedule_collect();
+
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
         if (ec) return;
@@ -220,6 +240,7 @@ int App::run() {
         for (auto& l : listeners)
             l->stop();
         hangups.cancel();
+        pin_collector.cancel();
         cert_check.cancel();
         io.stop();
     });
@@ -234,6 +255,7 @@ int App::run() {
     for (auto& t : pool)
         t.join();
 
+    hub.flush_pins_now();  // the I/O threads are gone: no strand runs any more
     live_hub.store(nullptr);
     worker.stop();  // commits everything still pending
     // Connections end with the process: `device list` must not show them online.

@@ -37,8 +37,10 @@ void Dispatcher::on_frame(HardwareConnection& conn, const proto::FrameView& fram
 
 void Dispatcher::logged_in_frame(HardwareConnection& conn, const proto::FrameView& frame) {
     namespace cmd = proto::cmd;
-    spdlog::trace("{} id={} len={} ({})", proto::command_name(frame.command), frame.id,
-                  frame.body.size(), conn.link.repr());
+    if (spdlog::should_log(spdlog::level::trace)) {  // repr() formats: not on every frame
+        spdlog::trace("{} id={} len={} ({})", proto::command_name(frame.command), frame.id,
+                      frame.body.size(), conn.link.repr());
+    }
     switch (frame.command) {
         case cmd::kPing:
             conn.link.send_response(frame.id, proto::status::kOk);

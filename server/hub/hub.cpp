@@ -13,7 +13,7 @@ std::shared_ptr<UserState> Hub::user_locked(const std::string& email) {
     auto& slot = users_[email];
     if (!slot) {
         slot = std::make_shared<UserState>(email, boost::asio::make_strand(io_.get_executor()),
-                                           persistence_);
+                                           persistence_, dirty_users_);
     }
     return slot;
 }
@@ -79,6 +79,17 @@ bool Hub::post_to_user(const std::string& email, std::function<void(UserState&)>
     }
     boost::asio::post(state->executor(), [state, fn = std::move(fn)] { fn(*state); });
     return true;
+}
+
+void Hub::collect_pins() {
+    for (auto& user : dirty_users_.take()) {
+        boost::asio::post(user->executor(), [user] { user->flush_pins(); });
+    }
+}
+
+void Hub::flush_pins_now() {
+    for (auto& user : dirty_users_.take())
+        user->flush_pins();
 }
 
 size_t Hub::user_count() const {

@@ -40,6 +40,12 @@ public:
     /// Runs `fn(user)` on the user's strand; false when the user is unknown. Thread-safe.
     bool post_to_user(const std::string& email, std::function<void(UserState&)> fn);
 
+    /// Hands every user's changed pins to persistence, each on its own strand. Thread-safe;
+    /// the app calls it periodically.
+    void collect_pins();
+    /// The same, synchronously: only once the I/O threads have stopped (shutdown).
+    void flush_pins_now();
+
     size_t user_count() const;
     size_t device_count() const;
 
@@ -51,6 +57,7 @@ private:
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<UserState>> users_;
     std::unordered_map<std::string, TokenTarget> tokens_;
+    DirtyUsers dirty_users_;
 };
 
 }  // namespace blynk::hub

@@ -7,8 +7,22 @@
 
 namespace blynk::hub {
 
-UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence)
-    : email_(std::move(email)), executor_(std::move(executor)), persistence_(persistence) {}
+void DirtyUsers::add(std::shared_ptr<UserState> user) {
+    std::lock_guard lock(mutex_);
+    users_.push_back(std::move(user));
+}
+
+std::vector<std::shared_ptr<UserState>> DirtyUsers::take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(users_, {});
+}
+
+UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence,
+                     DirtyUsers& dirty_users)
+    : email_(std::move(email)),
+      executor_(std::move(executor)),
+      persistence_(persistence),
+      dirty_users_(dirty_users) {}
 
 void UserState::add_dashboard(int id, std::string name) {
     dashboards_[id] = std::move(name);
@@ -60,10 +74,25 @@ void UserState::remove_watcher(Peer& peer) {
 void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string value) {
     DeviceEntry* entry = find(ref);
     if (!entry) return;
-    const int64_t now = util::now_ms();
-    persistence_.pin_changed(email_, ref, pin, value, now);
     entry->device.pins[pin] = std::move(value);
-    entry->device.last_seen_ms = now;
+    entry->device.last_seen_ms = util::now_ms();
+    if (dirty_pins_.empty()) dirty_users_.add(shared_from_this());
+    dirty_pins_.insert({ref, pin});
+}
+
+void UserState::flush_pins() {
+    if (dirty_pins_.empty()) return;
+    std::vector<PinChange> changes;
+    changes.reserve(dirty_pins_.size());
+    const int64_t now = util::now_ms();
+    for (const DirtyPin& d : dirty_pins_) {
+        DeviceEntry* entry = find(d.device);
+        if (!entry) continue;
+        auto it = entry->device.pins.find(d.pin);
+        if (it != entry->device.pins.end()) changes.push_back({d.device, d.pin, it->second, now});
+    }
+    dirty_pins_.clear();
+    persistence_.pins_changed(email_, std::move(changes));
 }
 
 void UserState::store_property(DeviceRef ref, uint8_t pin, const std::string& name,

@@ -4,8 +4,10 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "server/hub/device_ref.hpp"
@@ -23,9 +25,23 @@ struct DeviceEntry {
     bool online() const { return !connections.empty(); }
 };
 
-class UserState {
+class UserState;
+
+/// Users with pin values not yet handed to persistence. Thread-safe; a user enters once per batch.
+class DirtyUsers {
 public:
-    UserState(std::string email, UserExecutor executor, Persistence& persistence);
+    void add(std::shared_ptr<UserState> user);
+    std::vector<std::shared_ptr<UserState>> take();
+
+private:
+    std::mutex mutex_;
+    std::vector<std::shared_ptr<UserState>> users_;
+};
+
+class UserState : public std::enable_shared_from_this<UserState> {
+public:
+    UserState(std::string email, UserExecutor executor, Persistence& persistence,
+              DirtyUsers& dirty_users);
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
@@ -49,8 +65,10 @@ public:
     void remove_watcher(Peer& peer);
     const std::vector<Peer*>& watchers() const { return watchers_; }
 
-    /// Stores a pin value of a device (in memory and, queued, on disk).
+    /// Stores a pin value of a device in memory and marks it for the next persistence batch.
     void store_pin(DeviceRef ref, model::PinKey pin, std::string value);
+    /// Hands the changed pins to persistence (on the strand; or anywhere once I/O has stopped).
+    void flush_pins();
     /// Stores a pin property (label, color, ...).
     void store_property(DeviceRef ref, uint8_t pin, const std::string& name, std::string value);
     void log_event(DeviceRef ref, model::DeviceEvent event);
@@ -65,7 +83,19 @@ private:
     std::map<int, std::string> dashboards_;
     std::map<DeviceRef, DeviceEntry> devices_;
     std::vector<Peer*> watchers_;
-    std::string relay_buffer_;  // reused for relay bodies
+    DirtyUsers& dirty_users_;
+    struct DirtyPin {
+        DeviceRef device;
+        model::PinKey pin;
+        friend bool operator==(const DirtyPin&, const DirtyPin&) = default;
+    };
+    struct DirtyPinHash {
+        size_t operator()(const DirtyPin& d) const noexcept {
+            return std::hash<DeviceRef>{}(d.device) * 31 + std::hash<model::PinKey>{}(d.pin);
+        }
+    };
+    std::unordered_set<DirtyPin, DirtyPinHash> dirty_pins_;  // changed since the last batch
+    std::string relay_buffer_;                               // reused for relay bodies
 };
 
 }  // namespace blynk::hub

@@ -98,6 +98,15 @@ void StorageWorker::put_pin(PinWrite w) {
     pending_->pins.insert_or_assign(std::move(slot), PinValue{std::move(w.value), w.time_ms});
 }
 
+void StorageWorker::put_pins(std::vector<PinWrite> batch) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    for (PinWrite& w : batch) {
+        PinSlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin};
+        pending_->pins.insert_or_assign(std::move(slot), PinValue{std::move(w.value), w.time_ms});
+    }
+}
+
 void StorageWorker::put_property(PropertyWrite w) {
     PropertySlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin, std::move(w.name)};
     std::lock_guard lock(mutex_);

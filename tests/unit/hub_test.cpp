@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -57,9 +58,10 @@ private:
 
 class RecordingPersistence final : public Persistence {
 public:
-    void pin_changed(const std::string&, DeviceRef d, model::PinKey pin, const std::string& value,
-                     int64_t) override {
-        pins.push_back(d.str() + " " + pin.str() + "=" + value);
+    void pins_changed(const std::string&, std::vector<PinChange> changes) override {
+        for (const auto& c : changes)
+            pins.push_back(c.device.str() + " " + c.pin.str() + "=" + c.value);
+        ++batches;
     }
     void property_changed(const std::string&, DeviceRef, uint8_t, const std::string& name,
                           const std::string& value) override {
@@ -72,6 +74,7 @@ public:
         events.push_back(e.name);
     }
     std::vector<std::string> pins, properties, seen, events;
+    int batches = 0;
 };
 
 model::User user_with_two_devices() {
@@ -145,7 +148,26 @@ TEST_F(HubTest, DeviceWritesAreRelayedToWatchersNeverToOtherDevices) {
     EXPECT_TRUE(p1.sent.empty()) << "devices do not receive each other's writes";
     EXPECT_EQ(app.sent,
               (std::vector<Sent>{{proto::cmd::kHardware, 5, nul({"1-0", "vw", "4", "42"})}}));
-    EXPECT_EQ(persistence_.pins.back(), "1-0 v4=42");
+    EXPECT_TRUE(persistence_.pins.empty()) << "pins are handed over in batches";
+    hub_.flush_pins_now();
+    EXPECT_EQ(persistence_.pins, std::vector<std::string>{"1-0 v4=42"});
+}
+
+TEST_F(HubTest, PinChangesAreCoalescedPerBatch) {
+    TestPeer p0;
+    HardwareConnection c0(p0, options_);
+    login(c0, "token-zero");
+    for (int i = 0; i < 50; ++i)
+        frame(c0, proto::cmd::kHardware, 5, nul({"vw", "4", std::to_string(i)}));
+    frame(c0, proto::cmd::kHardware, 6, nul({"dw", "2", "1"}));
+    hub_.collect_pins();  // posts to the user's strand
+    io_.run();
+    io_.restart();
+    std::sort(persistence_.pins.begin(), persistence_.pins.end());
+    EXPECT_EQ(persistence_.pins, (std::vector<std::string>{"1-0 d2=1", "1-0 v4=49"}));
+    EXPECT_EQ(persistence_.batches, 1);
+    hub_.flush_pins_now();
+    EXPECT_EQ(persistence_.batches, 1) << "nothing changed since: no empty batch";
 }
 
 TEST_F(HubTest, PropertyIsRelayedAndStored) {
