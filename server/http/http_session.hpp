@@ -44,9 +44,11 @@ public:
           peer_(std::move(peer)),
           transport_(transport),
           keep_alive_(std::move(keep_alive)) {
-        auto space = buffer_.prepare(already_read.size());
-        std::memcpy(space.data(), already_read.data(), already_read.size());
-        buffer_.commit(already_read.size());
+        if (!already_read.empty()) {  // memcpy from a null view is undefined even for 0 bytes
+            auto space = buffer_.prepare(already_read.size());
+            std::memcpy(space.data(), already_read.data(), already_read.size());
+            buffer_.commit(already_read.size());
+        }
     }
 
     void start() {
