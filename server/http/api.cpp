@@ -18,19 +18,6 @@ using nlohmann::json;
 /// The REST API's writes carry this message id, as the Java server's did.
 constexpr uint16_t kRestMessageId = 111;
 
-/// Property names in the Java server's enum order: with several in one query the first wins.
-constexpr std::string_view kQueryProperties[] = {"label",       "color",
-                                                 "onBackColor", "offBackColor",
-                                                 "onColor",     "offColor",
-                                                 "onLabel",     "offLabel",
-                                                 "labels",      "min",
-                                                 "max",         "isOnPlay",
-                                                 "url",         "urls",
-                                                 "step",        "valueFormatting",
-                                                 "suffix",      "maximumFractionDigits",
-                                                 "opacity",     "scale",
-                                                 "rotation"};
-
 std::string dump(const json& j) {
     // Values are device bytes: never let invalid UTF-8 break the answer.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -92,7 +79,7 @@ std::optional<ApiResponse> parse_parameters(const ApiRequest& req, Parsed& p) {
         case Endpoint::UpdatePinQuery: {
             p.values = query_values(p.target, "value");
             if (!p.values.empty()) return std::nullopt;
-            for (auto name : kQueryProperties) {
+            for (auto name : hub::handlers::known_properties()) {  // the first known one wins
                 auto v = query_values(p.target, name);
                 if (!v.empty()) {
                     p.property = name;

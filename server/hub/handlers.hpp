@@ -3,6 +3,7 @@
 // (state, quota) and answers through conn.link. Errors become Blynk status codes here.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,8 @@ void bridge(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame);
 void property(HardwareConnection& conn, const proto::FrameView& frame);
 /// Canonical property name for a lenient spelling ("isonplay" -> "isOnPlay"); nullopt if unknown.
 std::optional<std::string_view> canonical_property(std::string_view name);
+/// Every widget property, in the Java server's enum order (the REST API sets the first found).
+std::span<const std::string_view> known_properties();
 
 // handlers_notify.cpp: notifications, event log, debug print
 void notification(HardwareConnection& conn, const proto::FrameView& frame);

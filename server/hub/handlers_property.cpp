@@ -12,10 +12,11 @@
 namespace blynk::hub::handlers {
 namespace {
 
+// The Java server's WidgetProperty enum, in its order.
 constexpr std::array<std::string_view, 21> kProperties = {"label",       "color",
-                                                          "onLabel",     "onColor",
-                                                          "onBackColor", "offLabel",
-                                                          "offColor",    "offBackColor",
+                                                          "onBackColor", "offBackColor",
+                                                          "onColor",     "offColor",
+                                                          "onLabel",     "offLabel",
                                                           "labels",      "min",
                                                           "max",         "isOnPlay",
                                                           "url",         "urls",
@@ -32,6 +33,10 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+std::span<const std::string_view> known_properties() {
+    return kProperties;
+}
 
 std::optional<std::string_view> canonical_property(std::string_view name) {
     for (auto p : kProperties)

@@ -104,9 +104,15 @@ std::string certificate_fingerprint(const std::filesystem::path& cert_file) {
     if (!bio) fail("cannot open " + cert_file.string());
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!cert) fail("no PEM certificate in " + cert_file.string());
+    return x509_fingerprint(cert.get());
+}
+
+std::string x509_fingerprint(const void* x509) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (X509_digest(cert.get(), EVP_sha256(), md, &n) != 1) fail("X509_digest");
+    if (X509_digest(static_cast<const X509*>(x509), EVP_sha256(), md, &n) != 1) {
+        fail("X509_digest");
+    }
     std::string out;
     char hex[4];
     for (unsigned i = 0; i < n; ++i) {

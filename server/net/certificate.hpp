@@ -21,6 +21,8 @@ void generate_self_signed(const CertificateRequest& request, const std::filesyst
 
 /// "AB:CD:..." SHA-256 of the first certificate in a PEM file; throws when unreadable.
 std::string certificate_fingerprint(const std::filesystem::path& cert_file);
+/// "AB:CD:..." SHA-256 of a certificate (an X509*; void* keeps OpenSSL out of this header).
+std::string x509_fingerprint(const void* x509);
 
 /// The names a generated certificate should carry: server.host (if set), localhost, this
 /// machine's host name, loopback and the machine's interface addresses.

@@ -70,6 +70,21 @@ private:
     /// an abrupt close by the peer).
     Step classify(int result, boost::system::error_code& ec);
 
+    /// The common tail of every operation: complete (never inside the initiating call), or
+    /// wait for the socket and run again.
+    template <class Op, class Self, class... Result>
+    void finish_or_wait(Op& state, Self& op, Step step, Result... result) {
+        if (step == Step::Done) {
+            if (state.started) return op.complete(result...);
+            state.finished = true;
+            return boost::asio::post(socket_.get_executor(), std::move(op));
+        }
+        state.started = true;
+        socket_.async_wait(step == Step::WaitRead ? boost::asio::ip::tcp::socket::wait_read
+                                                  : boost::asio::ip::tcp::socket::wait_write,
+                           std::move(op));
+    }
+
     struct HandshakeOp {
         TlsSocket* self;
         bool started = false;
@@ -81,16 +96,7 @@ private:
             if (ec) return op.complete(ec);
             ERR_clear_error();
             Step step = self->classify(SSL_do_handshake(self->ssl_), result);
-            if (step == Step::Done) {
-                if (started) return op.complete(result);
-                finished = true;  // never complete inside the initiating call
-                return boost::asio::post(self->socket_.get_executor(), std::move(op));
-            }
-            started = true;
-            self->socket_.async_wait(step == Step::WaitRead
-                                         ? boost::asio::ip::tcp::socket::wait_read
-                                         : boost::asio::ip::tcp::socket::wait_write,
-                                     std::move(op));
+            self->finish_or_wait(*this, op, step, result);
         }
     };
 
@@ -123,16 +129,7 @@ private:
                               : SSL_write_ex(self->ssl_, data, size, &transferred);
                 step = self->classify(r, result);
             }
-            if (step == Step::Done) {
-                if (started) return op.complete(result, transferred);
-                finished = true;  // never complete inside the initiating call
-                return boost::asio::post(self->socket_.get_executor(), std::move(op));
-            }
-            started = true;
-            self->socket_.async_wait(step == Step::WaitRead
-                                         ? boost::asio::ip::tcp::socket::wait_read
-                                         : boost::asio::ip::tcp::socket::wait_write,
-                                     std::move(op));
+            self->finish_or_wait(*this, op, step, result, transferred);
         }
     };
 

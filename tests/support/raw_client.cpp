@@ -17,6 +17,7 @@
 
 #include "common/proto/body.hpp"
 #include "common/proto/codec.hpp"
+#include "server/net/certificate.hpp"
 
 namespace blynk::test {
 
@@ -158,17 +159,9 @@ long RawClient::receive(char* buf, size_t size, int timeout_ms) {
 std::string RawClient::peer_fingerprint() const {
     X509* cert = SSL_get1_peer_certificate(static_cast<SSL*>(ssl_));
     if (!cert) return {};
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    X509_digest(cert, EVP_sha256(), md, &n);
+    std::string fp = net::x509_fingerprint(cert);
     X509_free(cert);
-    std::string out;
-    char hex[4];
-    for (unsigned i = 0; i < n; ++i) {
-        std::snprintf(hex, sizeof hex, i ? ":%02X" : "%02X", md[i]);
-        out += hex;
-    }
-    return out;
+    return fp;
 }
 
 void* RawClient::session() const {
