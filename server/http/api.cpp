@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/proto/body.hpp"
 #include "common/proto/command.hpp"
 #include "server/http/openapi.hpp"
 #include "server/http/routes.hpp"
@@ -32,15 +33,6 @@ std::vector<std::string> split_nul(const std::string& value) {
             value.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
         if (pos == std::string::npos) break;
         start = pos + 1;
-    }
-    return out;
-}
-
-std::string join_nul(const std::vector<std::string>& values) {
-    std::string out;
-    for (size_t i = 0; i < values.size(); ++i) {
-        if (i) out.push_back('\0');
-        out += values[i];
     }
     return out;
 }
@@ -173,8 +165,9 @@ ApiResponse run(hub::UserState& user, hub::DeviceRef device, const Parsed& p,
             }
             [[fallthrough]];
         case Endpoint::UpdatePinJson:
-            hub::handlers::apply_server_write(user, device, kRestMessageId, *pin,
-                                              join_nul(p.values));
+            hub::handlers::apply_server_write(
+                user, device, kRestMessageId, *pin,
+                proto::join(std::vector<std::string_view>(p.values.begin(), p.values.end())));
             return {};
         case Endpoint::UpdateExtraPin:
             // No history is kept yet: the first point becomes the current value, as in Java.

@@ -35,15 +35,13 @@ template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 public:
     HttpSession(const net::RouterConfig& config, Stream stream, hub::UserExecutor strand,
-                std::string peer, const char* transport, std::string_view already_read,
-                std::shared_ptr<void> keep_alive)
+                std::string peer, const char* transport, std::string_view already_read)
         : config_(config),
           stream_(std::move(stream)),
           strand_(std::move(strand)),
           timer_(config.io),
           peer_(std::move(peer)),
-          transport_(transport),
-          keep_alive_(std::move(keep_alive)) {
+          transport_(transport) {
         if (!already_read.empty()) {  // memcpy from a null view is undefined even for 0 bytes
             auto space = buffer_.prepare(already_read.size());
             std::memcpy(space.data(), already_read.data(), already_read.size());
@@ -210,7 +208,6 @@ private:
         auto session = std::make_shared<net::HardwareSession<websocket::stream<Stream>>>(
             std::move(*ws_), strand_, config_.dispatcher, config_.options, config_.limits, peer_,
             ws_transport);
-        session->keep_alive(std::move(keep_alive_));
         session->start();
     }
 
@@ -230,7 +227,6 @@ private:
     uint64_t timer_gen_ = 0;
     std::string peer_;
     const char* transport_;
-    std::shared_ptr<void> keep_alive_;  // the TLS context of a TLS stream
     boost::beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     std::optional<Response> response_;

@@ -157,9 +157,8 @@ private:
                 if (layer_ == Layer::TlsPort) {
                     refuse_plain_http();
                 } else {
-                    std::make_shared<http::HttpSession<Stream>>(config_, std::move(stream_),
-                                                                strand_, peer_, transport(),
-                                                                consumed(), nullptr)
+                    std::make_shared<http::HttpSession<Stream>>(
+                        config_, std::move(stream_), strand_, peer_, transport(), consumed())
                         ->start();
                 }
                 return;

@@ -57,9 +57,6 @@ public:
           peer_(std::move(peer)),
           transport_(std::move(transport)) {}
 
-    /// Keeps `owner` alive as long as the session (the TLS context of its stream).
-    void keep_alive(std::shared_ptr<void> owner) { keep_alive_ = std::move(owner); }
-
     /// Starts the session with bytes that were already read while detecting the protocol.
     void start(std::string_view already_read = {}) {
         spdlog::info("connect: {}", repr());
@@ -382,7 +379,6 @@ private:
     std::string peer_;
     const char* transport_;  // "tcp" or "tls"
     std::string identity_;
-    std::shared_ptr<void> keep_alive_;
 
     std::vector<uint8_t> in_;
     size_t in_len_ = 0;

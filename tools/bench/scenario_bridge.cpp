@@ -31,18 +31,7 @@ void init_bridge(int a, const std::string& token_b) {
 // kernel alone add at that rate, so that bridge's p99 can be read against it.
 Json echo_reference(const Options& o, const Json& half) {
     EchoServer echo;
-    std::vector<int> fds;
-    std::vector<StreamFds> streams;
-    for (size_t i = 0; i < 2 * o.pairs; ++i) {
-        const int fd = connect_loopback_blocking(echo.port(), 5000);
-        if (fd < 0) {
-            close_fds(fds);
-            throw std::runtime_error("cannot connect to the echo server");
-        }
-        fds.push_back(fd);
-    }
-    for (size_t p = 0; p < o.pairs; ++p)
-        streams.push_back(StreamFds{fds[2 * p], fds[2 * p], false});
+    auto [fds, streams] = connect_echo(echo.port(), o.pairs);
     LoadConfig c;
     c.warmup_s = o.warmup_s;
     c.duration_s = o.duration_s;

@@ -53,6 +53,21 @@ void close_fds(std::vector<int>& fds) {
     fds.clear();
 }
 
+EchoConnections connect_echo(uint16_t port, size_t pairs) {
+    EchoConnections c;
+    for (size_t i = 0; i < 2 * pairs; ++i) {
+        const int fd = connect_loopback_blocking(port, 5000);
+        if (fd < 0) {
+            close_fds(c.fds);
+            throw std::runtime_error("cannot connect to the echo server");
+        }
+        c.fds.push_back(fd);
+    }
+    for (size_t p = 0; p < pairs; ++p)
+        c.streams.push_back(StreamFds{c.fds[2 * p], c.fds[2 * p], false});
+    return c;
+}
+
 CpuMeter::CpuMeter(pid_t server, double other_in_self)
     : server_(server),
       server0_(server > 0 ? cpu_seconds(server) : 0),

@@ -33,6 +33,14 @@ std::vector<int> login_plain(uint16_t port, const std::vector<std::string>& toke
 /// Closes fds (RST) and clears the vector.
 void close_fds(std::vector<int>& fds);
 
+/// 2 x `pairs` connections to the in-process echo server (`fds`), and the streams that drive
+/// one of each pair (the echo answers on the connection it was sent on).
+struct EchoConnections {
+    std::vector<int> fds;
+    std::vector<StreamFds> streams;
+};
+EchoConnections connect_echo(uint16_t port, size_t pairs);
+
 /// Average cores used by the server and by the bench between construction and cores().
 class CpuMeter {
 public:

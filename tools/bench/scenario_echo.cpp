@@ -18,18 +18,7 @@ ScenarioResult run_echo_baseline(const Options& o) {
     ScenarioResult r;
     r.scenario = "echo-baseline";
     EchoServer echo;
-    std::vector<int> fds;
-    for (size_t i = 0; i < 2 * o.pairs; ++i) {
-        const int fd = connect_loopback_blocking(echo.port(), 5000);
-        if (fd < 0) {
-            close_fds(fds);
-            throw std::runtime_error("cannot connect to the echo server");
-        }
-        fds.push_back(fd);
-    }
-    std::vector<StreamFds> streams;
-    for (size_t p = 0; p < o.pairs; ++p)
-        streams.push_back(StreamFds{fds[2 * p], fds[2 * p], false});
+    auto [fds, streams] = connect_echo(echo.port(), o.pairs);
 
     r.setup = machine_setup();
     r.setup["server"] = "in-process epoll echo, 1 thread";
