@@ -10,7 +10,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "common/util/token.hpp"
@@ -18,7 +17,9 @@
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hub.hpp"
 #include "server/net/connection_router.hpp"
+#include "server/net/deadline_wheel.hpp"
 #include "server/net/listener.hpp"
+#include "server/periodic_task.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
 
@@ -111,6 +112,9 @@ int App::run() {
         last_seq = db.last_provision_seq();
     }
 
+    // Declared before the io_context: sessions still queued in it leave the wheel when the
+    // io_context's destruction destroys them.
+    net::DeadlineWheel deadlines;
     boost::asio::io_context io;
     // The worker starts before the hub exists (the hub persists through it); provisioning
     // events are applied once the hub is published here.
@@ -144,9 +148,7 @@ int App::run() {
     http::Api api(hub);
     const net::RouterConfig router{
         io,
-        dispatcher,
-        options,
-        limits,
+        net::HardwareServices{dispatcher, options, limits, deadlines},
         tls,
         handshakes,
         api,
@@ -175,7 +177,7 @@ int App::run() {
     for (const auto& p : plan) {
         auto listener = std::make_shared<net::Listener>(
             io, endpoint_for(settings_.listen_address, p.port), p.what,
-            [&router, layer = p.layer](tcp::socket socket) {
+            [&router, layer = p.layer](net::Socket socket) {
                 net::route_connection(router, std::move(socket), layer);
             });
         listener->start();
@@ -206,32 +208,21 @@ int App::run() {
         });
     };
     wait_hangup();
-    boost::asio::steady_timer cert_check(io);
-    std::function<void()> schedule_check = [&] {
-        if (settings_.tls_reload_check_interval == 0) return;
-        cert_check.expires_after(std::chrono::seconds(settings_.tls_reload_check_interval));
-        cert_check.async_wait([&](boost::system::error_code ec) {
-            if (ec) return;
-            tls.reload_if_changed();
-            schedule_check();
-        });
-    };
-    schedule_check();
+    PeriodicTask cert_check(io, std::chrono::seconds(settings_.tls_reload_check_interval),
+                            [&] { tls.reload_if_changed(); });
+    if (settings_.tls_reload_check_interval != 0) cert_check.start();
 
     // Changed pin values travel to the storage worker in per-user batches, twice per flush
     // interval, so a value is on disk at most 1.5 intervals after it was written.
-    boost::asio::steady_timer pin_collector(io);
-    const auto collect_every =
-        std::chrono::milliseconds(std::max<uint32_t>(settings_.storage_flush_interval_ms / 2, 5));
-    std::function<void()> schedule_collect = [&] {
-        pin_collector.expires_after(collect_every);
-        pin_collector.async_wait([&](boost::system::error_code ec) {
-            if (ec) return;
-            hub.collect_pins();
-            schedule_collect();
-        });
-    };
-    schedule_collect();
+    PeriodicTask pin_collector(
+        io,
+        std::chrono::milliseconds(std::max<uint32_t>(settings_.storage_flush_interval_ms / 2, 5)),
+        [&] { hub.collect_pins(); });
+    pin_collector.start();
+    // Login deadlines and idle timeouts of every hardware session.
+    PeriodicTask deadline_ticker(io, deadlines.tick(),
+                                 [&] { deadlines.advance(std::chrono::steady_clock::now()); });
+    deadline_ticker.start();
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
@@ -241,6 +232,7 @@ int App::run() {
             l->stop();
         hangups.cancel();
         pin_collector.cancel();
+        deadline_ticker.cancel();
         cert_check.cancel();
         io.stop();
     });

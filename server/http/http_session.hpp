@@ -206,8 +206,7 @@ private:
             return;
         }
         auto session = std::make_shared<net::HardwareSession<websocket::stream<Stream>>>(
-            std::move(*ws_), strand_, config_.dispatcher, config_.options, config_.limits, peer_,
-            ws_transport);
+            std::move(*ws_), strand_, config_.hardware, peer_, ws_transport);
         session->start();
     }
 
@@ -216,7 +215,7 @@ private:
         boost::system::error_code ignored;
         auto& socket =
             ws_ ? boost::beast::get_lowest_layer(*ws_) : boost::beast::get_lowest_layer(stream_);
-        socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+        socket.shutdown(net::Socket::shutdown_both, ignored);
         socket.close(ignored);
     }
 

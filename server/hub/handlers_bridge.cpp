@@ -9,12 +9,18 @@
 namespace blynk::hub::handlers {
 namespace {
 
+const BridgeTarget* find_bridge(const HardwareConnection& conn, std::string_view bridge_pin) {
+    if (!conn.bridges) return nullptr;
+    const auto it = conn.bridges->find(bridge_pin);
+    return it == conn.bridges->end() ? nullptr : &it->second;
+}
+
 void init_bridge(Hub& hub, HardwareConnection& conn, std::string_view bridge_pin,
                  std::string_view token, uint16_t id) {
     auto target = hub.find_token(std::string(proto::trim_java(token)));
-    const bool known_pin = conn.bridges.contains(bridge_pin);
+    const size_t count = conn.bridges ? conn.bridges->size() : 0;
     if (!target || target->user != conn.user ||
-        (!known_pin && conn.bridges.size() >= HardwareConnection::kMaxBridges)) {
+        (!find_bridge(conn, bridge_pin) && count >= HardwareConnection::kMaxBridges)) {
         spdlog::info("bridge refused: token {} is {} ({})", util::redact_token(token),
                      !target                     ? "unknown"
                      : target->user != conn.user ? "another user's"
@@ -23,7 +29,8 @@ void init_bridge(Hub& hub, HardwareConnection& conn, std::string_view bridge_pin
         conn.link.send_response(id, proto::status::kNotAllowed);
         return;
     }
-    conn.bridges[std::string(bridge_pin)] = BridgeTarget{target->user, target->device};
+    if (!conn.bridges) conn.bridges = std::make_unique<HardwareConnection::Bridges>();
+    (*conn.bridges)[std::string(bridge_pin)] = BridgeTarget{target->user, target->device};
     conn.link.send_response(id, proto::status::kOk);
 }
 
@@ -40,12 +47,12 @@ void bridge(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame) {
         init_bridge(hub, conn, bridge_pin, f.field[2], frame.id);
         return;
     }
-    auto it = conn.bridges.find(bridge_pin);
-    if (it == conn.bridges.end()) {
+    const BridgeTarget* found = find_bridge(conn, bridge_pin);
+    if (!found) {
         conn.link.send_response(frame.id, proto::status::kNotAllowed);
         return;
     }
-    const BridgeTarget& target = it->second;
+    const BridgeTarget& target = *found;
     // What the target receives: the body without the bridge pin ("vw\05\0hello").
     const std::string_view forwarded = frame.body.substr(bridge_pin.size() + 1);
     DeviceEntry* entry = target.user->find(target.device);

@@ -57,7 +57,7 @@ void apply_info(HardwareConnection& conn, const std::vector<std::string_view>& f
     }
     // A relay is forwarded only if body + 5 <= buff-in; an info without buff-in means 250 total.
     const size_t buff_in = info.buff_in > 0 ? static_cast<size_t>(info.buff_in) : 250;
-    conn.max_forward_body = buff_in > 5 ? buff_in - 5 : 0;
+    conn.max_forward_body = static_cast<uint32_t>(buff_in > 5 ? buff_in - 5 : 0);
     if (info.heartbeat > 0 && conn.options.idle_timeout_setting > 0) {
         conn.link.set_idle_timeout(std::chrono::seconds(
             idle_timeout_for_heartbeat(static_cast<uint32_t>(info.heartbeat))));

@@ -8,7 +8,7 @@ void HardwareConnection::on_closed() {
     if (state == State::LoggedIn && user) user->detach(device, *this);
     state = State::Connected;
     user.reset();
-    bridges.clear();
+    bridges.reset();
 }
 
 uint32_t idle_timeout_for_heartbeat(uint32_t heartbeat_seconds) {

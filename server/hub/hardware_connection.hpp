@@ -38,14 +38,16 @@ public:
     HardwareConnection(HardwareLink& link, const HardwareOptions& options)
         : link(link), options(options), quota(options.quota_per_second) {}
 
+    using Bridges = std::map<std::string, BridgeTarget, std::less<>>;  ///< bridge pin -> target
+
     HardwareLink& link;
     const HardwareOptions& options;
     State state = State::Connected;
-    std::shared_ptr<UserState> user;  ///< set once logged in
+    uint32_t max_forward_body = kDefaultMaxForwardBody;  ///< from buff-in: larger relays dropped
+    std::shared_ptr<UserState> user;                     ///< set once logged in
     DeviceRef device;
     QuotaMeter quota;
-    std::map<std::string, BridgeTarget, std::less<>> bridges;  ///< bridge pin -> target
-    size_t max_forward_body = kDefaultMaxForwardBody;  ///< from buff-in: relays over it are dropped
+    std::unique_ptr<Bridges> bridges;  ///< made by the first bridge init: most devices have none
 
     bool logged_in() const { return state == State::LoggedIn; }
     /// Leaves the user's state; must run on the user's strand. Idempotent.

@@ -24,9 +24,9 @@ std::string hex_prefix(std::span<const uint8_t> bytes) {
     return out;
 }
 
-void close_quietly(tcp::socket& socket) {
+void close_quietly(Socket& socket) {
     boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.shutdown(Socket::shutdown_both, ignored);
     socket.close(ignored);
 }
 
@@ -59,11 +59,11 @@ public:
     }
 
 private:
-    static constexpr bool kRaw = std::is_same_v<Stream, tcp::socket>;
+    static constexpr bool kRaw = std::is_same_v<Stream, Socket>;
     /// A short first packet: look again after this long (a readable socket would wake at once).
     static constexpr std::chrono::milliseconds kPeekRetry{5};
 
-    tcp::socket& socket() { return boost::beast::get_lowest_layer(stream_); }
+    Socket& socket() { return boost::beast::get_lowest_layer(stream_); }
     const char* transport() const { return kRaw ? "tcp" : "tls"; }
     std::span<const uint8_t> bytes() const { return {buffer_.data(), size_}; }
     /// What the next owner of the stream must not read again.
@@ -75,7 +75,7 @@ private:
     void read() {
         if constexpr (kRaw) {
             stream_.async_wait(
-                tcp::socket::wait_read,
+                Socket::wait_read,
                 boost::asio::bind_executor(
                     strand_, [self = this->shared_from_this()](boost::system::error_code ec) {
                         self->on_readable(ec);
@@ -94,8 +94,7 @@ private:
         if (done_) return;
         if (ec) return on_bytes(ec, size_);
         boost::system::error_code peek_ec;
-        size_t n =
-            stream_.receive(boost::asio::buffer(buffer_), tcp::socket::message_peek, peek_ec);
+        size_t n = stream_.receive(boost::asio::buffer(buffer_), Socket::message_peek, peek_ec);
         if (peek_ec == boost::asio::error::would_block) return read();
         if (!peek_ec && n == 0) peek_ec = boost::asio::error::eof;
         on_bytes(peek_ec, n);
@@ -143,8 +142,7 @@ private:
         switch (detected) {
             case Detected::Hardware:
                 std::make_shared<HardwareSession<Stream>>(std::move(stream_), strand_,
-                                                          config_.dispatcher, config_.options,
-                                                          config_.limits, peer_, transport())
+                                                          config_.hardware, peer_, transport())
                     ->start(consumed());
                 return;
             case Detected::Tls:
@@ -214,8 +212,7 @@ private:
 /// A TLS handshake in progress, with its deadline and its slot in the per-address cap.
 class TlsHandshake : public std::enable_shared_from_this<TlsHandshake> {
 public:
-    TlsHandshake(const RouterConfig& config, tcp::socket socket, std::string peer,
-                 std::string address)
+    TlsHandshake(const RouterConfig& config, Socket socket, std::string peer, std::string address)
         : config_(config),
           stream_(std::move(socket), config.tls.current()),
           strand_(boost::asio::make_strand(config.io)),
@@ -277,13 +274,12 @@ void Sniffer<Stream>::start_tls() {
 
 }  // namespace
 
-void route_connection(const RouterConfig& config, tcp::socket socket, Layer port) {
+void route_connection(const RouterConfig& config, Socket socket, Layer port) {
     boost::system::error_code ec;
     auto remote = socket.remote_endpoint(ec);
     std::string peer =
         ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
-    std::make_shared<Sniffer<tcp::socket>>(config, std::move(socket), port, std::move(peer))
-        ->start();
+    std::make_shared<Sniffer<Socket>>(config, std::move(socket), port, std::move(peer))->start();
 }
 
 }  // namespace blynk::net

@@ -7,15 +7,14 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/ip/tcp.hpp>
-
 #include "server/net/detect.hpp"
 #include "server/net/router_config.hpp"
+#include "server/net/socket.hpp"
 
 namespace blynk::net {
 
 /// Starts routing an accepted socket. `port` says what may arrive (Plain: http.port,
 /// TlsPort: https.port).
-void route_connection(const RouterConfig& config, boost::asio::ip::tcp::socket socket, Layer port);
+void route_connection(const RouterConfig& config, Socket socket, Layer port);
 
 }  // namespace blynk::net

@@ -7,12 +7,10 @@
 // login rebind() moves the session onto the user's strand, so routing to the user's other
 // sessions never crosses threads.
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +19,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 
@@ -30,6 +27,7 @@
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/peer.hpp"
+#include "server/net/deadline_wheel.hpp"
 #include "server/net/stream_traits.hpp"
 
 namespace blynk::net {
@@ -41,21 +39,29 @@ struct SessionLimits {
     size_t max_write_queue = 1 << 20;  ///< bytes queued for a slow reader before it is closed
 };
 
+/// What every hardware session shares with the others.
+struct HardwareServices {
+    hub::Dispatcher& dispatcher;
+    const hub::HardwareOptions& options;
+    const SessionLimits& limits;
+    DeadlineWheel& deadlines;  ///< login deadlines and read-idle timeouts
+};
+
 template <class Stream>
 class HardwareSession final : public hub::HardwareLink,
+                              private DeadlineWheel::Entry,
                               public std::enable_shared_from_this<HardwareSession<Stream>> {
 public:
-    HardwareSession(Stream stream, hub::UserExecutor strand, hub::Dispatcher& dispatcher,
-                    const hub::HardwareOptions& options, const SessionLimits& limits,
+    HardwareSession(Stream stream, hub::UserExecutor strand, const HardwareServices& services,
                     std::string peer, const char* transport)
         : stream_(std::move(stream)),
           strand_(std::move(strand)),
-          timer_(strand_.get_inner_executor()),
-          dispatcher_(dispatcher),
-          limits_(limits),
-          conn_(*this, options),
+          services_(services),
+          conn_(*this, services.options),
           peer_(std::move(peer)),
-          transport_(std::move(transport)) {}
+          transport_(transport) {}
+
+    ~HardwareSession() { services_.deadlines.cancel(*this); }
 
     /// Starts the session with bytes that were already read while detecting the protocol.
     void start(std::string_view already_read = {}) {
@@ -67,9 +73,9 @@ public:
         in_.assign(already_read.begin(), already_read.end());
         in_len_ = in_.size();
         last_read_ = Clock::now();
-        deadline_ = last_read_ + limits_.login_timeout;
+        deadline_ = last_read_ + services_.limits.login_timeout;
         boost::asio::post(strand_, [self = this->shared_from_this()] {
-            self->arm_timer();
+            self->schedule_deadline();
             self->process();
         });
     }
@@ -91,16 +97,16 @@ public:
     void close(std::string_view reason) override {
         if (closing_) return;
         closing_ = true;
-        close_reason_ = reason;
-        ++timer_gen_;
-        timer_.cancel();
+        services_.deadlines.cancel(*this);
         boost::system::error_code ignored;
         auto& socket = boost::beast::get_lowest_layer(stream_);
         socket.shutdown(Socket::shutdown_both, ignored);
         socket.close(ignored);
         // Leaving the hub is posted, never done inline: close() may be called from inside a
         // loop over the user's connections (a relay that overflows this session's queue).
-        boost::asio::post(strand_, [self = this->shared_from_this()] { self->teardown(); });
+        boost::asio::post(strand_, [self = this->shared_from_this(), why = std::string(reason)] {
+            self->teardown(why);
+        });
     }
 
     std::string repr() const override {
@@ -114,14 +120,14 @@ public:
     void set_idle_timeout(std::chrono::seconds timeout) override {
         absolute_deadline_ = false;
         idle_timeout_ = timeout;
-        arm_timer();
+        schedule_deadline();
     }
 
     void rebind(hub::UserExecutor executor, std::function<void()> then) override {
         // Carried out by process() once it is done with the read buffer, or by on_write() when
         // a write is still in flight: nothing may run on the old strand after the switch.
         suspended_ = true;
-        pending_rebind_.emplace(std::move(executor), std::move(then));
+        pending_rebind_ = std::make_unique<PendingRebind>(std::move(executor), std::move(then));
     }
 
     void set_identity(std::string identity) override { identity_ = std::move(identity); }
@@ -137,18 +143,31 @@ private:
     static constexpr size_t kKeepBufferBytes = 4096;
     static constexpr size_t kKeepWriteBytes = 256;
 
+    struct PendingRebind {
+        hub::UserExecutor executor;
+        std::function<void()> then;
+    };
+
+    /// WebSocket only: the ends of the queued frames, each written as one message.
+    struct FrameEnds {
+        std::vector<size_t> pending;   ///< of out_pending_
+        std::vector<size_t> inflight;  ///< of out_inflight_
+        size_t next = 0;               ///< the frame being written
+    };
+    struct NoFrameEnds {};
+
     void do_rebind() {
         auto [executor, then] = std::move(*pending_rebind_);
         pending_rebind_.reset();
-        // A timer handler queued on the old strand must not act any more: bump the generation.
-        ++timer_gen_;
-        timer_.cancel();
+        // The wheel reads strand_ when it reports the deadline: take the entry out first. A
+        // report already queued on the old strand finds itself off strand_ and does nothing.
+        services_.deadlines.cancel(*this);
         strand_ = std::move(executor);
         boost::asio::post(strand_, [self = this->shared_from_this(), then = std::move(then)] {
             if (self->closing_) return;
             then();
             self->suspended_ = false;
-            self->arm_timer();
+            self->schedule_deadline();
             self->process();
         });
     }
@@ -254,7 +273,7 @@ private:
         while (!closing_ && !suspended_) {
             proto::DecodeLimits decode_limits{
                 proto::Layout::Hardware,
-                conn_.logged_in() ? limits_.max_body : limits_.prelogin_max_body};
+                conn_.logged_in() ? services_.limits.max_body : services_.limits.prelogin_max_body};
             auto r = proto::decode(data.subspan(offset), decode_limits);
             if (r.kind == proto::DecodeResult::Kind::NeedMore) break;
             if (r.kind == proto::DecodeResult::Kind::Error) {
@@ -265,16 +284,16 @@ private:
                 return offset;
             }
             offset += r.consumed;
-            dispatcher_.on_frame(conn_, r.frame);
+            services_.dispatcher.on_frame(conn_, r.frame);
         }
         return offset;
     }
 
     void after_queue() {
-        if constexpr (Traits::kMessagePerFrame) pending_ends_.push_back(out_pending_.size());
-        if (out_pending_.size() > limits_.max_write_queue) {
+        if constexpr (Traits::kMessagePerFrame) frames_.pending.push_back(out_pending_.size());
+        if (out_pending_.size() > services_.limits.max_write_queue) {
             close(fmt::format("write queue over {} bytes: peer reads too slowly",
-                              limits_.max_write_queue));
+                              services_.limits.max_write_queue));
             return;
         }
         flush_writes();
@@ -283,8 +302,10 @@ private:
     void flush_writes() {
         if (writing_ || out_pending_.empty() || closing_) return;
         std::swap(out_inflight_, out_pending_);
-        std::swap(inflight_ends_, pending_ends_);
-        inflight_frame_ = 0;
+        if constexpr (Traits::kMessagePerFrame) {
+            std::swap(frames_.inflight, frames_.pending);
+            frames_.next = 0;
+        }
         writing_ = true;
         write_inflight();
     }
@@ -293,9 +314,9 @@ private:
     void write_inflight() {
         boost::asio::const_buffer bytes = boost::asio::buffer(out_inflight_);
         if constexpr (Traits::kMessagePerFrame) {
-            const size_t begin = inflight_frame_ ? inflight_ends_[inflight_frame_ - 1] : 0;
+            const size_t begin = frames_.next ? frames_.inflight[frames_.next - 1] : 0;
             bytes = boost::asio::buffer(out_inflight_.data() + begin,
-                                        inflight_ends_[inflight_frame_] - begin);
+                                        frames_.inflight[frames_.next] - begin);
         }
         Traits::write(stream_, bytes,
                       boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
@@ -305,11 +326,11 @@ private:
 
     void on_write(boost::system::error_code ec) {
         if constexpr (Traits::kMessagePerFrame) {
-            if (!ec && ++inflight_frame_ < inflight_ends_.size()) {
+            if (!ec && ++frames_.next < frames_.inflight.size()) {
                 write_inflight();
                 return;
             }
-            inflight_ends_.clear();
+            frames_.inflight.clear();
         }
         writing_ = false;
         out_inflight_.clear();
@@ -330,51 +351,52 @@ private:
         }
     }
 
-    void arm_timer() {
+    void schedule_deadline() {
         if (closing_) return;
-        Clock::time_point expiry;
         if (absolute_deadline_) {
-            expiry = deadline_;
+            services_.deadlines.schedule(*this, deadline_);
         } else if (idle_timeout_.count() > 0) {
-            expiry = last_read_ + idle_timeout_;
+            services_.deadlines.schedule(*this, last_read_ + idle_timeout_);
         } else {
-            timer_.cancel();
-            return;
+            services_.deadlines.cancel(*this);
         }
-        timer_.expires_at(expiry);
-        timer_.async_wait(boost::asio::bind_executor(
-            strand_, [self = this->shared_from_this(), gen = timer_gen_.load()](
-                         boost::system::error_code ec) { self->on_timer(ec, gen); }));
     }
 
-    void on_timer(boost::system::error_code ec, uint32_t gen) {
-        if (ec || gen != timer_gen_.load() || closing_) return;
+    // ---- DeadlineWheel::Entry ----
+    void deadline_reached() override {
+        // On the wheel's thread, wheel locked: strand_ cannot change now (do_rebind cancels
+        // the entry before it switches strands, and close() before the session can go away).
+        if (auto self = this->weak_from_this().lock())
+            boost::asio::post(strand_, [self = std::move(self)] { self->check_deadline(); });
+    }
+
+    /// The deadline was reported due; traffic may have moved it since (idle timeouts).
+    void check_deadline() {
+        if (closing_ || !strand_.running_in_this_thread()) return;  // rebound meanwhile
         const auto now = Clock::now();
         if (absolute_deadline_) {
             if (now >= deadline_) {
-                close(fmt::format("no login within {} s", limits_.login_timeout.count()));
+                close(fmt::format("no login within {} s", services_.limits.login_timeout.count()));
                 return;
             }
         } else if (idle_timeout_.count() > 0 && now >= last_read_ + idle_timeout_) {
             close(fmt::format("idle for {} s", idle_timeout_.count()));
             return;
         }
-        arm_timer();
+        schedule_deadline();
     }
 
     /// Runs once: leaves the hub and writes the disconnect line.
-    void teardown() {
+    void teardown(std::string_view reason) {
         if (torn_down_) return;
         torn_down_ = true;
         conn_.on_closed();
-        spdlog::info("disconnect: {}: {}", repr(), close_reason_);
+        spdlog::info("disconnect: {}: {}", repr(), reason);
     }
 
     Stream stream_;
     hub::UserExecutor strand_;
-    boost::asio::steady_timer timer_;
-    hub::Dispatcher& dispatcher_;
-    const SessionLimits& limits_;
+    const HardwareServices& services_;
     hub::HardwareConnection conn_;
     std::string peer_;
     const char* transport_;  // "tcp" or "tls"
@@ -384,22 +406,19 @@ private:
     size_t in_len_ = 0;
     std::string out_pending_;
     std::string out_inflight_;
-    std::vector<size_t> pending_ends_;   // WebSocket only: where each queued frame ends
-    std::vector<size_t> inflight_ends_;  // WebSocket only: frames of out_inflight_
-    size_t inflight_frame_ = 0;          // WebSocket only: the frame being written
+    [[no_unique_address]] std::conditional_t<Traits::kMessagePerFrame, FrameEnds, NoFrameEnds>
+        frames_;
     bool reading_ = false;
     bool writing_ = false;
     bool suspended_ = false;
     bool closing_ = false;
     bool torn_down_ = false;
-    std::string close_reason_;
-    std::optional<std::pair<hub::UserExecutor, std::function<void()>>> pending_rebind_;
+    bool absolute_deadline_ = true;  ///< the login deadline, until an idle timeout is set
+    std::unique_ptr<PendingRebind> pending_rebind_;
 
     Clock::time_point last_read_;
     Clock::time_point deadline_;  ///< login deadline while absolute_deadline_
-    bool absolute_deadline_ = true;
     std::chrono::seconds idle_timeout_{0};
-    std::atomic<uint32_t> timer_gen_{0};
 };
 
 }  // namespace blynk::net

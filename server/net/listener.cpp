@@ -11,10 +11,10 @@ Listener::Listener(boost::asio::io_context& io, const tcp::endpoint& endpoint, s
                    Handler handler)
     : acceptor_(io), retry_timer_(io), name_(std::move(name)), handler_(std::move(handler)) {
     acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.set_option(Acceptor::reuse_address(true));
     if (endpoint.address().is_v6()) acceptor_.set_option(boost::asio::ip::v6_only(false));
     acceptor_.bind(endpoint);
-    acceptor_.listen(tcp::acceptor::max_listen_connections);
+    acceptor_.listen(Acceptor::max_listen_connections);
 }
 
 void Listener::start() {
@@ -33,7 +33,7 @@ tcp::endpoint Listener::local_endpoint() const {
 
 void Listener::accept_next() {
     acceptor_.async_accept([self = shared_from_this()](boost::system::error_code ec,
-                                                       tcp::socket socket) {
+                                                       Socket socket) {
         if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) return;
         if (ec) {
             // EMFILE/ENFILE and the like: pause so the loop does not spin, then go on.

@@ -6,14 +6,15 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+
+#include "server/net/socket.hpp"
 
 namespace blynk::net {
 
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
-    using Handler = std::function<void(boost::asio::ip::tcp::socket)>;
+    using Handler = std::function<void(Socket)>;
 
     /// Binds and listens; throws boost::system::system_error when the address cannot be used.
     Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
@@ -27,7 +28,7 @@ public:
 private:
     void accept_next();
 
-    boost::asio::ip::tcp::acceptor acceptor_;
+    Acceptor acceptor_;
     boost::asio::steady_timer retry_timer_;
     std::string name_;
     Handler handler_;

@@ -7,7 +7,6 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "server/hub/dispatcher.hpp"
 #include "server/net/handshake_limiter.hpp"
 #include "server/net/hardware_session.hpp"
 #include "server/net/tls_context.hpp"
@@ -26,9 +25,7 @@ struct HttpLimits {
 
 struct RouterConfig {
     boost::asio::io_context& io;
-    hub::Dispatcher& dispatcher;
-    const hub::HardwareOptions& options;
-    const SessionLimits& limits;
+    HardwareServices hardware;
     TlsContextHolder& tls;
     HandshakeLimiter& handshakes;
     http::Api& api;

@@ -6,9 +6,10 @@
 #include <type_traits>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
+
+#include "server/net/socket.hpp"
 
 namespace blynk::net {
 
@@ -17,7 +18,7 @@ struct StreamTraits {
     static constexpr bool kMessagePerFrame = false;
     /// Readiness of the socket means data to read: an idle session can wait without a buffer and
     /// read into the thread's scratch buffer (not so for TLS, which buffers inside OpenSSL).
-    static constexpr bool kWaitRead = std::is_same_v<Stream, boost::asio::ip::tcp::socket>;
+    static constexpr bool kWaitRead = std::is_same_v<Stream, Socket>;
     /// True when the bytes just read must be dropped.
     static bool discard_read(const Stream&) { return false; }
     template <class Handler>

@@ -4,8 +4,7 @@
 
 namespace blynk::net {
 
-TlsSocket::TlsSocket(boost::asio::ip::tcp::socket socket,
-                     std::shared_ptr<boost::asio::ssl::context> ctx)
+TlsSocket::TlsSocket(Socket socket, std::shared_ptr<boost::asio::ssl::context> ctx)
     : socket_(std::move(socket)), context_(std::move(ctx)) {
     ssl_ = SSL_new(context_->native_handle());
     boost::system::error_code ignored;

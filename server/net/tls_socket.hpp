@@ -15,23 +15,24 @@
 #include <utility>
 
 #include <boost/asio/compose.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include "server/net/socket.hpp"
+
 namespace blynk::net {
 
 class TlsSocket {
 public:
-    using executor_type = boost::asio::ip::tcp::socket::executor_type;
-    using next_layer_type = boost::asio::ip::tcp::socket;
-    using lowest_layer_type = boost::asio::ip::tcp::socket;
+    using executor_type = Socket::executor_type;
+    using next_layer_type = Socket;
+    using lowest_layer_type = Socket;
 
     /// A server-side TLS stream over `socket` (nothing of the ClientHello may have been read).
-    TlsSocket(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> ctx);
+    TlsSocket(Socket socket, std::shared_ptr<boost::asio::ssl::context> ctx);
     TlsSocket(TlsSocket&& other) noexcept;
     TlsSocket& operator=(TlsSocket&&) = delete;
     ~TlsSocket();
@@ -80,8 +81,7 @@ private:
             return boost::asio::post(socket_.get_executor(), std::move(op));
         }
         state.started = true;
-        socket_.async_wait(step == Step::WaitRead ? boost::asio::ip::tcp::socket::wait_read
-                                                  : boost::asio::ip::tcp::socket::wait_write,
+        socket_.async_wait(step == Step::WaitRead ? Socket::wait_read : Socket::wait_write,
                            std::move(op));
     }
 
@@ -133,7 +133,7 @@ private:
         }
     };
 
-    boost::asio::ip::tcp::socket socket_;
+    Socket socket_;
     std::shared_ptr<boost::asio::ssl::context> context_;  // the SSL keeps the SSL_CTX alive; this
                                                           // keeps asio's callbacks alive too
     SSL* ssl_ = nullptr;
