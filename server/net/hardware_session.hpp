@@ -28,6 +28,7 @@
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/peer.hpp"
 #include "server/net/deadline_wheel.hpp"
+#include "server/net/flush_batch.hpp"
 #include "server/net/stream_traits.hpp"
 
 namespace blynk::net {
@@ -50,6 +51,7 @@ struct HardwareServices {
 template <class Stream>
 class HardwareSession final : public hub::HardwareLink,
                               private DeadlineWheel::Entry,
+                              private FlushBatch::Target,
                               public std::enable_shared_from_this<HardwareSession<Stream>> {
 public:
     HardwareSession(Stream stream, hub::UserExecutor strand, const HardwareServices& services,
@@ -68,7 +70,8 @@ public:
         spdlog::info("connect: {}", repr());
         if constexpr (Traits::kWaitRead) {
             boost::system::error_code ignored;
-            lowest().non_blocking(true, ignored);  // on_readable() reads without blocking
+            // on_readable() reads and write_now() writes without blocking
+            lowest().non_blocking(true, ignored);
         }
         in_.assign(already_read.begin(), already_read.end());
         in_len_ = in_.size();
@@ -269,6 +272,7 @@ private:
     /// Decodes and dispatches complete frames from `data`; returns the bytes consumed. Stops at
     /// an incomplete frame, a close, or a login that moves the session to another strand.
     size_t dispatch_frames(std::span<const uint8_t> data) {
+        const FlushBatch::Scope batch;  // what the frames queue is written when they are done
         size_t offset = 0;
         while (!closing_ && !suspended_) {
             proto::DecodeLimits decode_limits{
@@ -296,11 +300,28 @@ private:
                               services_.limits.max_write_queue));
             return;
         }
+        if (FlushBatch::active()) {
+            if (!flush_deferred_) {
+                flush_deferred_ = true;
+                // Aliasing: the base is private, so shared_ptr cannot convert on its own.
+                FlushBatch::defer(std::shared_ptr<FlushBatch::Target>(
+                    this->shared_from_this(), static_cast<FlushBatch::Target*>(this)));
+            }
+            return;
+        }
+        flush_writes();
+    }
+
+    void flush_deferred() override {
+        flush_deferred_ = false;
         flush_writes();
     }
 
     void flush_writes() {
         if (writing_ || out_pending_.empty() || closing_) return;
+        if constexpr (Traits::kWriteNow) {
+            if (!write_now()) return;
+        }
         std::swap(out_inflight_, out_pending_);
         if constexpr (Traits::kMessagePerFrame) {
             std::swap(frames_.inflight, frames_.pending);
@@ -308,6 +329,27 @@ private:
         }
         writing_ = true;
         write_inflight();
+    }
+
+    /// Writes what the socket takes at once; true when a rest is left for an asynchronous write.
+    /// Most writes fit the socket buffer: no asynchronous operation, no completion to run.
+    bool write_now() {
+        boost::system::error_code ec;
+        const size_t n = lowest().write_some(boost::asio::buffer(out_pending_), ec);
+        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+            return true;
+        }
+        if (ec) {
+            close("write error: " + ec.message());
+            return false;
+        }
+        if (n < out_pending_.size()) {
+            out_pending_.erase(0, n);
+            return true;
+        }
+        out_pending_.clear();
+        if (out_pending_.capacity() > kKeepWriteBytes) std::string().swap(out_pending_);
+        return false;
     }
 
     /// Byte streams: everything queued in one write. WebSocket: the next frame as one message.
@@ -413,6 +455,7 @@ private:
     bool suspended_ = false;
     bool closing_ = false;
     bool torn_down_ = false;
+    bool flush_deferred_ = false;    ///< in this thread's FlushBatch
     bool absolute_deadline_ = true;  ///< the login deadline, until an idle timeout is set
     std::unique_ptr<PendingRebind> pending_rebind_;
 

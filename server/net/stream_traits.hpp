@@ -19,6 +19,9 @@ struct StreamTraits {
     /// Readiness of the socket means data to read: an idle session can wait without a buffer and
     /// read into the thread's scratch buffer (not so for TLS, which buffers inside OpenSSL).
     static constexpr bool kWaitRead = std::is_same_v<Stream, Socket>;
+    /// The raw socket is non-blocking: a write is tried in place first, and only what the kernel
+    /// does not take at once is left to an asynchronous write.
+    static constexpr bool kWriteNow = std::is_same_v<Stream, Socket>;
     /// True when the bytes just read must be dropped.
     static bool discard_read(const Stream&) { return false; }
     template <class Handler>
@@ -32,6 +35,7 @@ struct StreamTraits<boost::beast::websocket::stream<Next>> {
     using Stream = boost::beast::websocket::stream<Next>;
     static constexpr bool kMessagePerFrame = true;
     static constexpr bool kWaitRead = false;
+    static constexpr bool kWriteNow = false;
     static bool discard_read(const Stream& s) { return s.got_text(); }
     template <class Handler>
     static void write(Stream& s, boost::asio::const_buffer bytes, Handler&& handler) {
