@@ -421,9 +421,20 @@ void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
                               const std::vector<LastSeenWrite>& last_seen,
                               const std::vector<EventWrite>& events) {
     if (pins.empty() && properties.empty() && last_seen.empty() && events.empty()) return;
+    // Rows go in primary-key order, so each b-tree page is visited once and in order: in hash
+    // order a batch larger than the page cache committed about 3x slower.
+    std::vector<const PinWrite*> ordered_pins;
+    ordered_pins.reserve(pins.size());
+    for (const PinWrite& w : pins)
+        ordered_pins.push_back(&w);
+    std::sort(ordered_pins.begin(), ordered_pins.end(), [](const PinWrite* a, const PinWrite* b) {
+        return std::tie(a->email, a->dash_id, a->device_id, a->pin) <
+               std::tie(b->email, b->dash_id, b->device_id, b->pin);
+    });
     Transaction tx(db_);
     size_t skipped = 0;
-    for (const PinWrite& w : pins) {
+    for (const PinWrite* pin : ordered_pins) {
+        const PinWrite& w = *pin;
         StatementScope st(st_->upsert_pin);
         bind_device_key(*st, w.email, w.dash_id, w.device_id);
         st->bind_text(4, w.pin.str());

@@ -302,6 +302,7 @@ bool StorageWorker::flush(SqliteStore& store) {
 
     bool ok = true;
     std::string error;
+    Clock::duration commit_time{};
     if (!batch.empty_writes()) {
         std::vector<PinWrite> pins;
         pins.reserve(batch.pins.size());
@@ -323,8 +324,10 @@ bool StorageWorker::flush(SqliteStore& store) {
                 LastSeenWrite{email, dash_id, device_id, seen.time_ms, seen.online});
         }
         std::vector<EventWrite> events(batch.events.begin(), batch.events.end());
+        const auto started = Clock::now();
         try {
             store.write_batch(pins, properties, last_seen, events);
+            commit_time = Clock::now() - started;
         } catch (const std::exception& e) {
             ok = false;
             error = e.what();
@@ -338,6 +341,8 @@ bool StorageWorker::flush(SqliteStore& store) {
             if (!batch.empty_writes()) {
                 ++counters_.flushes;
                 counters_.flushed_pins += batch.pins.size();
+                counters_.commit_us += static_cast<uint64_t>(
+                    std::chrono::duration_cast<std::chrono::microseconds>(commit_time).count());
             }
             flush_committed_ = std::max(flush_committed_, ticket);
         } else {

@@ -146,7 +146,8 @@ StopStats BlynkdProcess::stop() {
     s.exit_code = wait_exit(pid_, 20'000);
     s.stop_ms = static_cast<double>(now_ns() - t0) / 1e6;
     pid_ = -1;
-    const std::regex stopped(R"(stopped; (\d+) pin value\(s\) committed in (\d+) flush)");
+    const std::regex stopped(
+        R"(stopped; (\d+) pin value\(s\) committed in (\d+) flush\(es\) \((\d+) ms of commits)");
     // Search only the last such line: a storm's log can be tens of MB, too much for std::regex.
     const std::string text = log();
     const size_t at = text.rfind("stopped; ");
@@ -156,6 +157,7 @@ StopStats BlynkdProcess::stop() {
     if (std::regex_search(line, m, stopped)) {
         s.pins_committed = std::stoll(m[1]);
         s.flushes = std::stoll(m[2]);
+        s.commit_ms = std::stoll(m[3]);
     }
     return s;
 }

@@ -153,6 +153,7 @@ Json stop_json(const StopStats& s) {
     j["exit_code"] = s.exit_code;
     j["pins_committed"] = s.pins_committed;
     j["flushes"] = s.flushes;
+    j["commit_ms"] = s.commit_ms;
     j["stop_ms"] = round_sig(s.stop_ms, 3);
     return j;
 }

@@ -112,6 +112,13 @@ Json write_run(const Options& o, size_t device_count, uint32_t depth, std::strin
     p["lag_ms"] = round_sig(persisted.lag_ms, 3);
     p["pins_committed"] = stop.pins_committed;
     p["flushes"] = stop.flushes;
+    p["commit_ms"] = stop.commit_ms;
+    // What SQLite sustains: rows per second of the storage thread's time inside transactions.
+    if (stop.commit_ms > 0) {
+        p["commit_capacity_per_s"] = round_sig(
+            static_cast<double>(stop.pins_committed) * 1e3 / static_cast<double>(stop.commit_ms),
+            4);
+    }
     // Rows the server committed per second from the first write until the database held every
     // last value: its persistence rate (coalescing keeps only the last value per pin per flush).
     if (persisted.lag_ms >= 0 && stop.pins_committed > 0) {
