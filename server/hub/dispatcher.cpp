@@ -8,11 +8,12 @@
 
 namespace blynk::hub {
 
-void Dispatcher::on_frame(HardwareConnection& conn, const proto::FrameView& frame) {
+void Dispatcher::on_frame(HardwareConnection& conn, const proto::FrameView& frame,
+                          QuotaMeter::Clock::time_point received) {
     // The quota counts every frame, before and after login; an excess frame was already read
     // whole, so dropping it keeps the stream in sync (the Java server's decoder did not).
-    if (!conn.quota.try_consume(QuotaMeter::Clock::now())) {
-        if (conn.quota.should_warn(QuotaMeter::Clock::now())) {
+    if (!conn.quota.try_consume(received)) {
+        if (conn.quota.should_warn(received)) {
             spdlog::warn("message quota exceeded, dropping frames ({})", conn.link.repr());
             if (frame.id != 0) conn.link.send_response(frame.id, proto::status::kQuotaLimit);
         }

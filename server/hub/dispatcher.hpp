@@ -12,9 +12,10 @@ class Dispatcher {
 public:
     explicit Dispatcher(Hub& hub) : hub_(hub) {}
 
-    /// Handles one decoded frame. Runs on the connection's current strand (the user's strand
-    /// once logged in).
-    void on_frame(HardwareConnection& conn, const proto::FrameView& frame);
+    /// Handles one decoded frame, read at `received` (one clock reading serves every frame of a
+    /// read). Runs on the connection's current strand (the user's strand once logged in).
+    void on_frame(HardwareConnection& conn, const proto::FrameView& frame,
+                  QuotaMeter::Clock::time_point received);
 
 private:
     void logged_in_frame(HardwareConnection& conn, const proto::FrameView& frame);

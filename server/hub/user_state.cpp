@@ -75,7 +75,6 @@ void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string value) {
     DeviceEntry* entry = find(ref);
     if (!entry) return;
     entry->device.pins[pin] = std::move(value);
-    entry->device.last_seen_ms = util::now_ms();
     if (dirty_pins_.empty()) dirty_users_.add(shared_from_this());
     dirty_pins_.insert({ref, pin});
 }

@@ -37,7 +37,7 @@ struct Device {
     std::string board_type;
     std::string token;
     int64_t created_at_ms = 0;
-    int64_t last_seen_ms = 0;  ///< last login, data or disconnect; 0 = never connected
+    int64_t last_seen_ms = 0;  ///< last login or disconnect; 0 = never connected
     bool online = false;       ///< connected as of last_seen_ms (persisted so the CLI can show it)
     std::map<PinKey, std::string> pins;  ///< latest value per pin, multi-values NUL-joined
     std::map<std::pair<uint8_t, std::string>, std::string> properties;  ///< (virtual pin, name)

@@ -70,7 +70,7 @@ public:
         spdlog::info("connect: {}", repr());
         if constexpr (Traits::kWaitRead) {
             boost::system::error_code ignored;
-            // on_readable() reads and write_now() writes without blocking
+            // on_ready() reads and write_now() writes without blocking
             lowest().non_blocking(true, ignored);
         }
         in_.assign(already_read.begin(), already_read.end());
@@ -140,8 +140,6 @@ private:
     using Traits = StreamTraits<Stream>;
 
     auto& lowest() { return boost::beast::get_lowest_layer(stream_); }
-    using Socket =
-        std::remove_reference_t<decltype(boost::beast::get_lowest_layer(std::declval<Stream&>()))>;
     static constexpr size_t kMinReadSpace = 512;
     static constexpr size_t kKeepBufferBytes = 4096;
     static constexpr size_t kKeepWriteBytes = 256;
@@ -177,20 +175,10 @@ private:
 
     void read_more() {
         if (closing_ || suspended_ || reading_) return;
-        reading_ = true;
         if constexpr (Traits::kWaitRead) {
-            if (in_len_ == 0) {
-                // Idle sockets hold no read buffer: wait until data is there, then read it into
-                // the thread's scratch buffer (design principle 8).
-                lowest().async_wait(
-                    Socket::wait_read,
-                    boost::asio::bind_executor(
-                        strand_, [self = this->shared_from_this()](boost::system::error_code ec) {
-                            self->on_readable(ec);
-                        }));
-                return;
-            }
+            if (in_len_ == 0) return wait_until_ready(Socket::wait_read);
         }
+        reading_ = true;
         if (in_.size() - in_len_ < kMinReadSpace) in_.resize(in_len_ + 2 * kMinReadSpace);
         stream_.async_read_some(
             boost::asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
@@ -207,22 +195,33 @@ private:
         if (!closing_) close(peer_closed ? "closed by peer" : "read error: " + ec.message());
     }
 
+    /// Larger than a TLS record (16 KiB of plaintext), which read_now() needs.
     static std::vector<uint8_t>& scratch_buffer() {
         thread_local std::vector<uint8_t> scratch(65536 +
                                                   proto::header_size(proto::Layout::Hardware));
         return scratch;
     }
 
-    void on_readable(boost::system::error_code ec) {
+    /// Idle sessions hold no read buffer: they wait until the socket is ready, then read into the
+    /// thread's scratch buffer (design principle 8).
+    void wait_until_ready(Socket::wait_type wait) {
+        reading_ = true;
+        lowest().async_wait(
+            wait, boost::asio::bind_executor(
+                      strand_, [self = this->shared_from_this()](boost::system::error_code ec) {
+                          self->on_ready(ec);
+                      }));
+    }
+
+    void on_ready(boost::system::error_code ec) {
         reading_ = false;
         if (ec) return read_failed(ec);
+        if (closing_) return;
         auto& scratch = scratch_buffer();
         boost::system::error_code read_ec;
-        const size_t n = lowest().read_some(boost::asio::buffer(scratch), read_ec);
-        if (read_ec == boost::asio::error::would_block ||
-            read_ec == boost::asio::error::try_again) {
-            return read_more();
-        }
+        Socket::wait_type wait = Socket::wait_read;
+        const size_t n = Traits::read_now(stream_, boost::asio::buffer(scratch), wait, read_ec);
+        if (read_ec == boost::asio::error::would_block) return wait_until_ready(wait);
         if (read_ec) return read_failed(read_ec);
         last_read_ = Clock::now();
         const size_t used = dispatch_frames(std::span<const uint8_t>(scratch.data(), n));
@@ -288,7 +287,7 @@ private:
                 return offset;
             }
             offset += r.consumed;
-            services_.dispatcher.on_frame(conn_, r.frame);
+            services_.dispatcher.on_frame(conn_, r.frame, last_read_);
         }
         return offset;
     }

@@ -10,15 +10,17 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "server/net/socket.hpp"
+#include "server/net/tls_socket.hpp"
 
 namespace blynk::net {
 
 template <class Stream>
 struct StreamTraits {
     static constexpr bool kMessagePerFrame = false;
-    /// Readiness of the socket means data to read: an idle session can wait without a buffer and
-    /// read into the thread's scratch buffer (not so for TLS, which buffers inside OpenSSL).
-    static constexpr bool kWaitRead = std::is_same_v<Stream, Socket>;
+    /// An idle session can wait for the socket's readiness without a buffer, then read without
+    /// blocking into the thread's scratch buffer with read_now().
+    static constexpr bool kWaitRead =
+        std::is_same_v<Stream, Socket> || std::is_same_v<Stream, TlsSocket>;
     /// The raw socket is non-blocking: a write is tried in place first, and only what the kernel
     /// does not take at once is left to an asynchronous write.
     static constexpr bool kWriteNow = std::is_same_v<Stream, Socket>;
@@ -27,6 +29,17 @@ struct StreamTraits {
     template <class Handler>
     static void write(Stream& s, boost::asio::const_buffer bytes, Handler&& handler) {
         boost::asio::async_write(s, bytes, std::forward<Handler>(handler));
+    }
+    /// Reads what is there without blocking (kWaitRead streams). On would_block, `wait` says
+    /// what the socket must become before the next try.
+    static size_t read_now(Stream& s, boost::asio::mutable_buffer buffer, Socket::wait_type& wait,
+                           boost::system::error_code& ec) {
+        if constexpr (std::is_same_v<Stream, TlsSocket>) {
+            return s.read_now(buffer, wait, ec);
+        } else {
+            wait = Socket::wait_read;
+            return s.read_some(buffer, ec);
+        }
     }
 };
 

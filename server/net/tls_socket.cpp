@@ -59,6 +59,25 @@ TlsSocket::Step TlsSocket::classify(int result, boost::system::error_code& ec) {
     }
 }
 
+std::size_t TlsSocket::read_now(boost::asio::mutable_buffer buffer, Socket::wait_type& wait,
+                                boost::system::error_code& ec) {
+    ERR_clear_error();
+    std::size_t n = 0;
+    const int result = ssl_ ? SSL_read_ex(ssl_, buffer.data(), buffer.size(), &n) : 0;
+    switch (classify(result, ec)) {
+        case Step::Done:
+            return ec ? 0 : n;
+        case Step::WaitRead:
+            wait = Socket::wait_read;
+            break;
+        case Step::WaitWrite:
+            wait = Socket::wait_write;
+            break;
+    }
+    ec = boost::asio::error::would_block;
+    return 0;
+}
+
 void TlsSocket::shutdown_quietly() {
     if (!ssl_) return;
     ERR_clear_error();

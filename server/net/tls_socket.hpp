@@ -61,6 +61,13 @@ public:
             TransferOp<ConstBuffers, false>{this, buffers}, token, socket_);
     }
 
+    /// Reads what OpenSSL can decrypt now into `buffer`, without blocking: at most one record, so
+    /// a buffer of 16 KiB or more leaves nothing decrypted behind and the socket's readiness
+    /// tells when there is more. On would_block, `wait` says what the socket must become first
+    /// (writable, when OpenSSL has to answer something before it can read on).
+    std::size_t read_now(boost::asio::mutable_buffer buffer, Socket::wait_type& wait,
+                         boost::system::error_code& ec);
+
     /// Sends close_notify if the socket takes it at once; never blocks.
     void shutdown_quietly();
 

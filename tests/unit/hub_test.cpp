@@ -101,7 +101,7 @@ protected:
 
     void frame(HardwareConnection& conn, uint8_t command, uint16_t id, std::string body) {
         proto::FrameView f{command, id, 0, body};
-        dispatcher_.on_frame(conn, f);
+        dispatcher_.on_frame(conn, f, QuotaMeter::Clock::now());
     }
 
     void login(HardwareConnection& conn, const std::string& token) {
