@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <vector>
+
 #include <spdlog/spdlog.h>
 
 #include "common/proto/body.hpp"
@@ -25,7 +28,7 @@ std::optional<PinWrite> parse_write(std::string_view body, uint16_t& status) {
 
 void apply_device_write(UserState& user, DeviceRef device, uint16_t id, std::string_view body,
                         const PinWrite& write) {
-    user.store_pin(device, write.pin, std::string(write.value));
+    user.store_pin(device, write.pin, write.value);
     user.relay_to_watchers(proto::cmd::kHardware, id, device, body);
 }
 
@@ -84,9 +87,15 @@ void sync(HardwareConnection& conn, const proto::FrameView& frame) {
         conn.link.send(proto::cmd::kHardware, frame.id, reply);
     };
 
-    if (frame.body.empty()) {  // sync all
-        for (const auto& [pin, value] : pins)
-            send_value(pin, value);
+    if (frame.body.empty()) {  // sync all, in pin order
+        std::vector<const std::pair<const model::PinKey, std::string>*> ordered;
+        ordered.reserve(pins.size());
+        for (const auto& entry_pin : pins)
+            ordered.push_back(&entry_pin);
+        std::sort(ordered.begin(), ordered.end(),
+                  [](const auto* a, const auto* b) { return a->first < b->first; });
+        for (const auto* p : ordered)
+            send_value(p->first, p->second);
         return;
     }
     auto fields = proto::split_all(frame.body);

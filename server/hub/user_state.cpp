@@ -71,10 +71,11 @@ void UserState::remove_watcher(Peer& peer) {
     std::erase(watchers_, &peer);
 }
 
-void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string value) {
+void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string_view value) {
     DeviceEntry* entry = find(ref);
     if (!entry) return;
-    entry->device.pins[pin] = std::move(value);
+    // Assigned in place: a pin written again reuses its string's capacity.
+    entry->device.pins[pin].assign(value);
     if (dirty_pins_.empty()) dirty_users_.add(shared_from_this());
     dirty_pins_.insert({ref, pin});
 }

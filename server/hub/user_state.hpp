@@ -66,7 +66,7 @@ public:
     const std::vector<Peer*>& watchers() const { return watchers_; }
 
     /// Stores a pin value of a device in memory and marks it for the next persistence batch.
-    void store_pin(DeviceRef ref, model::PinKey pin, std::string value);
+    void store_pin(DeviceRef ref, model::PinKey pin, std::string_view value);
     /// Hands the changed pins to persistence (on the strand; or anywhere once I/O has stopped).
     void flush_pins();
     /// Stores a pin property (label, color, ...).

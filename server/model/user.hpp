@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,7 +40,9 @@ struct Device {
     int64_t created_at_ms = 0;
     int64_t last_seen_ms = 0;  ///< last login or disconnect; 0 = never connected
     bool online = false;       ///< connected as of last_seen_ms (persisted so the CLI can show it)
-    std::map<PinKey, std::string> pins;  ///< latest value per pin, multi-values NUL-joined
+    /// Latest value per pin, multi-values NUL-joined. Hashed: a write is one lookup, however many
+    /// pins the device has (sync-all sorts what it sends).
+    std::unordered_map<PinKey, std::string> pins;
     std::map<std::pair<uint8_t, std::string>, std::string> properties;  ///< (virtual pin, name)
 };
 

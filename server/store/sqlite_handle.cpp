@@ -141,6 +141,17 @@ void Statement::run() {
     }
 }
 
+bool Statement::run_unless_orphan() {
+    for (;;) {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) continue;
+        if (rc == SQLITE_DONE) return true;
+        const int code = sqlite3_extended_errcode(db_->get());
+        if (code == SQLITE_CONSTRAINT_FOREIGNKEY) return false;
+        throw db_->error(purpose_, code);
+    }
+}
+
 int64_t Statement::column_int64(int index) const {
     return sqlite3_column_int64(stmt_, index);
 }

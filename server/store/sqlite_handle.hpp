@@ -89,6 +89,9 @@ public:
     bool step();
     /// Steps until done (for INSERT/UPDATE/DELETE).
     void run();
+    /// Like run(), but a row whose parent is gone (a foreign-key violation, which undoes only this
+    /// statement) returns false instead of throwing.
+    bool run_unless_orphan();
 
     /// Column `index` (0-based) of the current row as an integer.
     int64_t column_int64(int index) const;

@@ -440,8 +440,7 @@ void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
         st->bind_text(4, w.pin.str());
         st->bind_blob(5, w.value);
         st->bind_int(6, w.time_ms);
-        st->run();
-        if (db_.changes() == 0) ++skipped;
+        if (!st->run_unless_orphan()) ++skipped;
     }
     for (const PropertyWrite& w : properties) {
         StatementScope st(st_->upsert_property);

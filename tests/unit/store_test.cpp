@@ -299,6 +299,25 @@ TEST_F(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
     EXPECT_TRUE(rows[0].device.pins.empty());
 }
 
+TEST(StoreSqlite, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
+    SqliteStore store(":memory:");
+    store.add_user("a@b.c", "");
+    std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
+    const PinKey kV1{PinType::Virtual, 1};
+    // Rows are written in key order: the orphans sort before, between and after device 0's.
+    store.write_batch({{"a@b.c", 1, 7, kV5, "orphan", 1},
+                       {"a@b.c", 1, 0, kV5, "five", 2},
+                       {"0@b.c", 1, 0, kV5, "orphan", 3},
+                       {"a@b.c", 1, 0, kV1, "one", 4},
+                       {"z@b.c", 1, 0, kV1, "orphan", 5}},
+                      {}, {}, {});
+    auto found = store.find_device_by_token(token);
+    ASSERT_TRUE(found.has_value());
+    ASSERT_EQ(found->device.pins.size(), 2u);
+    EXPECT_EQ(found->device.pins.at(kV5), "five");
+    EXPECT_EQ(found->device.pins.at(kV1), "one");
+}
+
 TEST(StoreSqlite, WriteBatchUpsertKeepsLastValue) {
     SqliteStore store(":memory:");
     store.add_user("a@b.c", "");
