@@ -34,13 +34,13 @@ public:
     explicit WorkerPersistence(store::StorageWorker& worker) : worker_(worker) {}
 
     void pins_changed(const std::string& email, std::vector<hub::PinChange> changes) override {
-        std::vector<store::PinWrite> batch;
+        std::vector<store::PinUpdate> batch;
         batch.reserve(changes.size());
         for (auto& c : changes) {
-            batch.push_back(store::PinWrite{email, c.device.dash_id, c.device.device_id, c.pin,
-                                            std::move(c.value), c.time_ms});
+            batch.push_back(store::PinUpdate{c.device.dash_id, c.device.device_id, c.pin,
+                                             std::move(c.value), c.time_ms});
         }
-        worker_.put_pins(std::move(batch));
+        worker_.put_pins(email, std::move(batch));
     }
     void property_changed(const std::string& email, hub::DeviceRef d, uint8_t pin,
                           const std::string& name, const std::string& value) override {

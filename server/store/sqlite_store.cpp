@@ -46,7 +46,7 @@ DeviceRow read_device_row(const Statement& st) {
 }
 
 // Binds (user_email, dash_id, device_id) to parameters 1..3.
-void bind_device_key(Statement& st, const std::string& email, int dash_id, int device_id) {
+void bind_device_key(Statement& st, std::string_view email, int dash_id, int device_id) {
     st.bind_text(1, email);
     st.bind_int(2, dash_id);
     st.bind_int(3, device_id);

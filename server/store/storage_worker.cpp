@@ -6,6 +6,7 @@
 #include <functional>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace blynk::store {
@@ -32,7 +33,8 @@ struct TupleHash {
 };
 
 using DeviceKey = std::tuple<std::string, int, int>;
-using PinSlot = std::tuple<std::string, int, int, model::PinKey>;
+// The email is interned (StorageWorker::Pending::emails): one copy per user, not per pin.
+using PinSlot = std::tuple<const std::string*, int, int, model::PinKey>;
 using PropertySlot = std::tuple<std::string, int, int, uint8_t, std::string>;
 
 struct PinValue {
@@ -54,6 +56,7 @@ void merge_seen(Seen& into, Seen later) {
 
 // Everything waiting for the next flush. Keys own the strings; values hold only the payload.
 struct StorageWorker::Pending {
+    std::unordered_set<std::string> emails;  ///< never shrinks: one per user that wrote a pin
     std::unordered_map<PinSlot, PinValue, TupleHash<PinSlot>> pins;
     std::unordered_map<PropertySlot, std::string, TupleHash<PropertySlot>> properties;
     std::unordered_map<DeviceKey, Seen, TupleHash<DeviceKey>> last_seen;
@@ -90,20 +93,22 @@ StorageWorker::~StorageWorker() {
 // ---------------------------------------------------------------------------------------------
 // Producers (any thread): one short lock each.
 
-// Keys are built before locking, and a replaced key is freed after unlocking.
-void StorageWorker::put_pin(PinWrite w) {
-    PinSlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin};
+void StorageWorker::put_pin(const PinWrite& w) {
+    PinValue value{std::string(w.value), w.time_ms};
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    pending_->pins.insert_or_assign(std::move(slot), PinValue{std::move(w.value), w.time_ms});
+    const std::string* email = &*pending_->emails.emplace(w.email).first;
+    pending_->pins.insert_or_assign(PinSlot{email, w.dash_id, w.device_id, w.pin},
+                                    std::move(value));
 }
 
-void StorageWorker::put_pins(std::vector<PinWrite> batch) {
+void StorageWorker::put_pins(const std::string& email, std::vector<PinUpdate> batch) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    for (PinWrite& w : batch) {
-        PinSlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin};
-        pending_->pins.insert_or_assign(std::move(slot), PinValue{std::move(w.value), w.time_ms});
+    const std::string* interned = &*pending_->emails.insert(email).first;
+    for (PinUpdate& u : batch) {
+        pending_->pins.insert_or_assign(PinSlot{interned, u.dash_id, u.device_id, u.pin},
+                                        PinValue{std::move(u.value), u.time_ms});
     }
 }
 
@@ -308,7 +313,7 @@ bool StorageWorker::flush(SqliteStore& store) {
         pins.reserve(batch.pins.size());
         for (const auto& [slot, v] : batch.pins) {
             const auto& [email, dash_id, device_id, pin] = slot;
-            pins.push_back(PinWrite{email, dash_id, device_id, pin, v.value, v.time_ms});
+            pins.push_back(PinWrite{*email, dash_id, device_id, pin, v.value, v.time_ms});
         }
         std::vector<PropertyWrite> properties;
         properties.reserve(batch.properties.size());

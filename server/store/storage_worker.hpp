@@ -61,9 +61,10 @@ public:
 
     /// Queues a pin value; a later value for the same (email, dash, device, pin) replaces it.
     /// Ignored after stop(). Callable from any thread.
-    void put_pin(PinWrite w);
-    /// Many pin values under one lock (the hub hands over each user's changes in one batch).
-    void put_pins(std::vector<PinWrite> batch);
+    void put_pin(const PinWrite& w);
+    /// Many pin values of one user under one lock (the hub hands over each user's changes in
+    /// one batch).
+    void put_pins(const std::string& email, std::vector<PinUpdate> batch);
     /// Queues a property; coalesced per (email, dash, device, pin, name).
     void put_property(PropertyWrite w);
     /// Queues a last-seen time and online flag; coalesced per device (the latest time wins, on

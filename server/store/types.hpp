@@ -42,9 +42,19 @@ struct ProvisionEvent {
     std::string old_token;  ///< the replaced token for kTokenRefreshed
 };
 
-/// Latest value of one pin (`value` may contain NUL bytes).
+/// Latest value of one pin (`value` may contain NUL bytes). Views, valid for the call they are
+/// passed to: batches are written without copying a string per row.
 struct PinWrite {
-    std::string email;
+    std::string_view email;
+    int dash_id = 0;
+    int device_id = 0;
+    model::PinKey pin;
+    std::string_view value;
+    int64_t time_ms = 0;
+};
+
+/// A pin value of one device of a user, handed over with the user's other changed pins.
+struct PinUpdate {
     int dash_id = 0;
     int device_id = 0;
     model::PinKey pin;
