@@ -271,7 +271,7 @@ private:
     /// Decodes and dispatches complete frames from `data`; returns the bytes consumed. Stops at
     /// an incomplete frame, a close, or a login that moves the session to another strand.
     size_t dispatch_frames(std::span<const uint8_t> data) {
-        const FlushBatch::Scope batch;  // what the frames queue is written when they are done
+        const FlushBatch::Scope batch;  // frames the handlers queue go out once, after the loop
         size_t offset = 0;
         while (!closing_ && !suspended_) {
             proto::DecodeLimits decode_limits{
@@ -405,8 +405,9 @@ private:
 
     // ---- DeadlineWheel::Entry ----
     void deadline_reached() override {
-        // On the wheel's thread, wheel locked: strand_ cannot change now (do_rebind cancels
-        // the entry before it switches strands, and close() before the session can go away).
+        // On the wheel's thread, wheel locked: strand_ cannot change now (do_rebind cancels the
+        // entry before it switches strands) and the session is not destroyed under us (its
+        // destructor cancels first; once it has begun, lock() fails).
         if (auto self = this->weak_from_this().lock())
             boost::asio::post(strand_, [self = std::move(self)] { self->check_deadline(); });
     }
