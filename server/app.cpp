@@ -253,8 +253,9 @@ int App::run() {
     // Connections end with the process: `device list` must not show them online.
     store::SqliteStore(db_path).mark_all_offline();
     auto stats = worker.stats();
-    spdlog::info("stopped; {} pin value(s) committed in {} flush(es) ({} ms of commits)",
-                 stats.flushed_pins, stats.flushes, stats.commit_us / 1000);
+    spdlog::info(
+        "stopped; {} pin value(s) committed in {} flush(es) ({} ms of commits, at most {} waiting)",
+        stats.flushed_pins, stats.flushes, stats.commit_us / 1000, stats.max_pending_pins);
     return 0;
 }
 

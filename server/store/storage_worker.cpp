@@ -297,6 +297,8 @@ bool StorageWorker::flush(SqliteStore& store) {
     uint64_t ticket = 0;
     {
         std::lock_guard lock(mutex_);
+        // The map only grows between flushes: its size here is the interval's high-water mark.
+        counters_.max_pending_pins = std::max(counters_.max_pending_pins, pending_->pins.size());
         std::swap(batch.pins, pending_->pins);
         std::swap(batch.properties, pending_->properties);
         std::swap(batch.last_seen, pending_->last_seen);

@@ -44,6 +44,7 @@ public:
         uint64_t flushed_pins = 0;    ///< pin rows committed (after coalescing)
         uint64_t flushes = 0;         ///< successful non-empty batches
         uint64_t commit_us = 0;       ///< time spent writing and committing batches
+        size_t max_pending_pins = 0;  ///< the most pin values ever waiting for one flush
         uint64_t dropped_events = 0;  ///< events dropped because the pending queue was full
         uint64_t failed_flushes = 0;  ///< batches that failed (their data was kept and retried)
     };

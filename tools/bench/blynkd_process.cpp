@@ -147,7 +147,7 @@ StopStats BlynkdProcess::stop() {
     s.stop_ms = static_cast<double>(now_ns() - t0) / 1e6;
     pid_ = -1;
     const std::regex stopped(
-        R"(stopped; (\d+) pin value\(s\) committed in (\d+) flush\(es\) \((\d+) ms of commits)");
+        R"(stopped; (\d+) pin value\(s\) committed in (\d+) flush\(es\) \((\d+) ms of commits, at most (\d+) waiting)");
     // Search only the last such line: a storm's log can be tens of MB, too much for std::regex.
     const std::string text = log();
     const size_t at = text.rfind("stopped; ");
@@ -158,6 +158,7 @@ StopStats BlynkdProcess::stop() {
         s.pins_committed = std::stoll(m[1]);
         s.flushes = std::stoll(m[2]);
         s.commit_ms = std::stoll(m[3]);
+        s.max_pending = std::stoll(m[4]);
     }
     return s;
 }

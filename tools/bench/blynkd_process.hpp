@@ -33,8 +33,9 @@ struct StopStats {
     int exit_code = -1;
     int64_t pins_committed = -1;  ///< -1 when the line was not found
     int64_t flushes = -1;
-    int64_t commit_ms = -1;  ///< the storage thread's time in write transactions
-    double stop_ms = 0;      ///< SIGTERM to exit
+    int64_t commit_ms = -1;    ///< the storage thread's time in write transactions
+    int64_t max_pending = -1;  ///< the most pin values waiting for one flush (queue depth)
+    double stop_ms = 0;        ///< SIGTERM to exit
 };
 
 class BlynkdProcess {

@@ -154,6 +154,7 @@ Json stop_json(const StopStats& s) {
     j["pins_committed"] = s.pins_committed;
     j["flushes"] = s.flushes;
     j["commit_ms"] = s.commit_ms;
+    j["max_pending"] = s.max_pending;
     j["stop_ms"] = round_sig(s.stop_ms, 3);
     return j;
 }

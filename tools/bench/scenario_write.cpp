@@ -113,6 +113,7 @@ Json write_run(const Options& o, size_t device_count, uint32_t depth, std::strin
     p["pins_committed"] = stop.pins_committed;
     p["flushes"] = stop.flushes;
     p["commit_ms"] = stop.commit_ms;
+    p["max_pending"] = stop.max_pending;  // the storage queue's depth at its deepest
     // What SQLite sustains: rows per second of the storage thread's time inside transactions.
     if (stop.commit_ms > 0) {
         p["commit_capacity_per_s"] = round_sig(
