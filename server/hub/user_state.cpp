@@ -6,6 +6,33 @@
 #include "common/util/clock.hpp"
 
 namespace blynk::hub {
+namespace {
+
+size_t changed_bit(model::PinKey pin) {
+    switch (pin.type) {
+        case model::PinType::Virtual:
+            return pin.pin;
+        case model::PinType::Digital:
+            return 256u + pin.pin;
+        case model::PinType::Analog:
+            break;
+    }
+    return 512u + pin.pin;
+}
+
+}  // namespace
+
+bool DeviceEntry::mark_changed(model::PinKey pin) {
+    if (!changed_) changed_ = std::make_unique<std::bitset<3 * 256>>();
+    const size_t bit = changed_bit(pin);
+    if (changed_->test(bit)) return false;
+    changed_->set(bit);
+    return true;
+}
+
+void DeviceEntry::clear_changed(model::PinKey pin) {
+    if (changed_) changed_->reset(changed_bit(pin));
+}
 
 void DirtyUsers::add(std::shared_ptr<UserState> user) {
     std::lock_guard lock(mutex_);
@@ -76,8 +103,9 @@ void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string_view val
     if (!entry) return;
     // Assigned in place: a pin written again reuses its string's capacity.
     entry->device.pins[pin].assign(value);
+    if (!entry->mark_changed(pin)) return;  // already in this batch
     if (dirty_pins_.empty()) dirty_users_.add(shared_from_this());
-    dirty_pins_.insert({ref, pin});
+    dirty_pins_.push_back({ref, pin});
 }
 
 void UserState::flush_pins() {
@@ -88,6 +116,7 @@ void UserState::flush_pins() {
     for (const DirtyPin& d : dirty_pins_) {
         DeviceEntry* entry = find(d.device);
         if (!entry) continue;
+        entry->clear_changed(d.pin);
         auto it = entry->device.pins.find(d.pin);
         if (it != entry->device.pins.end()) changes.push_back({d.device, d.pin, it->second, now});
     }

@@ -2,12 +2,12 @@
 // One user's live state: dashboards, devices with their latest pin values, and the sessions that
 // are online. Touched only on the user's strand (executor()); no locks.
 
+#include <bitset>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "server/hub/device_ref.hpp"
@@ -23,6 +23,14 @@ struct DeviceEntry {
     model::HardwareInfo info;  ///< from the latest INTERNAL info of any connection
     std::vector<HardwareConnection*> connections;  ///< sessions logged in with this token
     bool online() const { return !connections.empty(); }
+
+    /// Marks `pin` as changed since the last persistence batch; false when it already was.
+    bool mark_changed(model::PinKey pin);
+    void clear_changed(model::PinKey pin);
+
+private:
+    /// One bit per pin (3 types x 256), allocated at the device's first pin write.
+    std::unique_ptr<std::bitset<3 * 256>> changed_;
 };
 
 class UserState;
@@ -87,15 +95,10 @@ private:
     struct DirtyPin {
         DeviceRef device;
         model::PinKey pin;
-        friend bool operator==(const DirtyPin&, const DirtyPin&) = default;
     };
-    struct DirtyPinHash {
-        size_t operator()(const DirtyPin& d) const noexcept {
-            return std::hash<DeviceRef>{}(d.device) * 31 + std::hash<model::PinKey>{}(d.pin);
-        }
-    };
-    std::unordered_set<DirtyPin, DirtyPinHash> dirty_pins_;  // changed since the last batch
-    std::string relay_buffer_;                               // reused for relay bodies
+    // Changed since the last batch; each pin once (DeviceEntry::mark_changed), in write order.
+    std::vector<DirtyPin> dirty_pins_;
+    std::string relay_buffer_;  // reused for relay bodies
 };
 
 }  // namespace blynk::hub

@@ -168,6 +168,18 @@ TEST_F(HubTest, PinChangesAreCoalescedPerBatch) {
     EXPECT_EQ(persistence_.batches, 1);
     hub_.flush_pins_now();
     EXPECT_EQ(persistence_.batches, 1) << "nothing changed since: no empty batch";
+
+    // The next batch: a pin sent before is sent again; the same number of another type is
+    // another pin.
+    persistence_.pins.clear();
+    frame(c0, proto::cmd::kHardware, 7, nul({"vw", "4", "50"}));
+    frame(c0, proto::cmd::kHardware, 8, nul({"aw", "4", "7"}));
+    frame(c0, proto::cmd::kHardware, 9, nul({"dw", "4", "0"}));
+    frame(c0, proto::cmd::kHardware, 10, nul({"vw", "4", "51"}));
+    hub_.flush_pins_now();
+    std::sort(persistence_.pins.begin(), persistence_.pins.end());
+    EXPECT_EQ(persistence_.pins, (std::vector<std::string>{"1-0 a4=7", "1-0 d4=0", "1-0 v4=51"}));
+    EXPECT_EQ(persistence_.batches, 2);
 }
 
 TEST_F(HubTest, PropertyIsRelayedAndStored) {
