@@ -3,16 +3,13 @@
 // pipelined requests are answered in order), size limits, header and body deadlines, CORS, the
 // REST API, and the upgrade of /websockets (and /websocket) to a hardware session.
 
-#include <atomic>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include <cstring>
-
 #include <spdlog/spdlog.h>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -33,6 +33,17 @@ std::vector<std::string_view> pattern_segments(std::string_view pattern) {
     return out;
 }
 
+/// kRoutes' patterns split into segments, once: a request only compares.
+const std::vector<std::vector<std::string_view>>& route_segments() {
+    static const auto split = [] {
+        std::vector<std::vector<std::string_view>> out;
+        for (const RouteSpec& route : kRoutes)
+            out.push_back(pattern_segments(route.pattern));
+        return out;
+    }();
+    return split;
+}
+
 }  // namespace
 
 std::span<const RouteSpec> route_table() {
@@ -41,9 +52,10 @@ std::span<const RouteSpec> route_table() {
 
 RouteMatch match_route(std::string_view method, const std::vector<std::string>& segments) {
     if (method == "HEAD") method = "GET";
-    for (const RouteSpec& route : kRoutes) {
+    for (size_t r = 0; r < kRoutes.size(); ++r) {
+        const RouteSpec& route = kRoutes[r];
         if (route.method != method) continue;
-        auto pattern = pattern_segments(route.pattern);
+        const auto& pattern = route_segments()[r];
         if (pattern.size() != segments.size()) continue;
         RouteMatch m;
         bool ok = true;

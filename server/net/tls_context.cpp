@@ -47,9 +47,9 @@ TlsFiles resolve_tls_files(const std::string& cert, const std::string& key,
 }
 
 TlsContextHolder::TlsContextHolder(TlsFiles files) : files_(std::move(files)) {
+    stamp_ = stamp();  // before reading the files, as in reload()
     context_ = build(files_);
     fingerprint_ = certificate_fingerprint(files_.cert);
-    stamp_ = stamp();
     spdlog::info("TLS certificate {} SHA-256 fingerprint {}", files_.cert.string(), fingerprint_);
 }
 
@@ -117,6 +117,8 @@ std::filesystem::file_time_type TlsContextHolder::stamp() const {
 }
 
 bool TlsContextHolder::reload(const char* why) {
+    // Taken before reading the files: a change made while they are read is seen next time.
+    const auto files_stamp = stamp();
     try {
         auto ctx = build(files_);
         auto fp = certificate_fingerprint(files_.cert);
@@ -124,13 +126,13 @@ bool TlsContextHolder::reload(const char* why) {
         context_ = std::move(ctx);
         const bool changed = fp != fingerprint_;
         fingerprint_ = std::move(fp);
-        stamp_ = stamp();
+        stamp_ = files_stamp;
         spdlog::info("TLS certificate reloaded ({}): SHA-256 fingerprint {}{}", why, fingerprint_,
                      changed ? "" : " (unchanged)");
         return true;
     } catch (const std::exception& e) {
         std::lock_guard lock(mutex_);
-        stamp_ = stamp();  // do not retry the same broken files every check
+        stamp_ = files_stamp;  // do not retry the same broken files every check
         spdlog::error("TLS certificate reload ({}) failed, keeping the current one: {}", why,
                       e.what());
         return false;
@@ -138,9 +140,10 @@ bool TlsContextHolder::reload(const char* why) {
 }
 
 void TlsContextHolder::reload_if_changed() {
+    const auto files_stamp = stamp();  // file system calls outside the lock new handshakes take
     {
         std::lock_guard lock(mutex_);
-        if (stamp() == stamp_) return;
+        if (files_stamp == stamp_) return;
     }
     reload("certificate files changed");
 }

@@ -93,15 +93,6 @@ StorageWorker::~StorageWorker() {
 // ---------------------------------------------------------------------------------------------
 // Producers (any thread): one short lock each.
 
-void StorageWorker::put_pin(const PinWrite& w) {
-    PinValue value{std::string(w.value), w.time_ms};
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    const std::string* email = &*pending_->emails.emplace(w.email).first;
-    pending_->pins.insert_or_assign(PinSlot{email, w.dash_id, w.device_id, w.pin},
-                                    std::move(value));
-}
-
 void StorageWorker::put_pins(const std::string& email, std::vector<PinUpdate> batch) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;

@@ -60,11 +60,9 @@ public:
     StorageWorker(const StorageWorker&) = delete;
     StorageWorker& operator=(const StorageWorker&) = delete;
 
-    /// Queues a pin value; a later value for the same (email, dash, device, pin) replaces it.
-    /// Ignored after stop(). Callable from any thread.
-    void put_pin(const PinWrite& w);
-    /// Many pin values of one user under one lock (the hub hands over each user's changes in
-    /// one batch).
+    /// Queues pin values of one user's devices under one lock (the hub hands over each user's
+    /// changes in one batch); a later value for the same (email, dash, device, pin) replaces an
+    /// earlier one. Ignored after stop(). Callable from any thread.
     void put_pins(const std::string& email, std::vector<PinUpdate> batch);
     /// Queues a property; coalesced per (email, dash, device, pin, name).
     void put_property(PropertyWrite w);

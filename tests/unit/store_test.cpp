@@ -299,8 +299,8 @@ TEST_F(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
     EXPECT_TRUE(rows[0].device.pins.empty());
 }
 
-TEST(StoreSqlite, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
-    SqliteStore store(":memory:");
+TEST_F(StoreFileTest, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "");
     std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     const PinKey kV1{PinType::Virtual, 1};
@@ -316,6 +316,10 @@ TEST(StoreSqlite, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
     ASSERT_EQ(found->device.pins.size(), 2u);
     EXPECT_EQ(found->device.pins.at(kV5), "five");
     EXPECT_EQ(found->device.pins.at(kV1), "one");
+    Database db(path_);  // no orphan row was written for anybody else either
+    Statement rows(db, "SELECT COUNT(*) FROM pin_values", "count pin rows");
+    ASSERT_TRUE(rows.step());
+    EXPECT_EQ(rows.column_int(0), 2);
 }
 
 TEST(StoreSqlite, WriteBatchUpsertKeepsLastValue) {
@@ -427,9 +431,9 @@ TEST_F(StoreFileTest, StoreWorkerCoalescesPinWrites) {
     }
     StorageWorker worker(path_, std::chrono::hours(1), 0, nullptr);
     for (int i = 0; i < 1000; ++i) {
-        worker.put_pin({"a@b.c", 1, 0, kV5, std::to_string(i), i});
+        worker.put_pins("a@b.c", {{1, 0, kV5, std::to_string(i), i}});
     }
-    worker.put_pin({"a@b.c", 1, 0, kD13, "1", 5});
+    worker.put_pins("a@b.c", {{1, 0, kD13, "1", 5}});
     auto before = worker.stats();
     EXPECT_EQ(before.pending_pins, 2u);
     EXPECT_EQ(before.flushed_pins, 0u);
@@ -467,14 +471,14 @@ TEST_F(StoreFileTest, StoreWorkerStopFlushesEverything) {
     }
     {
         StorageWorker worker(path_, std::chrono::hours(1), 0, nullptr);
-        worker.put_pin({"a@b.c", 1, 0, kV5, std::string("on\0off", 6), 1});
+        worker.put_pins("a@b.c", {{1, 0, kV5, std::string("on\0off", 6), 1}});
         worker.put_property({"a@b.c", 1, 0, 5, "label", "old"});
         worker.put_property({"a@b.c", 1, 0, 5, "label", "new"});
         worker.put_last_seen({"a@b.c", 1, 0, 900, true});
         worker.put_last_seen({"a@b.c", 1, 0, 800, false});  // older: ignored
         worker.put_event({"a@b.c", 1, 0, {"first", "", 1}});
         worker.put_event({"a@b.c", 1, 0, {"second", "", 2}});
-        worker.put_pin({"a@b.c", 1, 42, kV5, "ghost", 1});  // unknown device: skipped
+        worker.put_pins("a@b.c", {{1, 42, kV5, "ghost", 1}});  // unknown device: skipped
         EXPECT_EQ(worker.stats().pending_events, 2u);
         worker.stop();
         worker.stop();  // idempotent
@@ -482,7 +486,7 @@ TEST_F(StoreFileTest, StoreWorkerStopFlushesEverything) {
         EXPECT_EQ(s.pending_pins, 0u);
         EXPECT_EQ(s.pending_events, 0u);
         EXPECT_EQ(s.flushes, 1u);
-        worker.put_pin({"a@b.c", 1, 0, kV5, "after stop", 2});  // ignored
+        worker.put_pins("a@b.c", {{1, 0, kV5, "after stop", 2}});  // ignored
         EXPECT_EQ(worker.stats().pending_pins, 0u);
     }
     SqliteStore store(path_);
@@ -573,7 +577,7 @@ TEST_F(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     }
     StorageWorker worker(path_, 0ms, 0, nullptr);  // 0 is raised to kMinFlushInterval
-    worker.put_pin({"a@b.c", 1, 0, kV5, "timed", 1});
+    worker.put_pins("a@b.c", {{1, 0, kV5, "timed", 1}});
     auto deadline = std::chrono::steady_clock::now() + 3s;
     while (worker.stats().flushes == 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(5ms);
@@ -584,7 +588,7 @@ TEST_F(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
     // flush_now() from a task runs inline instead of deadlocking on itself.
     std::promise<std::string> seen;
     ASSERT_TRUE(worker.post([&](SqliteStore& store) {
-        worker.put_pin({"a@b.c", 1, 0, kV5, "from task", 2});
+        worker.put_pins("a@b.c", {{1, 0, kV5, "from task", 2}});
         bool ok = worker.flush_now();
         auto row = store.find_device_by_token(token);
         seen.set_value(ok && row ? row->device.pins.at(kV5) : "flush failed");
@@ -606,14 +610,14 @@ TEST_F(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
     StorageWorker worker(path_, std::chrono::hours(1), 0, nullptr);
     Database blocker(path_);
     auto lock = std::make_unique<Transaction>(blocker);
-    worker.put_pin({"a@b.c", 1, 0, kV5, "kept", 1});
+    worker.put_pins("a@b.c", {{1, 0, kV5, "kept", 1}});
     worker.put_event({"a@b.c", 1, 0, {"ev", "", 1}});
     EXPECT_FALSE(worker.flush_now());
     auto s = worker.stats();
     EXPECT_EQ(s.failed_flushes, 1u);
     EXPECT_EQ(s.pending_pins, 1u);
     EXPECT_EQ(s.pending_events, 1u);
-    worker.put_pin({"a@b.c", 1, 0, kV5, "newer", 2});  // newer than the failed batch: wins
+    worker.put_pins("a@b.c", {{1, 0, kV5, "newer", 2}});  // newer than the failed batch: wins
     EXPECT_EQ(worker.stats().pending_pins, 1u);
 
     lock.reset();  // roll back: the lock is released

@@ -66,23 +66,18 @@ ScenarioResult run_bridge(const Options& o) {
         throw;
     }
 
-    r.setup = machine_setup();
+    r.setup = load_setup(o);
     r.setup["server_threads"] = server.worker_threads();
     r.setup["pairs"] = o.pairs;
     r.setup["connections"] = fds.size();
     r.setup["frame_bytes"] = o.frame_size;
-    r.setup["duration_s"] = o.duration_s;
-    r.setup["warmup_s"] = o.warmup_s;
-    r.setup["bench_threads"] = o.threads;
 
     BridgeWorkload workload(o.frame_size);
-    r.runs = depth_runs(o, streams, workload, fds.size(), server.pid(), nullptr, nullptr);
+    r.runs = depth_runs(o, o.depths, streams, workload, fds.size(), server.pid());
     close_fds(fds);
     r.setup["server_stop"] = stop_json(server.stop());
     if (const Json* half = r.run("half peak")) r.runs.push_back(echo_reference(o, *half));
-    for (const auto& run : r.runs)
-        if (run["msgs_per_s"].get<double>() <= 0) r.ok = false;
-    if (!r.ok) r.note = "a run delivered no messages";
+    require_delivery(r, "msgs_per_s");
     return r;
 }
 

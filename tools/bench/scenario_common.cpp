@@ -159,34 +159,45 @@ Json stop_json(const StopStats& s) {
     return j;
 }
 
-}  // namespace blynk::bench
+Json load_setup(const Options& o) {
+    Json setup = machine_setup();
+    setup["duration_s"] = o.duration_s;
+    setup["warmup_s"] = o.warmup_s;
+    setup["bench_threads"] = o.threads;
+    return setup;
+}
 
-namespace blynk::bench {
-
-std::vector<Json> depth_runs(const Options& o, const std::vector<StreamFds>& streams,
-                             Workload& workload, size_t connections, pid_t server,
-                             double (*other_cpu)(const void*), const void* other) {
-    auto other_now = [&] { return other_cpu ? other_cpu(other) : 0.0; };
+std::vector<Json> depth_runs(const Options& o, const std::vector<uint32_t>& depths,
+                             const std::vector<StreamFds>& streams, Workload& workload,
+                             size_t connections, pid_t server, RunJson to_json,
+                             const std::function<double()>& other_cpu) {
+    auto other_now = [&] { return other_cpu ? other_cpu() : 0.0; };
     std::vector<Json> runs;
     double peak = 0;
     LoadConfig c;
     c.warmup_s = o.warmup_s;
     c.duration_s = o.duration_s;
-    for (uint32_t depth : o.depths) {
+    for (uint32_t depth : depths) {
         c.depth = depth;
         CpuMeter cpu(server, other_now());
         const LoadStats s = run_load(streams, workload, c, o.threads);
         peak = std::max(peak, s.completed_per_s());
-        runs.push_back(load_run_json("depth " + std::to_string(depth), connections, c, s,
-                                     cpu.cores(other_now())));
+        runs.push_back(
+            to_json("depth " + std::to_string(depth), connections, c, s, cpu.cores(other_now())));
     }
     c.rate = o.rate > 0 ? o.rate : peak / 2;
     if (c.rate > 0) {
         CpuMeter cpu(server, other_now());
         const LoadStats s = run_load(streams, workload, c, o.threads);
-        runs.push_back(load_run_json("half peak", connections, c, s, cpu.cores(other_now())));
+        runs.push_back(to_json("half peak", connections, c, s, cpu.cores(other_now())));
     }
     return runs;
+}
+
+void require_delivery(ScenarioResult& r, const char* rate_field) {
+    for (const auto& run : r.runs)
+        if (run.value(rate_field, 0.0) <= 0) r.ok = false;
+    if (!r.ok) r.note = "a run delivered no messages";
 }
 
 }  // namespace blynk::bench

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -87,15 +88,23 @@ void pause_s(double seconds);
 /// `blynkd` stop statistics as JSON.
 Json stop_json(const StopStats& s);
 
-}  // namespace blynk::bench
+/// The set-up every message-load scenario records: the machine, then duration, warm-up and
+/// bench threads.
+Json load_setup(const Options& o);
 
-namespace blynk::bench {
+/// Builds one run's JSON: load_run_json, or a scenario's own shape of it.
+using RunJson = Json (*)(const std::string& name, size_t connections, const LoadConfig& config,
+                         const LoadStats& stats, const Json& cores);
 
-/// Closed-loop runs at each of o.depths, then an open-loop run at o.rate, or at half of the
-/// best closed-loop rate when o.rate is 0. Runs are named "depth N" and "half peak".
-/// `other_cpu` returns CPU seconds of in-process threads that are not the load (or 0).
-std::vector<Json> depth_runs(const Options& o, const std::vector<StreamFds>& streams,
-                             Workload& workload, size_t connections, pid_t server,
-                             double (*other_cpu)(const void*), const void* other);
+/// Closed-loop runs at each of `depths` ("depth N"), then an open-loop run ("half peak") at
+/// o.rate, or at half of the best closed-loop completion rate when o.rate is 0. `other_cpu`
+/// gives the CPU seconds of threads in this process that are not load (the echo server).
+std::vector<Json> depth_runs(const Options& o, const std::vector<uint32_t>& depths,
+                             const std::vector<StreamFds>& streams, Workload& workload,
+                             size_t connections, pid_t server, RunJson to_json = load_run_json,
+                             const std::function<double()>& other_cpu = {});
+
+/// Marks `r` failed when a run's `rate_field` is zero: nothing went through.
+void require_delivery(ScenarioResult& r, const char* rate_field);
 
 }  // namespace blynk::bench

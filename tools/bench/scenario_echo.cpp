@@ -20,23 +20,17 @@ ScenarioResult run_echo_baseline(const Options& o) {
     EchoServer echo;
     auto [fds, streams] = connect_echo(echo.port(), o.pairs);
 
-    r.setup = machine_setup();
+    r.setup = load_setup(o);
     r.setup["server"] = "in-process epoll echo, 1 thread";
     r.setup["pairs"] = o.pairs;
     r.setup["connections"] = fds.size();
     r.setup["frame_bytes"] = o.frame_size;
-    r.setup["duration_s"] = o.duration_s;
-    r.setup["warmup_s"] = o.warmup_s;
-    r.setup["bench_threads"] = o.threads;
 
     BridgeWorkload workload(o.frame_size);
-    r.runs = depth_runs(
-        o, streams, workload, fds.size(), -1,
-        [](const void* e) { return static_cast<const EchoServer*>(e)->cpu_seconds(); }, &echo);
+    r.runs = depth_runs(o, o.depths, streams, workload, fds.size(), -1, load_run_json,
+                        [&echo] { return echo.cpu_seconds(); });
     close_fds(fds);
-    for (const auto& run : r.runs)
-        if (run["msgs_per_s"].get<double>() <= 0) r.ok = false;
-    if (!r.ok) r.note = "a run delivered no messages";
+    require_delivery(r, "msgs_per_s");
     return r;
 }
 

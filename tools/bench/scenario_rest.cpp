@@ -50,38 +50,18 @@ ScenarioResult run_rest(const Options& o) {
         streams.push_back(StreamFds{fd, device_fds[i], true});
     }
 
-    r.setup = machine_setup();
+    r.setup = load_setup(o);
     r.setup["server_threads"] = server.worker_threads();
     r.setup["http_connections"] = http_fds.size();
     r.setup["devices"] = device_fds.size();
-    r.setup["duration_s"] = o.duration_s;
-    r.setup["warmup_s"] = o.warmup_s;
-    r.setup["bench_threads"] = o.threads;
 
     RestWorkload workload(tokens);
-    LoadConfig c;
-    c.warmup_s = o.warmup_s;
-    c.duration_s = o.duration_s;
-    c.depth = 1;  // one request at a time per keep-alive connection
-    double peak = 0;
-    {
-        CpuMeter cpu(server.pid());
-        const LoadStats s = run_load(streams, workload, c, o.threads);
-        peak = s.seconds > 0 ? static_cast<double>(s.acks) / s.seconds : 0;
-        r.runs.push_back(rest_run_json("depth 1", streams.size(), c, s, cpu.cores()));
-    }
-    c.rate = o.rate > 0 ? o.rate : peak / 2;
-    if (c.rate > 0) {
-        CpuMeter cpu(server.pid());
-        const LoadStats s = run_load(streams, workload, c, o.threads);
-        r.runs.push_back(rest_run_json("half peak", streams.size(), c, s, cpu.cores()));
-    }
+    // One request at a time per keep-alive connection; half the peak of delivered writes.
+    r.runs = depth_runs(o, {1}, streams, workload, streams.size(), server.pid(), rest_run_json);
     close_fds(http_fds);
     close_fds(device_fds);
     r.setup["server_stop"] = stop_json(server.stop());
-    for (const auto& run : r.runs)
-        if (run["delivered_per_s"].get<double>() <= 0) r.ok = false;
-    if (!r.ok) r.note = "a run delivered no messages";
+    require_delivery(r, "delivered_per_s");
     return r;
 }
 

@@ -151,13 +151,10 @@ Json write_run(const Options& o, size_t device_count, uint32_t depth, std::strin
 ScenarioResult run_write(const Options& o) {
     ScenarioResult r;
     r.scenario = "write";
-    r.setup = machine_setup();
+    r.setup = load_setup(o);
     r.setup["server_threads"] = o.server_threads ? o.server_threads : cpu_count();
     r.setup["pins_per_device"] = o.write_pins;
     r.setup["frame_bytes"] = o.frame_size;
-    r.setup["duration_s"] = o.duration_s;
-    r.setup["warmup_s"] = o.warmup_s;
-    r.setup["bench_threads"] = o.threads;
     r.setup["server_settings"] = "hardware.write.ack=true";
     std::string problem;
     // Few devices: most writes coalesce in the server (the last value per pin per flush wins).
