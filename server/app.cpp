@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 #include <vector>
 
@@ -99,6 +100,9 @@ App::App(config::Settings settings, std::filesystem::path data_dir)
     : settings_(std::move(settings)), data_dir_(std::move(data_dir)) {}
 
 int App::run() {
+    // A peer that resets its connection must cost one EPIPE, not the process: OpenSSL writes
+    // through write(2), which raises SIGPIPE (Asio's own sends pass MSG_NOSIGNAL).
+    std::signal(SIGPIPE, SIG_IGN);
     std::filesystem::create_directories(data_dir_);
     const auto db_path = store::SqliteStore::db_path(data_dir_).string();
 

@@ -71,8 +71,11 @@ test.after(async () => {
     clearInterval(b.timerConn);
     b.disconnect(false);
   }
-  await server.stop();
-  server.cleanup();
+  try {
+    await server.stop();
+  } finally {
+    server.cleanup();
+  }
 });
 
 for (const t of Object.keys(transports)) {

@@ -103,6 +103,35 @@ TEST_F(WebSocketTest, BufferLimitOfTheDeviceIsRespectedForRestWrites) {
         << "a body over buff-in must be dropped, the next one delivered";
 }
 
+/// A client's WebSocket frame (FIN, masked with the all-zero key, so the payload reads as is).
+std::string client_frame(uint8_t opcode, std::string_view payload) {
+    std::string f{static_cast<char>(0x80 | opcode), static_cast<char>(0x80 | payload.size())};
+    f.append(4, '\0');
+    f.append(payload);
+    return f;
+}
+
+// OpenSSL writes with write(2): the server's Close reply and close_notify to a wss peer that has
+// already dropped the connection hit a reset socket. That must be an EPIPE for this session, not
+// a SIGPIPE for the process (node-red-contrib-blynk-ws closes exactly like this).
+TEST_F(WebSocketTest, WssPeersThatSendCloseAndDropTheConnectionDoNotStopTheServer) {
+    TlsOptions tls;
+    tls.ca_file = (server_->data_dir() / "tls" / "cert.pem").string();
+    for (int i = 0; i < 40; ++i) {
+        RawClient c(server_->tls_port(), tls);
+        c.send(
+            "GET /websockets HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n");
+        ASSERT_NE(c.read_until("\r\n\r\n").find("101 Switching Protocols"), std::string::npos);
+        c.send(client_frame(0x2, frame(cmd::kHardwareLogin, 1, token_a_)));
+        ASSERT_TRUE(c.expect(std::string{'\x82', 5} + response(1, status::kOk)));
+        c.send(client_frame(0x8, "\x03\xe8"));  // Close (1000), then gone without reading
+    }
+    auto after = ws("/websockets", true);
+    login(*after, token_b_);
+}
+
 class WebSocketIdleTest : public WebSocketTest {
 protected:
     std::map<std::string, std::string> settings() const override {

@@ -32,6 +32,12 @@ protected:
         server_->start();
     }
 
+    // A server that crashed mid-test fails it, even if every expectation before the crash held.
+    void TearDown() override {
+        const std::string crash = server_->unexpected_exit();
+        if (!crash.empty()) ADD_FAILURE() << "blynkd " << crash << "; its log:\n" << server_->log();
+    }
+
     std::unique_ptr<RawClient> connect() { return std::make_unique<RawClient>(server_->port()); }
     std::unique_ptr<RawClient> logged_in(const std::string& token) {
         auto c = connect();

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -139,6 +140,17 @@ int ServerProcess::stop() {
     int code = wait_exit(pid_);
     pid_ = -1;
     return code;
+}
+
+std::string ServerProcess::unexpected_exit() {
+    int status = 0;
+    if (pid_ <= 0 || ::waitpid(pid_, &status, WNOHANG) != pid_) return {};
+    pid_ = -1;
+    if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        return "was killed by signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
+    }
+    return "exited with code " + std::to_string(WEXITSTATUS(status));
 }
 
 void ServerProcess::kill9() {

@@ -39,6 +39,9 @@ public:
     /// SIGKILL and wait.
     void kill9();
     bool running() const { return pid_ > 0; }
+    /// How the server ended if it exited without stop()/kill9() ("was killed by signal 13 (Broken
+    /// pipe)", "exited with code 1"); empty while it runs or after a deliberate stop.
+    std::string unexpected_exit();
 
     /// http.port: plain (hardware, TLS, HTTP).
     uint16_t port() const { return port_; }

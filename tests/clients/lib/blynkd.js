@@ -62,8 +62,13 @@ class Blynkd {
           resolve(this.port);
         }
       });
-      this.proc.on('exit', (code) => {
-        if (!this.port) reject(new Error(`blynkd exited (${code}):\n${this.log}`));
+      this.proc.on('exit', (code, signal) => {
+        if (!this.port) reject(new Error(`blynkd exited (${code ?? signal}):\n${this.log}`));
+        else if (!this.stopping) {
+          // Tests then fail on refused connections; say why, with everything the server logged.
+          this.died = `blynkd exited unexpectedly (${code ?? signal}):\n${this.log}`;
+          process.stderr.write(`${this.died}\n`);
+        }
       });
     });
   }
@@ -77,9 +82,12 @@ class Blynkd {
     }
   }
 
+  /** Stops the server; rejects if it had already died on its own. */
   stop() {
-    return new Promise((resolve) => {
-      if (!this.proc || this.proc.exitCode !== null) return resolve();
+    this.stopping = true;
+    return new Promise((resolve, reject) => {
+      if (this.died) return reject(new Error(this.died));
+      if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return resolve();
       this.proc.on('exit', () => resolve());
       this.proc.kill('SIGTERM');
     });

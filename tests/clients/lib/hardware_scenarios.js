@@ -36,8 +36,11 @@ function defineScenarios(transport, connector) {
 
   test.after(async () => {
     for (const b of boards) close(b);
-    await server.stop();
-    server.cleanup();
+    try {
+      await server.stop();
+    } finally {
+      server.cleanup();
+    }
   });
 
   test('login, virtualWrite, then syncVirtual returns the stored value', async () => {
