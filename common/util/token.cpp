@@ -7,6 +7,15 @@
 
 namespace blynk::util {
 
+namespace {
+
+bool is_token_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+}  // namespace
+
 std::string base64url(std::string_view bytes) {
     static constexpr char kAlphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -44,7 +53,12 @@ std::string generate_token() {
 }
 
 std::string redact_token(std::string_view token) {
-    return std::string(token.substr(0, 4)) + "…(" + std::to_string(token.size()) + ")";
+    // Tokens come from the wire: anything outside the token alphabet shows as '?', so a bridge
+    // or login with control bytes cannot write them into the log.
+    std::string out(token.substr(0, 4));
+    for (char& c : out)
+        if (!is_token_char(c)) c = '?';
+    return out + "…(" + std::to_string(token.size()) + ")";
 }
 
 }  // namespace blynk::util

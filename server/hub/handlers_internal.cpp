@@ -62,8 +62,9 @@ void apply_info(HardwareConnection& conn, const std::vector<std::string_view>& f
         conn.link.set_idle_timeout(std::chrono::seconds(
             idle_timeout_for_heartbeat(static_cast<uint32_t>(info.heartbeat))));
     }
-    spdlog::debug("device info: ver={} dev={} h-beat={} buff-in={} ({})", info.version, info.board,
-                  info.heartbeat, info.buff_in, conn.link.repr());
+    spdlog::debug("device info: ver={:?} dev={:?} h-beat={} buff-in={} ({})",
+                  std::string_view(info.version), std::string_view(info.board), info.heartbeat,
+                  info.buff_in, conn.link.repr());
     if (DeviceEntry* entry = conn.user->find(conn.device)) entry->info = std::move(info);
     conn.link.send_response(id, proto::status::kOk);
 }
@@ -90,7 +91,7 @@ void internal(HardwareConnection& conn, const proto::FrameView& frame) {
     }
     // acon/adis/ota echoes and 1.x requests (utc, meta, vfs, dbg) are not served: no reply, as
     // the Java server; the libraries do not wait for one.
-    spdlog::debug("INTERNAL '{}' ignored ({})", fields[0], conn.link.repr());
+    spdlog::debug("INTERNAL {:?} ignored ({})", fields[0], conn.link.repr());
 }
 
 }  // namespace blynk::hub::handlers

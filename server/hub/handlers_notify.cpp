@@ -48,12 +48,13 @@ void event_log(HardwareConnection& conn, const proto::FrameView& frame) {
     }
     model::DeviceEvent event{std::string(f.field[0]),
                              f.count > 1 ? std::string(f.field[1]) : std::string(), util::now_ms()};
-    spdlog::info("event '{}' from {}", event.name, conn.link.repr());
+    // {:?} quotes and escapes: device text must not forge log lines or terminal sequences.
+    spdlog::info("event {:?} from {}", std::string_view(event.name), conn.link.repr());
     conn.user->log_event(conn.device, std::move(event));
 }
 
 void debug_print(HardwareConnection& conn, const proto::FrameView& frame) {
-    spdlog::info("device says: {} ({})", frame.body, conn.link.repr());
+    spdlog::info("device says: {:?} ({})", frame.body, conn.link.repr());
 }
 
 }  // namespace blynk::hub::handlers

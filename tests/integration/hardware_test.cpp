@@ -175,6 +175,30 @@ TEST_F(HardwareTest, EventLogIsStoredWithoutReply) {
     EXPECT_GT(events[1].time_ms, 1700000000000);
 }
 
+// What a device sends is logged quoted and escaped, so it can forge neither a log line nor a
+// terminal escape sequence; UTF-8 stays readable.
+TEST_F(HardwareTest, DeviceTextIsEscapedInTheLog) {
+    const std::string forged = "\n2026-01-01 00:00:00.000 info  login ok: forged";
+    auto c = logged_in(token_a_);
+    c->send_frame(cmd::kDebugPrint, 2, "temp 21\xc2\xb0" + forged + "\x1b[2J");
+    c->send_frame(cmd::kEventLog, 3, "door" + forged);
+    auto other = connect();
+    other->send_frame(cmd::kHardwareLogin, 1, "ab" + forged);
+    EXPECT_TRUE(other->expect_response(1, status::kInvalidToken));
+    c->send_frame(cmd::kPing, 4);
+    EXPECT_TRUE(c->expect_response(4, status::kOk));
+
+    EXPECT_TRUE(server_->wait_for_log(
+        R"(device says: "temp 21°\n2026-01-01 00:00:00.000 info  login ok: forged\x1b[2J")"));
+    EXPECT_TRUE(server_->wait_for_log(R"(event "door\n2026-01-01 00:00:00.000 info  login ok: )"));
+    EXPECT_TRUE(server_->wait_for_log("login rejected: unknown token ab?2…(" +
+                                      std::to_string(2 + forged.size()) + ")"));
+    const std::string log = server_->log();
+    EXPECT_EQ(log.find("\nforged"), std::string::npos);
+    EXPECT_EQ(log.find("\n2026-01-01"), std::string::npos) << log;
+    EXPECT_EQ(log.find('\x1b'), std::string::npos) << log;
+}
+
 TEST_F(HardwareTest, UnknownCommandsBelow100AreIgnored) {
     auto c = logged_in(token_a_);
     c->send_frame(21, 2, "b");   // 1.x GROUP
