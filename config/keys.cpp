@@ -104,7 +104,7 @@ constexpr std::array kTable = {
             "Seconds an HTTP connection may take to send a request's header (keep-alive idle time included)",
             {}, &Settings::http_header_timeout},
     KeySpec{"http.body.timeout", KeyType::Uint32, 1, 3600, "30",
-            "Seconds an HTTP client may take to send a request's body",
+            "Seconds an HTTP client may take to send a request's body, and to take a response",
             {}, &Settings::http_body_timeout},
     // Threads
     KeySpec{"server.worker.threads", KeyType::Uint32, 0, 256, "0",

@@ -61,8 +61,8 @@ private:
             strand_, [self = this->shared_from_this(), gen = ++timer_gen_, what,
                       timeout](boost::system::error_code ec) {
                 if (ec || gen != self->timer_gen_) return;
-                spdlog::info("http {} {}: {} not received within {} s; closing", self->transport_,
-                             self->peer_, what, timeout.count());
+                spdlog::info("http {} {}: {} within {} s; closing", self->transport_, self->peer_,
+                             what, timeout.count());
                 self->close();
             }));
     }
@@ -76,7 +76,7 @@ private:
         parser_.emplace();
         parser_->header_limit(kMaxHeader);
         parser_->body_limit(config_.http.max_body);
-        arm(config_.http.header_timeout, "request header");
+        arm(config_.http.header_timeout, "request header not received");
         beast_http::async_read_header(
             stream_, buffer_, *parser_,
             boost::asio::bind_executor(
@@ -93,7 +93,7 @@ private:
             return upgrade(parser_->release());
         }
         if (parser_->is_done()) return on_request({});
-        arm(config_.http.body_timeout, "request body");
+        arm(config_.http.body_timeout, "request body not received");
         beast_http::async_read(
             stream_, buffer_, *parser_,
             boost::asio::bind_executor(
@@ -164,10 +164,13 @@ private:
         res.keep_alive(keep_alive_request_);
         spdlog::debug("http {} {} {} {} -> {}", transport_, peer_, method_, redact_target(target_),
                       r.status);
+        // A client that stops reading would otherwise hold the connection for good.
+        arm(config_.http.body_timeout, "response not taken by the client");
         beast_http::async_write(
             stream_, res,
             boost::asio::bind_executor(
                 strand_, [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
+                    self->disarm();
                     if (ec || !self->keep_alive_request_) return self->close();
                     self->read_header();
                 }));

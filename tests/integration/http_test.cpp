@@ -243,6 +243,23 @@ TEST_F(HttpLimitsTest, SlowBodiesAreCutOff) {
     EXPECT_TRUE(server_->wait_for_log("request body not received within 1 s"));
 }
 
+TEST_F(HttpLimitsTest, ClientsThatStopReadingResponsesAreCutOff) {
+    RawClient c(server_->port());
+    constexpr size_t kRequests = 2000;  // ~40 MB of answers: far more than both socket buffers
+    std::string requests;
+    for (size_t i = 0; i < kRequests; ++i)
+        requests += "GET /api/openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    c.send(requests);
+    EXPECT_TRUE(server_->wait_for_log("response not taken by the client within 1 s; closing"));
+    // What was written before the server gave up is still in the socket; then it is closed.
+    size_t received = 0;
+    for (std::string got; !(got = c.read_for(2s)).empty();)
+        received += got.size();
+    EXPECT_FALSE(c.open());
+    EXPECT_GT(received, 0u);
+    EXPECT_LT(received, kRequests / 2 * 19000) << "the server did not stop answering";
+}
+
 TEST_F(HttpLimitsTest, GarbageRequestsGet400AndTokensAreNotLoggedWhole) {
     RawClient c(server_->port());
     c.send("GET /x HTTP/1.1\r\nBroken header line\r\n\r\n");
