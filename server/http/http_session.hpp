@@ -177,10 +177,10 @@ private:
     }
 
     void upgrade(Request req) {
+        // permessage-deflate stays off, so an offer of it is declined (RFC 7692 lets the server
+        // do so): Blynk frames are a few bytes, and the compressor's state would cost about
+        // 120 KB per connection. The Node-RED client's `ws` library offers it by default.
         ws_.emplace(std::move(stream_));
-        websocket::permessage_deflate deflate;
-        deflate.server_enable = true;
-        ws_->set_option(deflate);
         ws_->binary(true);
         ws_->read_message_max(65536 + 5);
         auto timeouts = websocket::stream_base::timeout::suggested(boost::beast::role_type::server);

@@ -26,6 +26,7 @@ struct WsClient::Impl {
         ws;
     beast::flat_buffer buffer;
     bool pong = false;
+    std::string extensions;  ///< the server's Sec-WebSocket-Extensions answer
 
     /// Runs the io_context until `done` or the timeout; false on timeout.
     bool run(std::chrono::milliseconds timeout, const bool& done) {
@@ -62,7 +63,9 @@ WsClient::WsClient(uint16_t port, const Options& options) : impl_(std::make_uniq
         ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
             if (kind == websocket::frame_type::pong) impl_->pong = true;
         });
-        ws.handshake("127.0.0.1", options.path);
+        websocket::response_type response;
+        ws.handshake(response, "127.0.0.1", options.path);
+        impl_->extensions = std::string(response[beast::http::field::sec_websocket_extensions]);
     };
     if (options.ca_file.empty()) {
         auto& ws = impl_->ws.emplace<websocket::stream<tcp::socket>>(std::move(socket));
@@ -77,6 +80,10 @@ WsClient::WsClient(uint16_t port, const Options& options) : impl_(std::make_uniq
         ws.next_layer().handshake(asio::ssl::stream_base::client);
         setup(ws);
     }
+}
+
+const std::string& WsClient::extensions() const {
+    return impl_->extensions;
 }
 
 WsClient::~WsClient() {

@@ -30,6 +30,8 @@ public:
     ::testing::AssertionResult expect_message(
         const std::string& expected, std::chrono::milliseconds timeout = std::chrono::seconds(3));
     ::testing::AssertionResult expect_closed(std::chrono::milliseconds timeout);
+    /// The Sec-WebSocket-Extensions header of the server's handshake answer (empty: none).
+    const std::string& extensions() const;
     /// Sends a WebSocket ping and waits for the pong.
     bool ping_pong(std::chrono::milliseconds timeout = std::chrono::seconds(3));
 
