@@ -93,9 +93,21 @@ TEST_F(AbuseTest, RandomBytesNeverCrashTheServer) {
     expect_bystander_fine();
 }
 
-TEST_F(AbuseTest, ClientThatNeverReadsIsClosedNotBuffered) {
+// With the default quota (100 messages/s) only ~36 of the syncs below would be answered: ~2 MB
+// that the kernel's socket buffers may swallow whole, so the queue limit was met only sometimes.
+class SlowReaderTest : public AbuseTest {
+protected:
+    std::map<std::string, std::string> settings() const override {
+        auto s = AbuseTest::settings();
+        s["user.message.quota.limit"] = "1000000";
+        return s;
+    }
+};
+
+TEST_F(SlowReaderTest, ClientThatNeverReadsIsClosedNotBuffered) {
     auto hog = logged_in(token_a_);
-    // Sync answers ~ 100 bytes per stored value; ask again and again without reading.
+    // Each sync is answered with 64 values of ~910 bytes: 2000 of them are ~116 MB, far more than
+    // the socket buffers hold. Ask again and again without reading.
     std::string writes;
     for (int pin = 0; pin < 64; ++pin) {
         writes +=
