@@ -174,6 +174,7 @@ std::vector<Json> depth_runs(const Options& o, const std::vector<uint32_t>& dept
     auto other_now = [&] { return other_cpu ? other_cpu() : 0.0; };
     std::vector<Json> runs;
     double peak = 0;
+    double unpipelined_peak = 0;
     LoadConfig c;
     c.warmup_s = o.warmup_s;
     c.duration_s = o.duration_s;
@@ -182,14 +183,24 @@ std::vector<Json> depth_runs(const Options& o, const std::vector<uint32_t>& dept
         CpuMeter cpu(server, other_now());
         const LoadStats s = run_load(streams, workload, c, o.threads);
         peak = std::max(peak, s.completed_per_s());
+        if (depth == 1) unpipelined_peak = s.completed_per_s();
         runs.push_back(
             to_json("depth " + std::to_string(depth), connections, c, s, cpu.cores(other_now())));
     }
-    c.rate = o.rate > 0 ? o.rate : peak / 2;
-    if (c.rate > 0) {
+    auto open_loop = [&](const char* name, double rate) {
+        c.rate = rate;
         CpuMeter cpu(server, other_now());
         const LoadStats s = run_load(streams, workload, c, o.threads);
-        runs.push_back(to_json("half peak", connections, c, s, cpu.cores(other_now())));
+        runs.push_back(to_json(name, connections, c, s, cpu.cores(other_now())));
+    };
+    if (o.rate > 0) {
+        open_loop("half peak", o.rate);
+    } else if (peak > 0) {
+        open_loop("half peak", peak / 2);
+        // One frame per wake-up at half of what unpipelined clients reach: a moderate load.
+        if (unpipelined_peak > 0 && unpipelined_peak < peak) {
+            open_loop("half unpipelined peak", unpipelined_peak / 2);
+        }
     }
     return runs;
 }

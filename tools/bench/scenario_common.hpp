@@ -97,8 +97,10 @@ using RunJson = Json (*)(const std::string& name, size_t connections, const Load
                          const LoadStats& stats, const Json& cores);
 
 /// Closed-loop runs at each of `depths` ("depth N"), then an open-loop run ("half peak") at
-/// o.rate, or at half of the best closed-loop completion rate when o.rate is 0. `other_cpu`
-/// gives the CPU seconds of threads in this process that are not load (the echo server).
+/// o.rate, or at half of the best closed-loop completion rate when o.rate is 0; in that case also
+/// one at half of the depth-1 rate ("half unpipelined peak") when pipelining reached more.
+/// `other_cpu` gives the CPU seconds of threads in this process that are not load (the echo
+/// server).
 std::vector<Json> depth_runs(const Options& o, const std::vector<uint32_t>& depths,
                              const std::vector<StreamFds>& streams, Workload& workload,
                              size_t connections, pid_t server, RunJson to_json = load_run_json,

@@ -93,6 +93,11 @@ std::vector<Json> evaluate_targets(const std::vector<ScenarioResult>& rs) {
         "open loop, delivery at B" +
             (floor ? "; echo at the same rate: p99 " + fmt(*floor, " us") : std::string())));
     t.push_back(target(
+        "bridge p99 at half of the unpipelined peak rate", "< 1000 us",
+        number(rs, "bridge", "half unpipelined peak", "latency_us.p99"),
+        [](double v) { return v < 1000; }, " us",
+        "open loop at half the depth-1 rate, delivery at B"));
+    t.push_back(target(
         "idle plain connection, server RSS", "<= 1024 B",
         number(rs, "idle", "plain", "bytes_per_conn"), [](double v) { return v <= 1024; }, " B"));
     t.push_back(target(
