@@ -9,16 +9,13 @@ namespace blynk::util {
 
 namespace {
 
-bool is_token_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-}
+/// URL-safe Base64: every character a generated token can contain.
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 }  // namespace
 
 std::string base64url(std::string_view bytes) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string out;
     out.reserve((bytes.size() * 4 + 2) / 3);
     size_t i = 0;
@@ -57,7 +54,7 @@ std::string redact_token(std::string_view token) {
     // or login with control bytes cannot write them into the log.
     std::string out(token.substr(0, 4));
     for (char& c : out)
-        if (!is_token_char(c)) c = '?';
+        if (kAlphabet.find(c) == std::string_view::npos) c = '?';
     return out + "…(" + std::to_string(token.size()) + ")";
 }
 
