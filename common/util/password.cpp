@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <stdexcept>
@@ -38,6 +39,22 @@ std::string hash_password(std::string_view password) {
         base64url(std::string_view(reinterpret_cast<const char*>(salt.data()), salt.size()));
     return "pbkdf2-sha256$" + std::to_string(kIterations) + "$" + salt_text + "$" +
            derive(password, salt_text, kIterations);
+}
+
+std::string app_password_hash(std::string_view email, std::string_view password) {
+    std::string lower(email);
+    for (char& c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    unsigned char email_digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(lower.data()), lower.size(), email_digest);
+    std::string salted(password);
+    salted.append(reinterpret_cast<const char*>(email_digest), sizeof email_digest);
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(salted.data()), salted.size(), digest);
+    // EVP_EncodeBlock writes standard Base64 with padding and a terminating NUL.
+    unsigned char encoded[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
+    const int n = EVP_EncodeBlock(encoded, digest, SHA256_DIGEST_LENGTH);
+    return std::string(reinterpret_cast<const char*>(encoded), static_cast<size_t>(n));
 }
 
 bool verify_password(std::string_view password, std::string_view encoded) {

@@ -37,6 +37,9 @@ struct Device {
     std::string name;
     std::string board_type;
     std::string token;
+    /// The device's other app-facing fields as a JSON object, kept as the app sent them
+    /// (vendor, connectionType, iconName, isUserIcon, address, unknown ones): "{}" when none.
+    std::string extra = "{}";
     int64_t created_at_ms = 0;
     int64_t last_seen_ms = 0;  ///< last login or disconnect; 0 = never connected
     bool online = false;       ///< connected as of last_seen_ms (persisted so the CLI can show it)
@@ -46,17 +49,59 @@ struct Device {
     std::map<std::pair<uint8_t, std::string>, std::string> properties;  ///< (virtual pin, name)
 };
 
+/// A widget is kept as the JSON the app sent; the server reads only the fields it acts on.
+struct Widget {
+    int64_t id = 0;
+    std::string type;        ///< "BUTTON", "SLIDER", ... ("BUTTON" when the app sent none)
+    int device_id = 0;       ///< the target the pins belong to ("deviceId", default 0)
+    std::vector<PinKey> pins;  ///< pins it shows or writes, in JSON order (pin -1 left out)
+    int width = 0;             ///< grid cells; the app never creates a widget narrower than 1
+    int height = 0;
+    int64_t frequency_ms = 0;  ///< reading widgets: poll the device every this many ms (0 = push)
+    std::string time_zone;     ///< RTC widgets: "tzName" (empty = UTC)
+    std::string json;          ///< the whole widget, compact, as the app sent it
+};
+
 struct Dashboard {
     int id = 0;
     std::string name;
+    int64_t created_at_ms = 0;
+    int64_t updated_at_ms = 0;
+    bool active = false;               ///< "isActive"
+    bool app_connected_on = false;     ///< "isAppConnectedOn": acon/adis go to its devices
+    bool notifications_off = false;    ///< "isNotificationsOff"
+    bool shared = false;               ///< "isShared"
+    std::string share_token;           ///< empty = no share token issued
+    /// Every other dashboard field as a JSON object, as the app sent it (theme, keepScreenOn,
+    /// widgetBackgroundOn, color, unknown ones): "{}" when none.
+    std::string settings = "{}";
+    std::vector<Widget> widgets;
     std::vector<Device> devices;
+};
+
+/// How a user's password_hash was made.
+enum class PasswordKind : uint8_t {
+    None = 0,   ///< no password: nobody can log in with one
+    Clear = 1,  ///< PBKDF2 of the clear password (accounts made by the CLI before the app
+                ///< protocol existed): an app login cannot be checked against it
+    App = 2,    ///< PBKDF2 of the app's Base64(SHA-256(password + SHA-256(lower(email))))
+};
+
+/// An app's push-notification registration (ADD_PUSH_TOKEN).
+struct PushToken {
+    int dash_id = 0;
+    std::string uid;  ///< the app installation's id
+    std::string token;
+    std::string os;   ///< "android", "ios", ... from the app's login
 };
 
 struct User {
     std::string email;
     std::string password_hash;  ///< empty = no password set (CLI-created user)
+    PasswordKind password_kind = PasswordKind::None;
     int64_t created_at_ms = 0;
     std::vector<Dashboard> dashboards;
+    std::vector<PushToken> push_tokens;
 };
 
 }  // namespace blynk::model
