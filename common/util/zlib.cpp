@@ -1,0 +1,91 @@
+#include "common/util/zlib.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <new>
+#include <stdexcept>
+
+namespace blynk::util {
+namespace {
+
+// zlib counts in uInt (32 bits); larger inputs are fed in pieces of this size.
+constexpr size_t kMaxPiece = std::numeric_limits<uInt>::max();
+
+// Ends the z_stream on every path out of the function.
+struct InflateGuard {
+    z_stream* stream;
+    ~InflateGuard() { inflateEnd(stream); }
+};
+
+struct DeflateGuard {
+    z_stream* stream;
+    ~DeflateGuard() { deflateEnd(stream); }
+};
+
+}  // namespace
+
+std::string zlib_compress(std::string_view data) {
+    z_stream stream{};
+    if (deflateInit(&stream, Z_DEFAULT_COMPRESSION) != Z_OK) throw std::bad_alloc();
+    DeflateGuard guard{&stream};
+
+    std::string out;
+    // One allocation in the common case: the bound covers incompressible input.
+    out.resize(deflateBound(&stream, static_cast<uLong>(data.size())));
+    size_t produced = 0;
+    size_t consumed = 0;
+    int result = Z_OK;
+    while (result != Z_STREAM_END) {
+        const size_t piece = std::min(data.size() - consumed, kMaxPiece);
+        stream.next_in =
+            reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + consumed));  // zlib API
+        stream.avail_in = static_cast<uInt>(piece);
+        if (produced == out.size()) out.resize(out.size() * 2 + 64);
+        const size_t room = std::min(out.size() - produced, kMaxPiece);
+        stream.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+        stream.avail_out = static_cast<uInt>(room);
+        const bool last_piece = consumed + piece == data.size();
+        result = deflate(&stream, last_piece ? Z_FINISH : Z_NO_FLUSH);
+        if (result == Z_STREAM_ERROR) throw std::logic_error("zlib deflate: inconsistent stream");
+        consumed += piece - stream.avail_in;
+        produced += room - stream.avail_out;
+    }
+    out.resize(produced);
+    return out;
+}
+
+std::optional<std::string> zlib_decompress(std::string_view data, size_t max_output) {
+    z_stream stream{};
+    if (inflateInit(&stream) != Z_OK) throw std::bad_alloc();
+    InflateGuard guard{&stream};
+
+    std::string out;
+    std::array<unsigned char, 16384> chunk;
+    size_t consumed = 0;
+    while (true) {
+        const size_t piece = std::min(data.size() - consumed, kMaxPiece);
+        stream.next_in =
+            reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + consumed));  // zlib API
+        stream.avail_in = static_cast<uInt>(piece);
+        stream.next_out = chunk.data();
+        stream.avail_out = static_cast<uInt>(chunk.size());
+        const int result = inflate(&stream, Z_NO_FLUSH);
+        consumed += piece - stream.avail_in;
+        const size_t produced = chunk.size() - stream.avail_out;
+        if (produced > max_output - out.size()) return std::nullopt;
+        out.append(reinterpret_cast<const char*>(chunk.data()), produced);
+        if (result == Z_STREAM_END) {
+            // A second stream or garbage after the trailer is not "one zlib stream".
+            if (consumed != data.size()) return std::nullopt;
+            return out;
+        }
+        // With a whole free chunk, Z_BUF_ERROR (no progress possible) means the input ended
+        // before the stream did; the other codes are corrupt data, a preset dictionary, memory.
+        if (result != Z_OK) return std::nullopt;
+    }
+}
+
+}  // namespace blynk::util

@@ -1,0 +1,22 @@
+#pragma once
+// zlib streams (RFC 1950: deflate with a 2-byte header and an Adler-32 trailer), the format of
+// Java's DeflaterOutputStream, which the Blynk app inflates for LOAD_PROFILE_GZIPPED replies.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace blynk::util {
+
+/// `data` as one zlib stream at zlib's default compression level (what Java's default Deflater
+/// uses; the stream starts with 0x78 0x9c). Throws std::bad_alloc when zlib runs out of memory.
+std::string zlib_compress(std::string_view data);
+
+/// The bytes a single zlib stream inflates to; nullopt when `data` is not exactly one complete,
+/// valid zlib stream (corrupt, truncated, needs a preset dictionary, or has trailing bytes) or
+/// when it would inflate to more than `max_output` bytes (checked while inflating, so a small
+/// stream cannot make this allocate more than about `max_output`).
+std::optional<std::string> zlib_decompress(std::string_view data, size_t max_output);
+
+}  // namespace blynk::util
