@@ -242,7 +242,11 @@ A Blynk-compatible IoT server.
 
 Commands:
   run                                  start the server (the default when no command is given)
-  user add EMAIL [--password PASS]     create a user
+  user add EMAIL [--password PASS]     create a user (the app logs in with EMAIL and PASS)
+  user password EMAIL [--password PASS]
+                                       set a user's password (without --password: read a
+                                       line from stdin)
+  user list                            list users: dashboards, devices, how they log in
   device add EMAIL [--name NAME] [--board BOARD] [--dash DASH_ID]
                                        create a device for a user and print its token
   device list [EMAIL]                  list devices (of one user, or of everybody)

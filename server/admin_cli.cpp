@@ -1,8 +1,12 @@
 #include "server/admin_cli.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <iomanip>
+#include <iostream>
 #include <optional>
 #include <ostream>
 
@@ -82,6 +86,26 @@ store::SqliteStore open_store(const std::filesystem::path& data_dir) {
     return store::SqliteStore(store::SqliteStore::db_path(data_dir).string());
 }
 
+std::string lower_case(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+/// The e-mail a user is stored under: as written when such a user exists (users added before
+/// `user add` lower-cased), otherwise lower-cased, as `user add` stores it.
+std::string stored_email(store::SqliteStore& store, const std::string& email) {
+    const auto users = store.list_users();
+    bool exact = std::any_of(users.begin(), users.end(),
+                             [&](const store::UserSummary& u) { return u.email == email; });
+    return exact ? email : lower_case(email);
+}
+
+/// What is stored for a password the legacy Blynk app can log in with.
+std::string app_login_hash(const std::string& email, const std::string& password) {
+    return util::hash_password(util::app_password_hash(email, password));
+}
+
 /// A device on a new dashboard must not take the user past user.dashboard.max.limit.
 bool dashboard_allowed(store::SqliteStore& store, const std::string& email, int dash_id,
                        const config::Settings& settings, CliStreams io) {
@@ -116,9 +140,10 @@ int device_add(const config::Settings& settings, const std::filesystem::path& da
         }
     }
     auto store = open_store(data_dir);
-    if (dash && !dashboard_allowed(store, p.positional[0], *dash, settings, io)) return kFailure;
+    const std::string email = stored_email(store, p.positional[0]);
+    if (dash && !dashboard_allowed(store, email, *dash, settings, io)) return kFailure;
     auto added =
-        store.add_device(p.positional[0], option(p, "--name").value_or(""),
+        store.add_device(email, option(p, "--name").value_or(""),
                          option(p, "--board").value_or("ESP32"), dash, settings.user_devices_limit);
     io.out << added.device.token << "\n";
     io.err << "device " << added.dash_id << "-" << added.device.id << " '" << added.device.name
@@ -133,7 +158,7 @@ int device_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliS
     }
     auto store = open_store(data_dir);
     std::optional<std::string> email;
-    if (!p.positional.empty()) email = p.positional[0];
+    if (!p.positional.empty()) email = stored_email(store, p.positional[0]);
     auto rows = store.list_devices(email);
     io.out << std::left << std::setw(26) << "USER" << std::setw(8) << "DEVICE" << std::setw(20)
            << "NAME" << std::setw(14) << "BOARD" << std::setw(34) << "TOKEN"
@@ -168,35 +193,124 @@ int device_token_refresh(const std::filesystem::path& data_dir, const ParsedArgs
     return 0;
 }
 
+int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+    if (p.positional.size() != 1) {
+        io.err << "usage: blynkd user add EMAIL [--password PASS]\n";
+        return kUsageError;
+    }
+    // The app lower-cases the e-mail it logs in with.
+    const std::string email = lower_case(p.positional[0]);
+    if (!plausible_email(email)) {
+        io.err << "\"" << p.positional[0] << "\" is not an e-mail address\n";
+        return kUsageError;
+    }
+    auto password = option(p, "--password");
+    if (password && password->empty()) {
+        io.err << "error: the password must not be empty\n";
+        return kUsageError;
+    }
+    auto store = open_store(data_dir);
+    if (password) {
+        store.add_user(email, app_login_hash(email, *password), model::PasswordKind::App);
+    } else {
+        store.add_user(email, "", model::PasswordKind::None);
+    }
+    io.err << "user " << email << " added; next: blynkd device add " << email << "\n";
+    return 0;
+}
+
+int user_password(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+    if (p.positional.size() != 1) {
+        io.err << "usage: blynkd user password EMAIL [--password PASS]\n";
+        return kUsageError;
+    }
+    auto password = option(p, "--password");
+    if (!password) {
+        if (::isatty(STDIN_FILENO) != 0) io.err << "new password for " << p.positional[0] << ": ";
+        password.emplace();
+        std::getline(std::cin, *password);
+        if (!password->empty() && password->back() == '\r') password->pop_back();
+    }
+    if (password->empty()) {
+        io.err << "error: the password must not be empty\n";
+        return kUsageError;
+    }
+    auto store = open_store(data_dir);
+    const std::string email = stored_email(store, p.positional[0]);
+    if (!store.set_password(email, app_login_hash(email, *password), model::PasswordKind::App)) {
+        io.err << "error: no user " << p.positional[0] << "\n";
+        return kFailure;
+    }
+    io.err << "password of " << email << " set; the app can log in with it\n";
+    return 0;
+}
+
+std::string login_description(const store::UserSummary& user) {
+    switch (user.password_kind) {
+        case model::PasswordKind::App:
+            return "app password";
+        case model::PasswordKind::Clear:
+            return "old password: run blynkd user password " + user.email;
+        case model::PasswordKind::None:
+            break;
+    }
+    return "no password";
+}
+
+int user_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+    if (!p.positional.empty()) {
+        io.err << "usage: blynkd user list\n";
+        return kUsageError;
+    }
+    auto store = open_store(data_dir);
+    const auto users = store.list_users();
+    size_t email_width = 26;
+    for (const auto& u : users)
+        email_width = std::max(email_width, u.email.size() + 2);
+    const auto width = static_cast<int>(email_width);
+    io.out << std::left << std::setw(width) << "EMAIL" << std::setw(12) << "DASHBOARDS"
+           << std::setw(9) << "DEVICES" << std::setw(25) << "CREATED"
+           << "LOGIN\n";
+    for (const auto& u : users) {
+        io.out << std::left << std::setw(width) << u.email << std::setw(12) << u.dashboards
+               << std::setw(9) << u.devices << std::setw(25) << format_time(u.created_at_ms)
+               << login_description(u) << "\n";
+    }
+    if (users.empty()) io.err << "no users\n";
+    return 0;
+}
+
 }  // namespace
 
 int run_user_command(const config::Settings&, const std::filesystem::path& data_dir,
                      const std::vector<std::string>& args, CliStreams io) {
-    if (args.empty() || args[0] != "add") {
-        io.err << "usage: blynkd user add EMAIL [--password PASS]\n";
+    const std::string usage =
+        "usage: blynkd user add EMAIL [--password PASS]\n"
+        "       blynkd user password EMAIL [--password PASS]   (without --password: read a "
+        "line from stdin)\n"
+        "       blynkd user list\n";
+    if (args.empty()) {
+        io.err << usage;
         return kUsageError;
     }
-    auto p = parse_args(args, 1, {"--password"});
-    if (!p.error.empty() || p.positional.size() != 1) {
-        io.err << (p.error.empty() ? "" : p.error + "\n")
-               << "usage: blynkd user add EMAIL [--password PASS]\n";
+    const std::string& verb = args[0];
+    auto p = parse_args(
+        args, 1,
+        verb == "list" ? std::vector<std::string>{} : std::vector<std::string>{"--password"});
+    if (!p.error.empty()) {
+        io.err << p.error << "\n" << usage;
         return kUsageError;
     }
-    const std::string& email = p.positional[0];
-    if (!plausible_email(email)) {
-        io.err << "\"" << email << "\" is not an e-mail address\n";
-        return kUsageError;
-    }
-    auto password = option(p, "--password");
     try {
-        auto store = open_store(data_dir);
-        store.add_user(email, password ? util::hash_password(*password) : std::string());
+        if (verb == "add") return user_add(data_dir, p, io);
+        if (verb == "password") return user_password(data_dir, p, io);
+        if (verb == "list") return user_list(data_dir, p, io);
     } catch (const std::exception& e) {
         io.err << "error: " << e.what() << "\n";
         return kFailure;
     }
-    io.err << "user " << email << " added; next: blynkd device add " << email << "\n";
-    return 0;
+    io.err << "unknown user command \"" << verb << "\"\n" << usage;
+    return kUsageError;
 }
 
 int run_device_command(const config::Settings& settings, const std::filesystem::path& data_dir,

@@ -17,7 +17,10 @@ struct CliStreams {
     std::ostream& err;  ///< errors and notes
 };
 
-/// `user add EMAIL [--password PASS]`. Returns the process exit code.
+/// `user add EMAIL [--password PASS]` (the e-mail is stored lower-cased, as the app logs in),
+/// `user password EMAIL [--password PASS]` (without --password: one line read from stdin),
+/// `user list`. A password is stored so that the Blynk app can log in with it. Returns the
+/// process exit code.
 int run_user_command(const config::Settings& settings, const std::filesystem::path& data_dir,
                      const std::vector<std::string>& args, CliStreams io);
 

@@ -89,8 +89,39 @@ CREATE TABLE provision_log (
 );
 )sql";
 
+// Version 2: what the mobile app keeps. password_kind is model::PasswordKind; the hashes written
+// by version 1 (the CLI's PBKDF2 of the clear password) become Clear. A dashboard's settings and
+// a device's extra are JSON objects and widgets a JSON array, all stored as the app sent them.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE users ADD COLUMN password_kind INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET password_kind = 1 WHERE password_hash <> '';
+
+ALTER TABLE dashboards ADD COLUMN created_at_ms        INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dashboards ADD COLUMN updated_at_ms        INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dashboards ADD COLUMN is_active            INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dashboards ADD COLUMN is_app_connected_on  INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dashboards ADD COLUMN is_notifications_off INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dashboards ADD COLUMN is_shared            INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dashboards ADD COLUMN share_token          TEXT    NOT NULL DEFAULT '';
+ALTER TABLE dashboards ADD COLUMN settings             TEXT    NOT NULL DEFAULT '{}';
+ALTER TABLE dashboards ADD COLUMN widgets              TEXT    NOT NULL DEFAULT '[]';
+
+ALTER TABLE devices ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+
+CREATE TABLE push_tokens (
+    user_email TEXT    NOT NULL,
+    dash_id    INTEGER NOT NULL,
+    uid        TEXT    NOT NULL,
+    token      TEXT    NOT NULL,
+    os         TEXT    NOT NULL,
+    PRIMARY KEY (user_email, dash_id, uid),
+    FOREIGN KEY (user_email, dash_id) REFERENCES dashboards(user_email, id) ON DELETE CASCADE
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
+    Migration{2, kSchemaV2},
 };
 
 int64_t pragma_int(Database& db, const char* sql, const char* purpose) {

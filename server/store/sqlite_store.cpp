@@ -1,12 +1,10 @@
 #include "server/store/sqlite_store.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
-#include <map>
 #include <tuple>
-#include <utility>
 
+#include "common/util/clock.hpp"
 #include "common/util/token.hpp"
 #include "server/store/migrations.hpp"
 #include "server/store/statements.hpp"
@@ -19,37 +17,10 @@ constexpr const char* kDefaultDashboardName = "My Project";
 constexpr int kDefaultDashboardId = 1;
 constexpr int kTokenAttempts = 8;
 
-int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 Database open_database(const std::string& path) {
     Database db(path);
     open_schema(db);
     return db;
-}
-
-DeviceRow read_device_row(const Statement& st) {
-    DeviceRow row;
-    row.email = st.column_text(0);
-    row.dash_id = st.column_int(1);
-    row.device.id = st.column_int(2);
-    row.device.name = st.column_text(3);
-    row.device.board_type = st.column_text(4);
-    row.device.token = st.column_text(5);
-    row.device.created_at_ms = st.column_int64(6);
-    row.device.last_seen_ms = st.column_int64(7);
-    row.device.online = st.column_int(8) != 0;
-    return row;
-}
-
-// Binds (user_email, dash_id, device_id) to parameters 1..3.
-void bind_device_key(Statement& st, std::string_view email, int dash_id, int device_id) {
-    st.bind_text(1, email);
-    st.bind_int(2, dash_id);
-    st.bind_int(3, device_id);
 }
 
 }  // namespace
@@ -65,97 +36,6 @@ SqliteStore::~SqliteStore() = default;
 
 // ---------------------------------------------------------------------------------------------
 // Reading
-
-std::vector<model::User> SqliteStore::load_all() {
-    using DeviceKey = std::tuple<std::string, int, int>;
-    struct Slot {
-        size_t user, dash, device;
-    };
-    std::vector<model::User> users;
-    std::map<std::string, size_t, std::less<>> user_index;
-    std::map<std::pair<std::string, int>, std::pair<size_t, size_t>> dash_index;
-    std::map<DeviceKey, Slot> device_index;
-
-    // One snapshot for all five queries, so a concurrent CLI write cannot tear the result.
-    db_.exec("BEGIN", "begin read transaction");
-    struct EndRead {
-        Database& db;
-        ~EndRead() {
-            try {
-                if (!db.autocommit()) db.exec("COMMIT", "end read transaction");
-            } catch (const StoreError& e) {
-                store_log()->error("{}", e.what());
-            }
-        }
-    } end_read{db_};
-
-    {
-        StatementScope st(st_->all_users);
-        while (st->step()) {
-            model::User u;
-            u.email = st->column_text(0);
-            u.password_hash = st->column_text(1);
-            u.created_at_ms = st->column_int64(2);
-            user_index.emplace(u.email, users.size());
-            users.push_back(std::move(u));
-        }
-    }
-    {
-        StatementScope st(st_->all_dashboards);
-        while (st->step()) {
-            auto it = user_index.find(st->column_text(0));
-            if (it == user_index.end()) continue;  // impossible with foreign keys on
-            auto& dashboards = users[it->second].dashboards;
-            model::Dashboard d;
-            d.id = st->column_int(1);
-            d.name = st->column_text(2);
-            dash_index[{it->first, d.id}] = {it->second, dashboards.size()};
-            dashboards.push_back(std::move(d));
-        }
-    }
-    {
-        StatementScope st(st_->list_devices);
-        st->bind_null(1);
-        while (st->step()) {
-            DeviceRow row = read_device_row(*st);
-            auto it = dash_index.find({row.email, row.dash_id});
-            if (it == dash_index.end()) continue;
-            auto [ui, di] = it->second;
-            auto& devices = users[ui].dashboards[di].devices;
-            device_index[{row.email, row.dash_id, row.device.id}] = {ui, di, devices.size()};
-            devices.push_back(std::move(row.device));
-        }
-    }
-    auto find_device = [&](const Statement& st) -> model::Device* {
-        auto it = device_index.find({st.column_text(0), st.column_int(1), st.column_int(2)});
-        if (it == device_index.end()) return nullptr;
-        return &users[it->second.user].dashboards[it->second.dash].devices[it->second.device];
-    };
-    {
-        StatementScope st(st_->all_pins);
-        while (st->step()) {
-            model::Device* device = find_device(*st);
-            if (device == nullptr) continue;
-            std::string pin = st->column_text(3);
-            auto key = model::parse_pin_key(pin);
-            if (!key) {
-                store_log()->warn("skipping stored pin value with invalid pin '{}'", pin);
-                continue;
-            }
-            device->pins[*key] = st->column_blob(4);
-        }
-    }
-    {
-        StatementScope st(st_->all_properties);
-        while (st->step()) {
-            model::Device* device = find_device(*st);
-            if (device == nullptr) continue;
-            auto pin = static_cast<uint8_t>(st->column_int(3));
-            device->properties[{pin, st->column_text(4)}] = st->column_blob(5);
-        }
-    }
-    return users;
-}
 
 std::vector<DeviceRow> SqliteStore::list_devices(std::optional<std::string> email) {
     std::vector<DeviceRow> rows;
@@ -278,29 +158,70 @@ void SqliteStore::log_provision(std::string_view kind, const std::string& email,
     st->bind_int(4, device_id);
     st->bind_text(5, token);
     st->bind_text(6, old_token);
-    st->bind_int(7, now_ms());
+    st->bind_int(7, util::now_ms());
     st->run();
 }
 
-model::User SqliteStore::add_user(const std::string& email, const std::string& password_hash) {
+model::User SqliteStore::add_user(const std::string& email, const std::string& password_hash,
+                                  model::PasswordKind kind) {
     if (email.empty()) throw StoreError("user email must not be empty");
     Transaction tx(db_);
     if (user_exists(email)) throw StoreError("user " + email + " already exists");
     model::User user;
     user.email = email;
     user.password_hash = password_hash;
-    user.created_at_ms = now_ms();
+    user.password_kind = kind;
+    user.created_at_ms = util::now_ms();
     {
         StatementScope st(st_->insert_user);
         st->bind_text(1, email);
         st->bind_text(2, password_hash);
         st->bind_int(3, user.created_at_ms);
+        st->bind_int(4, static_cast<int64_t>(kind));
         st->run();
     }
     log_provision(kUserAdded, email, 0, 0, "", "");
     tx.commit();
     store_log()->info("user {} added", email);
     return user;
+}
+
+int SqliteStore::next_device_id(const std::string& email, int dash_id, uint32_t devices_limit) {
+    int64_t count = 0;
+    int next_id = 0;
+    {
+        StatementScope st(st_->count_devices);
+        st->bind_text(1, email);
+        st->bind_int(2, dash_id);
+        if (st->step()) {
+            count = st->column_int64(0);
+            next_id = st->column_int(1);
+        }
+    }
+    if (count >= static_cast<int64_t>(devices_limit)) {
+        throw StoreError("dashboard " + std::to_string(dash_id) + " of " + email + " already has " +
+                         std::to_string(count) + " devices (limit " +
+                         std::to_string(devices_limit) + ")");
+    }
+    return next_id;
+}
+
+void SqliteStore::insert_device(const std::string& email, int dash_id, model::Device& device) {
+    device.token = unused_token();
+    device.created_at_ms = util::now_ms();
+    {
+        StatementScope st(st_->insert_device);
+        bind_device_key(*st, email, dash_id, device.id);
+        st->bind_text(4, device.name);
+        st->bind_text(5, device.board_type);
+        st->bind_text(6, device.token);
+        st->bind_int(7, device.created_at_ms);
+        st->bind_text(8, device.extra);
+        st->run();
+    }
+    log_provision(kDeviceAdded, email, dash_id, device.id, device.token, "");
+    store_log()->info("device {} \"{}\" added to dashboard {} of {} (token {})", device.id,
+                      device.name, dash_id, email, util::redact_token(device.token));
 }
 
 AddedDevice SqliteStore::add_device(const std::string& email, const std::string& name,
@@ -310,13 +231,12 @@ AddedDevice SqliteStore::add_device(const std::string& email, const std::string&
     if (!user_exists(email)) {
         throw StoreError("no user " + email + "; create it with: blynkd user add " + email);
     }
-    auto insert_dashboard = [&](int id, const std::string& dash_name) {
-        StatementScope st(st_->insert_dashboard);
-        st->bind_text(1, email);
-        st->bind_int(2, id);
-        st->bind_text(3, dash_name);
-        st->run();
-        store_log()->info("dashboard {} \"{}\" created for {}", id, dash_name, email);
+    auto create_dashboard_named = [&](int id, std::string dash_name) {
+        model::Dashboard dash;
+        dash.id = id;
+        dash.name = std::move(dash_name);
+        dash.created_at_ms = dash.updated_at_ms = util::now_ms();
+        insert_dashboard(email, dash);
     };
     int dash = 0;
     if (!dash_id) {
@@ -327,60 +247,39 @@ AddedDevice SqliteStore::add_device(const std::string& email, const std::string&
             if (st->step() && !st->column_is_null(0)) lowest = st->column_int(0);
         }
         dash = lowest.value_or(kDefaultDashboardId);
-        if (!lowest) insert_dashboard(dash, kDefaultDashboardName);
+        if (!lowest) create_dashboard_named(dash, kDefaultDashboardName);
     } else {
         dash = *dash_id;
-        bool exists = false;
-        {
-            StatementScope st(st_->dashboard_exists);
-            st->bind_text(1, email);
-            st->bind_int(2, dash);
-            exists = st->step();
+        if (!dashboard_exists(email, dash)) {
+            create_dashboard_named(dash, "Dashboard " + std::to_string(dash));
         }
-        if (!exists) insert_dashboard(dash, "Dashboard " + std::to_string(dash));
-    }
-
-    int64_t count = 0;
-    int next_id = 0;
-    {
-        StatementScope st(st_->count_devices);
-        st->bind_text(1, email);
-        st->bind_int(2, dash);
-        if (st->step()) {
-            count = st->column_int64(0);
-            next_id = st->column_int(1);
-        }
-    }
-    if (count >= static_cast<int64_t>(devices_limit)) {
-        throw StoreError("dashboard " + std::to_string(dash) + " of " + email + " already has " +
-                         std::to_string(count) + " devices (limit " +
-                         std::to_string(devices_limit) + ")");
     }
 
     AddedDevice added;
     added.email = email;
     added.dash_id = dash;
-    added.device.id = next_id;
+    added.device.id = next_device_id(email, dash, devices_limit);
     added.device.name = name;
     added.device.board_type = board;
-    added.device.token = unused_token();
-    added.device.created_at_ms = now_ms();
+    insert_device(email, dash, added.device);
+    tx.commit();
+    return added;
+}
+
+std::string SqliteStore::replace_token(Transaction& tx, const std::string& email, int dash_id,
+                                       int device_id, const std::string& old_token) {
+    std::string token = unused_token();
     {
-        StatementScope st(st_->insert_device);
-        st->bind_text(1, email);
-        st->bind_int(2, dash);
-        st->bind_int(3, next_id);
-        st->bind_text(4, name);
-        st->bind_text(5, board);
-        st->bind_text(6, added.device.token);
-        st->bind_int(7, added.device.created_at_ms);
+        StatementScope st(st_->update_token);
+        st->bind_text(1, old_token);
+        st->bind_text(2, token);
         st->run();
     }
-    log_provision(kDeviceAdded, email, dash, next_id, added.device.token, "");
+    log_provision(kTokenRefreshed, email, dash_id, device_id, token, old_token);
     tx.commit();
-    store_log()->info("device {} \"{}\" added to dashboard {} of {} (token {})", next_id, name,
-                      dash, email, util::redact_token(added.device.token));
-    return added;
+    store_log()->info("token of device {} in dashboard {} of {} refreshed: {} -> {}", device_id,
+                      dash_id, email, util::redact_token(old_token), util::redact_token(token));
+    return token;
 }
 
 std::optional<std::string> SqliteStore::refresh_token(const std::string& old_token) {
@@ -392,19 +291,7 @@ std::optional<std::string> SqliteStore::refresh_token(const std::string& old_tok
         if (!st->step()) return std::nullopt;  // the transaction rolls back: nothing written
         row = read_device_row(*st);
     }
-    std::string token = unused_token();
-    {
-        StatementScope st(st_->update_token);
-        st->bind_text(1, old_token);
-        st->bind_text(2, token);
-        st->run();
-    }
-    log_provision(kTokenRefreshed, row->email, row->dash_id, row->device.id, token, old_token);
-    tx.commit();
-    store_log()->info("token of device {} in dashboard {} of {} refreshed: {} -> {}",
-                      row->device.id, row->dash_id, row->email, util::redact_token(old_token),
-                      util::redact_token(token));
-    return token;
+    return replace_token(tx, row->email, row->dash_id, row->device.id, old_token);
 }
 
 // ---------------------------------------------------------------------------------------------

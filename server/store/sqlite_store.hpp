@@ -28,13 +28,24 @@ public:
     SqliteStore(const SqliteStore&) = delete;
     SqliteStore& operator=(const SqliteStore&) = delete;
 
-    /// Every user with dashboards and devices (with pins and properties, without events);
-    /// users by email, dashboards and devices by id.
+    /// Every user with dashboards (with widgets) and devices (with pins and properties, without
+    /// events) and push tokens; users by email, dashboards and devices by id. A stored widget
+    /// that does not parse is left out with a warning.
     std::vector<model::User> load_all();
 
-    /// Creates a user without dashboards. Throws StoreError "user EMAIL already exists".
-    /// Committed before returning; logged as kUserAdded.
-    model::User add_user(const std::string& email, const std::string& password_hash);
+    /// Creates a user without dashboards, `password_hash` made as `kind` says (empty with
+    /// PasswordKind::None). Throws StoreError "user EMAIL already exists". Committed before
+    /// returning; logged as kUserAdded.
+    model::User add_user(const std::string& email, const std::string& password_hash,
+                         model::PasswordKind kind);
+
+    /// Replaces a user's password hash and kind; false when there is no such user. Committed
+    /// before returning; logged as kPasswordChanged.
+    bool set_password(const std::string& email, const std::string& password_hash,
+                      model::PasswordKind kind);
+
+    /// Every user with the number of dashboards and devices, ordered by email.
+    std::vector<UserSummary> list_users();
 
     /// Creates a device with a fresh token in dashboard `dash_id`, or in the user's lowest
     /// dashboard when nullopt (creating dashboard 1 "My Project" if the user has none). A given
@@ -49,6 +60,55 @@ public:
     /// Replaces a device's token; returns the new one, or nullopt when `old_token` is unknown.
     /// Committed before returning; logged as kTokenRefreshed.
     std::optional<std::string> refresh_token(const std::string& old_token);
+
+    // -----------------------------------------------------------------------------------------
+    // The app's profile: dashboards (with widgets), devices by id, push tokens.
+
+    /// Stores a new dashboard with every field as given, and each of its devices (id, name,
+    /// board_type, extra as given) with a fresh token and created_at_ms = now; returns `dash`
+    /// with those tokens and times. Throws StoreError "user EMAIL does not exist", "dashboard N
+    /// already exists", "EMAIL already has N dashboards (user.dashboard.max.limit)" when it
+    /// has `dashboards_limit`, or when the dashboard would hold more than `devices_limit`
+    /// devices or holds a device id twice. Committed before returning; kDeviceAdded per device.
+    model::Dashboard create_dashboard(const std::string& email, model::Dashboard dash,
+                                      uint32_t dashboards_limit, uint32_t devices_limit);
+
+    /// The write-behind of dashboard edits: in ONE transaction, writes every field of each
+    /// dashboard except created_at_ms and its devices (name, updated_at_ms, the flags,
+    /// share_token, settings, widgets). Dashboards that no longer exist are skipped.
+    void save_dashboards(const std::string& email, const std::vector<model::Dashboard>& dashes);
+
+    /// Deletes a dashboard with its devices, pin values, properties, events and push tokens;
+    /// returns the deleted devices' tokens in device id order. Throws StoreError "dashboard N
+    /// does not exist". Committed before returning; kDeviceDeleted per device.
+    std::vector<std::string> delete_dashboard(const std::string& email, int dash_id);
+
+    /// Adds `device` (id, name, board_type, extra as given) to an existing dashboard with a
+    /// fresh token and created_at_ms = now, and returns it so. Throws StoreError "dashboard N
+    /// does not exist", "device N already exists in dashboard M", or when the dashboard already
+    /// holds `devices_limit` devices. Committed before returning; logged as kDeviceAdded.
+    model::Device create_device(const std::string& email, int dash_id, model::Device device,
+                                uint32_t devices_limit);
+
+    /// Writes a device's name, board_type and extra; false when the device does not exist.
+    bool update_device(const std::string& email, int dash_id, const model::Device& device);
+
+    /// Deletes a device with its pin values, properties and events; returns its token, or
+    /// nullopt when it does not exist. Committed before returning; logged as kDeviceDeleted.
+    std::optional<std::string> delete_device(const std::string& email, int dash_id, int device_id);
+
+    /// Gives a device a fresh token; returns it, or nullopt when the device does not exist.
+    /// Committed before returning; logged as kTokenRefreshed (with the old token).
+    std::optional<std::string> refresh_device_token(const std::string& email, int dash_id,
+                                                    int device_id);
+
+    /// Stores (or replaces) the push token of one app installation for one dashboard. Throws
+    /// StoreError "dashboard N does not exist".
+    void put_push_token(const std::string& email, const model::PushToken& token);
+
+    /// Removes the push tokens of the app installation `uid` in all of the user's dashboards;
+    /// an empty `uid` removes all of the user's push tokens.
+    void remove_push_tokens(const std::string& email, const std::string& uid);
 
     /// Devices (without pins and properties) of one user, or of everyone when nullopt,
     /// ordered by email, dashboard id, device id.
@@ -84,6 +144,20 @@ private:
     struct Statements;
 
     bool user_exists(const std::string& email);
+    bool dashboard_exists(const std::string& email, int dash_id);
+    void insert_dashboard(const std::string& email, const model::Dashboard& dash);
+    /// The dashboard's highest device id + 1 (0 when empty). Throws StoreError when the
+    /// dashboard already holds `devices_limit` devices.
+    int next_device_id(const std::string& email, int dash_id, uint32_t devices_limit);
+    /// Inserts `device` with a fresh token and created_at_ms = now (both set in `device`) and
+    /// logs kDeviceAdded.
+    void insert_device(const std::string& email, int dash_id, model::Device& device);
+    /// The token of a device; nullopt when it does not exist.
+    std::optional<std::string> device_token(const std::string& email, int dash_id, int device_id);
+    /// Gives the device owning `old_token` a fresh token, logs kTokenRefreshed, commits `tx`
+    /// (the caller's) and returns the new token.
+    std::string replace_token(Transaction& tx, const std::string& email, int dash_id, int device_id,
+                              const std::string& old_token);
     std::string unused_token();
     void log_provision(std::string_view kind, const std::string& email, int dash_id, int device_id,
                        const std::string& token, const std::string& old_token);

@@ -1,30 +1,67 @@
 #pragma once
-// Internal to SqliteStore: every SQL statement it runs, prepared once per connection.
+// Internal to SqliteStore: every SQL statement it runs, prepared once per connection, and the
+// helpers that bind and read their rows (shared by SqliteStore's source files).
 
 #include <string>
+#include <string_view>
 
 #include "server/store/sqlite_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 
 namespace blynk::store {
 
-// Columns: user_email, dash_id, id, name, board_type, token, created_at_ms, last_seen_ms, online.
+// Columns: user_email, dash_id, id, name, board_type, token, created_at_ms, last_seen_ms, online,
+// extra (read by read_device_row()).
 inline constexpr const char* kDeviceColumns =
-    "user_email, dash_id, id, name, board_type, token, created_at_ms, last_seen_ms, online";
+    "user_email, dash_id, id, name, board_type, token, created_at_ms, last_seen_ms, online, extra";
+
+// Parameters ?3 to ?11 of insert_dashboard and update_dashboard (bound by bind_dashboard()),
+// columns 2 to 10 of all_dashboards.
+inline constexpr const char* kDashboardFields =
+    "name, updated_at_ms, is_active, is_app_connected_on, is_notifications_off, is_shared, "
+    "share_token, settings, widgets";
 
 // Prepared once per connection; every use goes through a StatementScope so it is reset.
 struct SqliteStore::Statements {
     explicit Statements(Database& db)
         : user_exists(db, "SELECT 1 FROM users WHERE email = ?1", "look up user"),
           insert_user(db,
-                      "INSERT INTO users (email, password_hash, created_at_ms) VALUES (?1, ?2, ?3)",
+                      "INSERT INTO users (email, password_hash, created_at_ms, password_kind) "
+                      "VALUES (?1, ?2, ?3, ?4)",
                       "insert user"),
+          update_password(db,
+                          "UPDATE users SET password_hash = ?2, password_kind = ?3 "
+                          "WHERE email = ?1",
+                          "change password"),
+          user_summaries(db,
+                         "SELECT email, password_kind, created_at_ms, "
+                         "(SELECT COUNT(*) FROM dashboards WHERE user_email = users.email), "
+                         "(SELECT COUNT(*) FROM devices WHERE user_email = users.email) "
+                         "FROM users ORDER BY email",
+                         "list users"),
+          count_dashboards(db, "SELECT COUNT(*) FROM dashboards WHERE user_email = ?1",
+                           "count dashboards"),
           lowest_dashboard(db, "SELECT MIN(id) FROM dashboards WHERE user_email = ?1",
                            "find lowest dashboard"),
           dashboard_exists(db, "SELECT 1 FROM dashboards WHERE user_email = ?1 AND id = ?2",
                            "look up dashboard"),
-          insert_dashboard(db, "INSERT INTO dashboards (user_email, id, name) VALUES (?1, ?2, ?3)",
+          insert_dashboard(db,
+                           std::string("INSERT INTO dashboards (user_email, id, ") +
+                               kDashboardFields +
+                               ", created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                               "?11, ?12)",
                            "insert dashboard"),
+          update_dashboard(db,
+                           std::string("UPDATE dashboards SET (") + kDashboardFields +
+                               ") = (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                               "WHERE user_email = ?1 AND id = ?2",
+                           "save dashboard"),
+          delete_dashboard(db, "DELETE FROM dashboards WHERE user_email = ?1 AND id = ?2",
+                           "delete dashboard"),
+          dashboard_devices(db,
+                            "SELECT id, token FROM devices WHERE user_email = ?1 AND dash_id = ?2 "
+                            "ORDER BY id",
+                            "list dashboard devices"),
           count_devices(db,
                         "SELECT COUNT(*), COALESCE(MAX(id) + 1, 0) FROM devices "
                         "WHERE user_email = ?1 AND dash_id = ?2",
@@ -32,17 +69,44 @@ struct SqliteStore::Statements {
           token_exists(db, "SELECT 1 FROM devices WHERE token = ?1", "look up token"),
           insert_device(db,
                         "INSERT INTO devices (user_email, dash_id, id, name, board_type, token, "
-                        "created_at_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
+                        "created_at_ms, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                         "insert device"),
+          device_token(
+              db, "SELECT token FROM devices WHERE user_email = ?1 AND dash_id = ?2 AND id = ?3",
+              "look up device"),
+          update_device(db,
+                        "UPDATE devices SET name = ?4, board_type = ?5, extra = ?6 "
+                        "WHERE user_email = ?1 AND dash_id = ?2 AND id = ?3",
+                        "update device"),
+          delete_device(db,
+                        "DELETE FROM devices WHERE user_email = ?1 AND dash_id = ?2 AND id = ?3",
+                        "delete device"),
           update_token(db, "UPDATE devices SET token = ?2 WHERE token = ?1", "replace token"),
           insert_provision(db,
                            "INSERT INTO provision_log (kind, user_email, dash_id, device_id, "
                            "token, old_token, time_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            "insert provision log"),
-          all_users(db, "SELECT email, password_hash, created_at_ms FROM users ORDER BY email",
+          all_users(db,
+                    "SELECT email, password_hash, created_at_ms, password_kind FROM users "
+                    "ORDER BY email",
                     "load users"),
-          all_dashboards(db, "SELECT user_email, id, name FROM dashboards ORDER BY user_email, id",
+          all_dashboards(db,
+                         std::string("SELECT user_email, id, ") + kDashboardFields +
+                             ", created_at_ms FROM dashboards ORDER BY user_email, id",
                          "load dashboards"),
+          all_push_tokens(db,
+                          "SELECT user_email, dash_id, uid, token, os FROM push_tokens "
+                          "ORDER BY user_email, dash_id, uid",
+                          "load push tokens"),
+          // A dashboard deleted meanwhile fails the foreign key (run_unless_orphan() says so).
+          upsert_push_token(db,
+                            "INSERT INTO push_tokens (user_email, dash_id, uid, token, os) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_email, dash_id, uid) "
+                            "DO UPDATE SET token = excluded.token, os = excluded.os",
+                            "store push token"),
+          delete_push_tokens(
+              db, "DELETE FROM push_tokens WHERE user_email = ?1 AND (?2 = '' OR uid = ?2)",
+              "remove push tokens"),
           list_devices(db,
                        std::string("SELECT ") + kDeviceColumns +
                            " FROM devices WHERE ?1 IS NULL OR user_email = ?1"
@@ -110,16 +174,28 @@ struct SqliteStore::Statements {
 
     Statement user_exists;
     Statement insert_user;
+    Statement update_password;
+    Statement user_summaries;
+    Statement count_dashboards;
     Statement lowest_dashboard;
     Statement dashboard_exists;
     Statement insert_dashboard;
+    Statement update_dashboard;
+    Statement delete_dashboard;
+    Statement dashboard_devices;
     Statement count_devices;
     Statement token_exists;
     Statement insert_device;
+    Statement device_token;
+    Statement update_device;
+    Statement delete_device;
     Statement update_token;
     Statement insert_provision;
     Statement all_users;
     Statement all_dashboards;
+    Statement all_push_tokens;
+    Statement upsert_push_token;
+    Statement delete_push_tokens;
     Statement list_devices;
     Statement all_pins;
     Statement all_properties;
@@ -136,5 +212,28 @@ struct SqliteStore::Statements {
     Statement insert_event;
     Statement device_events;
 };
+
+/// A row of kDeviceColumns.
+inline DeviceRow read_device_row(const Statement& st) {
+    DeviceRow row;
+    row.email = st.column_text(0);
+    row.dash_id = st.column_int(1);
+    row.device.id = st.column_int(2);
+    row.device.name = st.column_text(3);
+    row.device.board_type = st.column_text(4);
+    row.device.token = st.column_text(5);
+    row.device.created_at_ms = st.column_int64(6);
+    row.device.last_seen_ms = st.column_int64(7);
+    row.device.online = st.column_int(8) != 0;
+    row.device.extra = st.column_text(9);
+    return row;
+}
+
+/// Binds (user_email, dash_id, device_id) to parameters 1..3.
+inline void bind_device_key(Statement& st, std::string_view email, int dash_id, int device_id) {
+    st.bind_text(1, email);
+    st.bind_int(2, dash_id);
+    st.bind_int(3, device_id);
+}
 
 }  // namespace blynk::store

@@ -2,6 +2,7 @@
 // Plain values exchanged with the store: provisioning results, provisioning log entries, and
 // the batched writes the storage worker coalesces.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,12 +16,23 @@ namespace blynk::store {
 inline constexpr std::string_view kUserAdded = "user_added";
 inline constexpr std::string_view kDeviceAdded = "device_added";
 inline constexpr std::string_view kTokenRefreshed = "token_refreshed";
+inline constexpr std::string_view kDeviceDeleted = "device_deleted";
+inline constexpr std::string_view kPasswordChanged = "password_changed";
 
 /// A device just created by SqliteStore::add_device().
 struct AddedDevice {
     std::string email;
     int dash_id = 0;
     model::Device device;
+};
+
+/// One line of `blynkd user list`.
+struct UserSummary {
+    std::string email;
+    model::PasswordKind password_kind = model::PasswordKind::None;
+    int64_t created_at_ms = 0;
+    size_t dashboards = 0;
+    size_t devices = 0;  ///< in all of the user's dashboards
 };
 
 /// A device with its owner and dashboard.
@@ -34,11 +46,13 @@ struct DeviceRow {
 /// another process, e.g. the CLI).
 struct ProvisionEvent {
     int64_t seq = 0;
-    std::string kind;  ///< kUserAdded, kDeviceAdded or kTokenRefreshed
+    std::string kind;  ///< one of the provision_log kinds above
     std::string email;
     int dash_id = 0;
     int device_id = 0;
-    std::string token;      ///< the device's (new) token; empty for kUserAdded
+    /// The device's token: the new one for kTokenRefreshed, the deleted one for kDeviceDeleted;
+    /// empty for kUserAdded and kPasswordChanged.
+    std::string token;
     std::string old_token;  ///< the replaced token for kTokenRefreshed
 };
 

@@ -1,5 +1,10 @@
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <regex>
 
+#include "common/util/password.hpp"
+#include "server/store/sqlite_store.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace blynk::test {
@@ -89,6 +94,8 @@ TEST(CliTest, HelpVersionAndConfigErrors) {
     auto help = server.cli({"--help"});
     EXPECT_EQ(help.exit_code, 0);
     EXPECT_NE(help.out.find("device add EMAIL"), std::string::npos);
+    EXPECT_NE(help.out.find("user password EMAIL [--password PASS]"), std::string::npos);
+    EXPECT_NE(help.out.find("user list"), std::string::npos);
     auto version = server.cli({"--version"});
     EXPECT_EQ(version.exit_code, 0);
     EXPECT_NE(version.out.find("blynkd"), std::string::npos);
@@ -141,6 +148,168 @@ TEST_F(SessionsTest, OnlineStateStaysExactUnderQuickReconnects) {
     std::this_thread::sleep_for(600ms);
     list = server_->cli({"device", "list", "alice@example.com"});
     EXPECT_NE(line_of("Board A").find("offline, last seen"), std::string::npos) << list.out;
+}
+
+}  // namespace
+}  // namespace blynk::test
+
+namespace blynk::test {
+namespace {
+
+/// The stored user `email`, read with the store as the server would read it at start.
+model::User stored_user(const ServerProcess& server, const std::string& email) {
+    store::SqliteStore store(store::SqliteStore::db_path(server.data_dir()).string());
+    for (auto& user : store.load_all())
+        if (user.email == email) return user;
+    ADD_FAILURE() << "no stored user " << email;
+    return {};
+}
+
+/// True when the Blynk app logging in as `email` with `password` matches the stored hash.
+bool app_can_log_in(const ServerProcess& server, const std::string& email,
+                    const std::string& password) {
+    const model::User user = stored_user(server, email);
+    return user.password_kind == model::PasswordKind::App &&
+           util::verify_password(util::app_password_hash(email, password), user.password_hash);
+}
+
+/// The last line of `text` without its newline: the CLI's own message after its log lines.
+std::string last_line(std::string text) {
+    if (text.ends_with('\n')) text.pop_back();
+    return text.substr(text.rfind('\n') + 1);  // npos + 1 == 0: a single line
+}
+
+/// The line of `text` that starts with `start`; empty when there is none.
+std::string line_starting(const std::string& text, const std::string& start) {
+    size_t at = text.rfind("\n" + start);
+    if (at == std::string::npos) return {};
+    ++at;
+    return text.substr(at, text.find('\n', at) - at);
+}
+
+TEST(CliUsersTest, UserAddWithPasswordLetsTheAppLogInAndUserListSaysSo) {
+    ServerProcess server;
+    auto empty = server.cli({"user", "list"});
+    EXPECT_EQ(empty.exit_code, 0) << empty.err;
+    EXPECT_EQ(last_line(empty.err), "no users");
+    EXPECT_EQ(empty.out.rfind("EMAIL", 0), 0u) << empty.out;
+    EXPECT_EQ(std::count(empty.out.begin(), empty.out.end(), '\n'), 1) << empty.out;
+
+    auto add = server.cli({"user", "add", "carol@example.com", "--password", "s3cret"});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+    EXPECT_TRUE(app_can_log_in(server, "carol@example.com", "s3cret"));
+    EXPECT_FALSE(app_can_log_in(server, "carol@example.com", "wrong"));
+    ASSERT_EQ(server.cli({"user", "add", "dan@example.com"}).exit_code, 0);
+    ASSERT_EQ(server.cli({"device", "add", "carol@example.com", "--name", "A"}).exit_code, 0);
+    ASSERT_EQ(server.cli({"device", "add", "carol@example.com", "--name", "B"}).exit_code, 0);
+    EXPECT_EQ(stored_user(server, "dan@example.com").password_kind, model::PasswordKind::None);
+
+    auto list = server.cli({"user", "list"});
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(list.err.find("no users"), std::string::npos) << list.err;
+    EXPECT_TRUE(std::regex_match(list.out.substr(0, list.out.find('\n')),
+                                 std::regex("EMAIL +DASHBOARDS +DEVICES +CREATED +LOGIN")))
+        << list.out;
+    const std::string time = R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)";
+    EXPECT_TRUE(std::regex_match(line_starting(list.out, "carol@example.com"),
+                                 std::regex("carol@example.com +1 +2 +" + time + " +app password")))
+        << list.out;
+    EXPECT_TRUE(std::regex_match(line_starting(list.out, "dan@example.com"),
+                                 std::regex("dan@example.com +0 +0 +" + time + " +no password")))
+        << list.out;
+    EXPECT_LT(list.out.find("carol@"), list.out.find("dan@")) << "ordered by email";
+}
+
+TEST(CliUsersTest, UserPasswordReplacesThePassword) {
+    ServerProcess server;
+    ASSERT_EQ(server.cli({"user", "add", "carol@example.com", "--password", "old"}).exit_code, 0);
+    auto set = server.cli({"user", "password", "carol@example.com", "--password", "n3w pass"});
+    EXPECT_EQ(set.exit_code, 0) << set.err;
+    EXPECT_EQ(set.out, "");
+    EXPECT_EQ(last_line(set.err), "password of carol@example.com set; the app can log in with it");
+    EXPECT_TRUE(app_can_log_in(server, "carol@example.com", "n3w pass"));
+    EXPECT_FALSE(app_can_log_in(server, "carol@example.com", "old"));
+
+    auto nobody = server.cli({"user", "password", "nobody@example.com", "--password", "x"});
+    EXPECT_EQ(nobody.exit_code, 1);
+    EXPECT_EQ(last_line(nobody.err), "error: no user nobody@example.com");
+    // The test's stdin is /dev/null: no line, so no password.
+    auto no_line = server.cli({"user", "password", "carol@example.com"});
+    EXPECT_EQ(no_line.exit_code, 2);
+    EXPECT_EQ(last_line(no_line.err), "error: the password must not be empty");
+    auto empty = server.cli({"user", "password", "carol@example.com", "--password", ""});
+    EXPECT_EQ(empty.exit_code, 2);
+    EXPECT_TRUE(app_can_log_in(server, "carol@example.com", "n3w pass"));
+    auto usage = server.cli({"user", "password"});
+    EXPECT_EQ(usage.exit_code, 2);
+    EXPECT_NE(usage.err.find("usage: blynkd user password EMAIL"), std::string::npos) << usage.err;
+}
+
+TEST(CliUsersTest, UserPasswordReadsOneLineFromStdin) {
+    ServerProcess server;
+    ASSERT_EQ(server.cli({"user", "add", "carol@example.com"}).exit_code, 0);
+    const std::string command = "printf 'from stdin\\nsecond line\\n' | BLYNKD_ALLOW_TMP_DATA=1 " +
+                                std::string(BLYNKD_BINARY) +
+                                " user password carol@example.com --data-dir '" +
+                                server.data_dir().string() + "' 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string output;
+    char buffer[512];
+    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+        output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << output;
+    EXPECT_NE(output.find("password of carol@example.com set"), std::string::npos) << output;
+    EXPECT_TRUE(app_can_log_in(server, "carol@example.com", "from stdin"));
+}
+
+TEST(CliUsersTest, UserListTellsOldPasswordUsersWhatToRun) {
+    ServerProcess server;
+    {
+        // As a release before the app protocol stored `user add --password`.
+        store::SqliteStore store(store::SqliteStore::db_path(server.data_dir()).string());
+        store.add_user("old@example.com", util::hash_password("pw"), model::PasswordKind::Clear);
+    }
+    auto list = server.cli({"user", "list"});
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_TRUE(std::regex_search(
+        line_starting(list.out, "old@example.com"),
+        std::regex(" UTC +old password: run blynkd user password old@example.com$")))
+        << list.out;
+    ASSERT_EQ(server.cli({"user", "password", "old@example.com", "--password", "pw"}).exit_code, 0);
+    EXPECT_TRUE(app_can_log_in(server, "old@example.com", "pw"));
+    list = server.cli({"user", "list"});
+    EXPECT_TRUE(std::regex_search(line_starting(list.out, "old@example.com"),
+                                  std::regex(" UTC +app password$")))
+        << list.out;
+}
+
+TEST(CliUsersTest, EmailsAreStoredLowerCasedAndFoundAsWritten) {
+    ServerProcess server;
+    auto add = server.cli({"user", "add", "Mixed.Case@Example.COM", "--password", "pw"});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+    EXPECT_EQ(last_line(add.err),
+              "user mixed.case@example.com added; next: blynkd device add mixed.case@example.com");
+    auto again = server.cli({"user", "add", "MIXED.case@example.com"});
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_EQ(last_line(again.err), "error: user mixed.case@example.com already exists");
+    EXPECT_TRUE(app_can_log_in(server, "mixed.case@example.com", "pw"));
+
+    auto device = server.cli({"device", "add", "Mixed.Case@Example.COM", "--name", "K"});
+    EXPECT_EQ(device.exit_code, 0) << device.err;
+    auto password = server.cli({"user", "password", "Mixed.Case@Example.COM", "--password", "p2"});
+    EXPECT_EQ(password.exit_code, 0) << password.err;
+    EXPECT_TRUE(app_can_log_in(server, "mixed.case@example.com", "p2"));
+
+    auto list = server.cli({"user", "list"});
+    EXPECT_TRUE(std::regex_match(line_starting(list.out, "mixed.case@example.com"),
+                                 std::regex("mixed.case@example.com +1 +1 .*app password")))
+        << list.out;
+    EXPECT_EQ(list.out.find("Mixed"), std::string::npos) << list.out;
+    auto devices = server.cli({"device", "list", "Mixed.Case@Example.COM"});
+    EXPECT_NE(devices.out.find("mixed.case@example.com"), std::string::npos) << devices.out;
 }
 
 }  // namespace
