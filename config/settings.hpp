@@ -44,6 +44,16 @@ struct Settings {
     uint32_t user_devices_limit = 50;         ///< devices per dashboard
     uint32_t user_dashboard_max_limit = 100;  ///< dashboards per user
 
+    // Mobile app
+    uint32_t app_socket_idle_timeout = 300;  ///< seconds; 0 = off
+    bool allow_registration = true;
+    uint32_t hourly_registrations_limit = 20;  ///< per client address
+    uint32_t login_failures_per_account = 5;
+    uint32_t login_failures_per_address = 20;
+    uint32_t login_lockout_seconds = 900;
+    uint32_t user_widget_max_size_limit = 20;  ///< KB
+    uint32_t user_profile_max_size = 256;      ///< KB
+
     // HTTP
     uint32_t web_request_max_size = 524288;  ///< bytes of an HTTP request body
     uint32_t http_header_timeout = 10;       ///< seconds to receive a request header

@@ -7,58 +7,33 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "common/util/token.hpp"
 #include "server/http/api.hpp"
+#include "server/hub/app_context.hpp"
+#include "server/hub/app_dispatcher.hpp"
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hub.hpp"
+#include "server/hub/login_limiter.hpp"
 #include "server/net/connection_router.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/listener.hpp"
 #include "server/periodic_task.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
+#include "server/worker_persistence.hpp"
 
 namespace blynk {
 namespace {
 
 using boost::asio::ip::tcp;
-
-/// Hands the hub's lasting changes to the storage worker (which coalesces and batches them).
-class WorkerPersistence final : public hub::Persistence {
-public:
-    explicit WorkerPersistence(store::StorageWorker& worker) : worker_(worker) {}
-
-    void pins_changed(const std::string& email, std::vector<hub::PinChange> changes) override {
-        std::vector<store::PinUpdate> batch;
-        batch.reserve(changes.size());
-        for (auto& c : changes) {
-            batch.push_back(store::PinUpdate{c.device.dash_id, c.device.device_id, c.pin,
-                                             std::move(c.value), c.time_ms});
-        }
-        worker_.put_pins(email, std::move(batch));
-    }
-    void property_changed(const std::string& email, hub::DeviceRef d, uint8_t pin,
-                          const std::string& name, const std::string& value) override {
-        worker_.put_property(store::PropertyWrite{email, d.dash_id, d.device_id, pin, name, value});
-    }
-    void device_seen(const std::string& email, hub::DeviceRef d, int64_t time_ms,
-                     bool online) override {
-        worker_.put_last_seen(store::LastSeenWrite{email, d.dash_id, d.device_id, time_ms, online});
-    }
-    void event_logged(const std::string& email, hub::DeviceRef d,
-                      const model::DeviceEvent& event) override {
-        worker_.put_event(store::EventWrite{email, d.dash_id, d.device_id, event});
-    }
-
-private:
-    store::StorageWorker& worker_;
-};
 
 std::string self_path() {
     std::error_code ec;
@@ -88,10 +63,34 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                          e.dash_id, e.device_id, e.email, util::redact_token(e.old_token),
                          util::redact_token(e.token));
             hub.token_refreshed(e.old_token, e.token);
-        } else if (e.kind == store::kUserAdded) {
-            spdlog::info("provisioning: user {} added", e.email);
+        } else if (e.kind == store::kUserAdded || e.kind == store::kPasswordChanged) {
+            worker.post([&hub, e](store::SqliteStore& db) {
+                auto user = db.find_user(e.email);
+                if (!user) return;
+                if (e.kind == store::kUserAdded) {
+                    spdlog::info("provisioning: user {} added", e.email);
+                    hub.add_user(user->email, user->password_hash, user->password_kind);
+                } else {
+                    spdlog::info("provisioning: password of {} changed", e.email);
+                    hub.password_changed(user->email, user->password_hash, user->password_kind);
+                }
+            });
+        } else if (e.kind == store::kDeviceDeleted) {
+            spdlog::info("provisioning: device {}-{} of {} deleted", e.dash_id, e.device_id,
+                         e.email);
+            hub.device_removed(e.token);
         }
     }
+}
+
+/// Accounts made by the CLI before the app protocol existed hold a hash of the clear password,
+/// which an app login (which sends a hash of its own) cannot be checked against.
+void report_old_passwords(const std::vector<std::string>& emails) {
+    if (emails.empty()) return;
+    spdlog::warn(
+        "{} account(s) have a password set by an older blynkd, which the Blynk app cannot log in "
+        "with; set a new one with `blynkd user password EMAIL`: {}",
+        emails.size(), fmt::join(emails, ", "));
 }
 
 }  // namespace
@@ -107,12 +106,16 @@ int App::run() {
     const auto db_path = store::SqliteStore::db_path(data_dir_).string();
 
     std::vector<model::User> users;
+    std::vector<std::string> users_with_old_passwords;
     int64_t last_seq = 0;
     {
         store::SqliteStore db(db_path);
         // Online flags left behind by a crash are stale: nobody is connected yet.
         db.mark_all_offline();
         users = db.load_all();
+        for (const auto& u : users)
+            if (u.password_kind == model::PasswordKind::Clear)
+                users_with_old_passwords.push_back(u.email);
         last_seq = db.last_provision_seq();
     }
 
@@ -136,6 +139,9 @@ int App::run() {
     hub.load(std::move(users));
     live_hub.store(&hub);
 
+    persistence.set_limits({settings_.user_dashboard_max_limit, settings_.user_devices_limit});
+    report_old_passwords(users_with_old_passwords);
+
     hub::Dispatcher dispatcher(hub);
     const hub::HardwareOptions options{settings_.user_message_quota_limit,
                                        settings_.hardware_write_ack,
@@ -143,6 +149,28 @@ int App::run() {
     const net::SessionLimits limits{settings_.hardware_max_body_size,
                                     settings_.hardware_prelogin_max_body_size,
                                     std::chrono::seconds(settings_.login_timeout_seconds)};
+
+    // Password hashing runs here, never on an I/O thread (PBKDF2 takes tens of milliseconds).
+    boost::asio::thread_pool password_pool(1);
+    hub::LoginLimiter logins(
+        hub::LoginLimits{settings_.login_failures_per_account, settings_.login_failures_per_address,
+                         std::chrono::seconds(settings_.login_lockout_seconds),
+                         std::chrono::seconds(settings_.login_lockout_seconds)});
+    hub::HourlyLimiter registrations(settings_.hourly_registrations_limit);
+    hub::AppContext app_context{hub, logins, registrations, password_pool};
+    hub::AppDispatcher app_dispatcher(app_context);
+    hub::AppOptions app_options;
+    app_options.quota_per_second = settings_.user_message_quota_limit;
+    app_options.idle_timeout = std::chrono::seconds(settings_.app_socket_idle_timeout);
+    app_options.allow_registration = settings_.allow_registration;
+    app_options.dashboards_limit = settings_.user_dashboard_max_limit;
+    app_options.devices_limit = settings_.user_devices_limit;
+    app_options.widget_max_bytes = settings_.user_widget_max_size_limit * 1024;
+    app_options.profile_max_bytes = settings_.user_profile_max_size * 1024;
+    app_options.server_host = settings_.server_host;
+    // LOGIN carries an e-mail, a hash, the OS, the app's version and name: far under 1 KiB.
+    const net::SessionLimits app_limits{app_options.profile_max_bytes, 1024,
+                                        std::chrono::seconds(settings_.login_timeout_seconds)};
 
     auto tls_files =
         net::resolve_tls_files(settings_.ssl_cert, settings_.ssl_key, settings_.ssl_key_pass,
@@ -153,6 +181,7 @@ int App::run() {
     const net::RouterConfig router{
         io,
         net::HardwareServices{dispatcher, options, limits, deadlines},
+        net::AppServices{app_dispatcher, app_options, app_limits, deadlines},
         tls,
         handshakes,
         api,
@@ -168,8 +197,8 @@ int App::run() {
         const char* what;
     };
     std::vector<PortPlan> plan{
-        {settings_.http_port, net::Layer::Plain, "hardware, HTTP, WebSocket; plain or TLS"},
-        {settings_.https_port, net::Layer::TlsPort, "TLS: hardware, HTTPS, WebSocket"}};
+        {settings_.http_port, net::Layer::Plain, "hardware, app, HTTP, WebSocket; plain or TLS"},
+        {settings_.https_port, net::Layer::TlsPort, "TLS: hardware, app, HTTPS, WebSocket"}};
     if (settings_.hardware_plain_port) {
         plan.push_back(
             {settings_.hardware_plain_port, net::Layer::Plain, "hardware, legacy plain"});
@@ -223,7 +252,10 @@ int App::run() {
         std::chrono::milliseconds(std::max<uint32_t>(settings_.storage_flush_interval_ms / 2, 5)),
         [&] { hub.collect_pins(); });
     pin_collector.start();
-    // Login deadlines and idle timeouts of every hardware session.
+    // Widgets with a reading frequency poll their devices (vr, id 7778) while an app is online.
+    PeriodicTask reading_widgets(io, std::chrono::seconds(1), [&] { hub.poll_reading_widgets(); });
+    reading_widgets.start();
+    // Login deadlines and idle timeouts of every session.
     PeriodicTask deadline_ticker(io, deadlines.tick(),
                                  [&] { deadlines.advance(std::chrono::steady_clock::now()); });
     deadline_ticker.start();
@@ -236,6 +268,7 @@ int App::run() {
             l->stop();
         hangups.cancel();
         pin_collector.cancel();
+        reading_widgets.cancel();
         deadline_ticker.cancel();
         cert_check.cancel();
         io.stop();
@@ -250,6 +283,7 @@ int App::run() {
     io.run();
     for (auto& t : pool)
         t.join();
+    password_pool.join();  // a check still running posts to the stopped io_context: harmless
 
     hub.flush_pins_now();  // the I/O threads are gone: no strand runs any more
     live_hub.store(nullptr);

@@ -10,14 +10,12 @@
 #include "server/http/routes.hpp"
 #include "server/http/url.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/operations.hpp"
 
 namespace blynk::http {
 namespace {
 
 using nlohmann::json;
-
-/// The REST API's writes carry this message id, as the Java server's did.
-constexpr uint16_t kRestMessageId = 111;
 
 std::string dump(const json& j) {
     // Values are device bytes: never let invalid UTF-8 break the answer.
@@ -136,10 +134,10 @@ json project_json(hub::UserState& user, int dash_id) {
                            {"name", entry.device.name},
                            {"boardType", entry.device.board_type}});
     }
-    auto name = user.dashboards().find(dash_id);
+    const model::Dashboard* dash = user.dashboard(dash_id);
     return {{"id", dash_id},
-            {"name", name == user.dashboards().end() ? std::string() : name->second},
-            {"isActive", true},
+            {"name", dash ? dash->name : std::string()},
+            {"isActive", dash && dash->active},
             {"widgets", json::array()},
             {"devices", devices}};
 }
@@ -159,24 +157,24 @@ ApiResponse run(hub::UserState& user, hub::DeviceRef device, const Parsed& p,
         }
         case Endpoint::UpdatePinQuery:
             if (p.values.empty()) {
-                hub::handlers::apply_server_property(user, device, kRestMessageId, pin->pin,
-                                                     p.property, p.property_value);
+                hub::ops::server_property(user, device, hub::ops::kServerWriteId, pin->pin,
+                                          p.property, p.property_value);
                 return {};
             }
             [[fallthrough]];
         case Endpoint::UpdatePinJson:
-            hub::handlers::apply_server_write(
-                user, device, kRestMessageId, *pin,
+            hub::ops::server_write(
+                user, device, hub::ops::kServerWriteId, *pin,
                 proto::join(std::vector<std::string_view>(p.values.begin(), p.values.end())));
             return {};
         case Endpoint::UpdateExtraPin:
             // No history is kept yet: the first point becomes the current value, as in Java.
-            hub::handlers::apply_server_write(user, device, kRestMessageId, *pin, p.values.front());
+            hub::ops::server_write(user, device, hub::ops::kServerWriteId, *pin, p.values.front());
             return {};
         case Endpoint::IsHardwareConnected:
             return json_ok(entry->online() ? "true" : "false");
         case Endpoint::IsAppConnected:
-            return json_ok(user.watchers().empty() ? "false" : "true");
+            return json_ok(user.apps().empty() ? "false" : "true");
         case Endpoint::Project:
             return json_ok(dump(project_json(user, device.dash_id)));
         case Endpoint::Rtc:

@@ -1,7 +1,8 @@
 #pragma once
 // One HTTP connection (plain or TLS, after detection): keep-alive, one request at a time (so
 // pipelined requests are answered in order), size limits, header and body deadlines, CORS, the
-// REST API, and the upgrade of /websockets (and /websocket) to a hardware session.
+// REST API, and the WebSocket upgrades: /websockets (and /websocket) to a hardware session,
+// /dashws to an app session (the browser dashboards).
 
 #include <cstring>
 #include <memory>
@@ -20,7 +21,7 @@
 
 #include "server/http/api.hpp"
 #include "server/http/url.hpp"
-#include "server/net/hardware_session.hpp"
+#include "server/net/framed_session.hpp"
 #include "server/net/router_config.hpp"
 
 namespace blynk::http {
@@ -88,9 +89,12 @@ private:
     void on_header(boost::system::error_code ec) {
         if (ec) return on_read_error(ec);
         const auto& req = parser_->get();
-        if (websocket::is_upgrade(req) && is_hardware_websocket_path(req.target())) {
-            disarm();
-            return upgrade(parser_->release());
+        if (websocket::is_upgrade(req)) {
+            const bool hardware = is_hardware_websocket_path(req.target());
+            if (hardware || is_dashboard_websocket_path(req.target())) {
+                disarm();
+                return upgrade(parser_->release(), hardware);
+            }
         }
         if (parser_->is_done()) return on_request({});
         arm(config_.http.body_timeout, "request body not received");
@@ -176,27 +180,29 @@ private:
                 }));
     }
 
-    void upgrade(Request req) {
+    void upgrade(Request req, bool hardware) {
         // permessage-deflate stays off, so an offer of it is declined (RFC 7692 lets the server
         // do so): Blynk frames are a few bytes, and the compressor's state would cost about
         // 120 KB per connection. The Node-RED client's `ws` library offers it by default.
         ws_.emplace(std::move(stream_));
         ws_->binary(true);
-        ws_->read_message_max(65536 + 5);
+        ws_->read_message_max(hardware ? 65536 + 5
+                                       : config_.app.limits.max_body +
+                                             proto::header_size(proto::Layout::App));
         auto timeouts = websocket::stream_base::timeout::suggested(boost::beast::role_type::server);
         timeouts.idle_timeout = websocket::stream_base::none();  // the session's own idle rule
         ws_->set_option(timeouts);
         ws_->set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(beast_http::field::server, "blynkd"); }));
         upgrade_request_ = std::move(req);
-        ws_->async_accept(upgrade_request_,
-                          boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
-                                                                  boost::system::error_code ec) {
-                              self->on_upgraded(ec);
-                          }));
+        ws_->async_accept(upgrade_request_, boost::asio::bind_executor(
+                                                strand_, [self = this->shared_from_this(),
+                                                          hardware](boost::system::error_code ec) {
+                                                    self->on_upgraded(ec, hardware);
+                                                }));
     }
 
-    void on_upgraded(boost::system::error_code ec) {
+    void on_upgraded(boost::system::error_code ec, bool hardware) {
         const char* ws_transport = std::string_view(transport_) == "tls" ? "wss" : "ws";
         if (ec) {
             spdlog::info("{} {}: WebSocket handshake failed: {}", ws_transport, peer_,
@@ -205,9 +211,16 @@ private:
             boost::beast::get_lowest_layer(*ws_).close(ignored);
             return;
         }
-        auto session = std::make_shared<net::HardwareSession<websocket::stream<Stream>>>(
-            std::move(*ws_), strand_, config_.hardware, peer_, ws_transport);
-        session->start();
+        using WsStream = websocket::stream<Stream>;
+        if (hardware) {
+            std::make_shared<net::FramedSession<WsStream, net::HardwareProtocol>>(
+                std::move(*ws_), strand_, config_.hardware, peer_, ws_transport)
+                ->start();
+        } else {
+            std::make_shared<net::FramedSession<WsStream, net::DashwsProtocol>>(
+                std::move(*ws_), strand_, config_.app, peer_, ws_transport)
+                ->start();
+        }
     }
 
     void close() {

@@ -89,6 +89,12 @@ bool is_hardware_websocket_path(std::string_view target) {
     return false;
 }
 
+bool is_dashboard_websocket_path(std::string_view target) {
+    constexpr std::string_view kPath = "/dashws";
+    return target.substr(0, kPath.size()) == kPath &&
+           (target.size() == kPath.size() || target[kPath.size()] == '?');
+}
+
 std::string redact_target(std::string_view target) {
     if (target.size() < 2 || target[0] != '/') return std::string(target);
     size_t end = target.find_first_of("/?", 1);

@@ -28,6 +28,9 @@ std::vector<std::string> query_values(const Target& t, std::string_view name);
 /// the second), with or without a trailing part.
 bool is_hardware_websocket_path(std::string_view target);
 
+/// True for the browser dashboards' app-protocol WebSocket: /dashws (a query may follow).
+bool is_dashboard_websocket_path(std::string_view target);
+
 /// The target with its first path segment (the token) redacted, for logs.
 std::string redact_target(std::string_view target);
 

@@ -29,18 +29,9 @@ struct PinWrite {
 /// Parses a write body. nullopt + status 0: not a write (a read such as "vr", ignored);
 /// nullopt + status: malformed (ILLEGAL_COMMAND).
 std::optional<PinWrite> parse_write(std::string_view body, uint16_t& status);
-/// Stores a device's write and relays it to the user's watchers as that device.
+/// Stores a device's write and relays it to the user's apps as that device.
 void apply_device_write(UserState& user, DeviceRef device, uint16_t id, std::string_view body,
                         const PinWrite& write);
-
-/// A write from outside the device (REST API; apps later): stored, sent as HARDWARE with `id`
-/// to every connection of the device whose buff-in allows it, and relayed to the watchers.
-void apply_server_write(UserState& user, DeviceRef device, uint16_t id, model::PinKey pin,
-                        const std::string& value);
-/// A property set from outside the device: stored and relayed to the watchers (never to the
-/// device, which would drop the link on command 19).
-void apply_server_property(UserState& user, DeviceRef device, uint16_t id, uint8_t pin,
-                           std::string_view name, const std::string& value);
 
 // handlers_internal.cpp
 void internal(HardwareConnection& conn, const proto::FrameView& frame);

@@ -29,36 +29,7 @@ std::optional<PinWrite> parse_write(std::string_view body, uint16_t& status) {
 void apply_device_write(UserState& user, DeviceRef device, uint16_t id, std::string_view body,
                         const PinWrite& write) {
     user.store_pin(device, write.pin, write.value);
-    user.relay_to_watchers(proto::cmd::kHardware, id, device, body);
-}
-
-void apply_server_write(UserState& user, DeviceRef device, uint16_t id, model::PinKey pin,
-                        const std::string& value) {
-    DeviceEntry* entry = user.find(device);
-    if (!entry) return;
-    std::string body(1, static_cast<char>(pin.type));
-    body += 'w';
-    body += '\0';
-    body += std::to_string(pin.pin);
-    body += '\0';
-    body += value;
-    for (HardwareConnection* c : entry->connections) {
-        // A body over the device's buff-in would make its library drop the connection.
-        if (body.size() <= c->max_forward_body) c->link.send(proto::cmd::kHardware, id, body);
-    }
-    user.store_pin(device, pin, value);
-    user.relay_to_watchers(proto::cmd::kHardware, id, device, body);
-}
-
-void apply_server_property(UserState& user, DeviceRef device, uint16_t id, uint8_t pin,
-                           std::string_view name, const std::string& value) {
-    std::string body = std::to_string(pin);
-    body += '\0';
-    body += name;
-    body += '\0';
-    body += value;
-    user.store_property(device, pin, std::string(name), value);
-    user.relay_to_watchers(proto::cmd::kSetWidgetProperty, id, device, body);
+    user.relay_to_apps(proto::cmd::kHardware, id, device, body);
 }
 
 void hardware(HardwareConnection& conn, const proto::FrameView& frame) {

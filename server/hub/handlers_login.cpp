@@ -5,6 +5,7 @@
 #include "common/proto/status.hpp"
 #include "common/util/token.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/operations.hpp"
 
 namespace blynk::hub::handlers {
 namespace {
@@ -27,7 +28,8 @@ void complete_login(HardwareConnection& conn, const TokenTarget& target, const s
                                        target.device.str(), entry->device.name));
     target.user->attach(target.device, conn);
     conn.link.send_response(id, proto::status::kOk);
-    target.user->relay_to_watchers(proto::cmd::kHardwareConnected, id, target.device, {});
+    target.user->relay_to_apps_always(proto::cmd::kHardwareConnected, id, target.device, {});
+    ops::send_pin_modes(*target.user, target.device);
     if (conn.options.idle_timeout_setting > 0) {
         conn.link.set_idle_timeout(
             std::chrono::seconds(idle_timeout_for_heartbeat(conn.options.idle_timeout_setting)));

@@ -61,7 +61,7 @@ void property(HardwareConnection& conn, const proto::FrameView& frame) {
         return;
     }
     conn.user->store_property(conn.device, *pin, std::string(*name), std::string(f.field[2]));
-    conn.user->relay_to_watchers(proto::cmd::kSetWidgetProperty, frame.id, conn.device, frame.body);
+    conn.user->relay_to_apps(proto::cmd::kSetWidgetProperty, frame.id, conn.device, frame.body);
     conn.link.send_response(frame.id, proto::status::kOk);
 }
 

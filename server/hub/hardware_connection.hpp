@@ -35,12 +35,12 @@ public:
 
     enum class State : uint8_t { Connected, LoggingIn, LoggedIn };
 
-    HardwareConnection(HardwareLink& link, const HardwareOptions& options)
+    HardwareConnection(SessionLink& link, const HardwareOptions& options)
         : link(link), options(options), quota(options.quota_per_second) {}
 
     using Bridges = std::map<std::string, BridgeTarget, std::less<>>;  ///< bridge pin -> target
 
-    HardwareLink& link;
+    SessionLink& link;
     const HardwareOptions& options;
     State state = State::Connected;
     uint32_t max_forward_body = kDefaultMaxForwardBody;  ///< from buff-in: larger relays dropped

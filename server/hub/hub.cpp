@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "server/hub/operations.hpp"
+
 namespace blynk::hub {
 
 Hub::Hub(boost::asio::io_context& io, Persistence& persistence)
@@ -22,12 +24,15 @@ void Hub::load(std::vector<model::User> users) {
     std::unique_lock lock(mutex_);
     for (auto& user : users) {
         auto state = user_locked(user.email);
+        state->set_password(std::move(user.password_hash), user.password_kind);
         for (auto& dash : user.dashboards) {
-            state->add_dashboard(dash.id, dash.name);
-            for (auto& device : dash.devices) {
-                DeviceRef ref{dash.id, device.id};
+            auto devices = std::move(dash.devices);
+            const int dash_id = dash.id;
+            state->put_dashboard(std::move(dash));
+            for (auto& device : devices) {
+                DeviceRef ref{dash_id, device.id};
                 tokens_[device.token] = TokenTarget{state, ref};
-                state->put_device(dash.id, std::move(device));
+                state->put_device(dash_id, std::move(device));
             }
         }
     }
@@ -40,10 +45,59 @@ std::optional<TokenTarget> Hub::find_token(const std::string& token) const {
     return it->second;
 }
 
+std::shared_ptr<UserState> Hub::find_user(const std::string& email) const {
+    std::shared_lock lock(mutex_);
+    auto it = users_.find(email);
+    return it == users_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<UserState> Hub::add_user(const std::string& email, std::string password_hash,
+                                         model::PasswordKind kind) {
+    std::unique_lock lock(mutex_);
+    if (users_.contains(email)) return nullptr;
+    auto state = user_locked(email);
+    // Nothing else knows the user yet: its state may be set from here.
+    state->set_password(std::move(password_hash), kind);
+    return state;
+}
+
+void Hub::index_token(const std::string& token, std::shared_ptr<UserState> user, DeviceRef ref) {
+    std::unique_lock lock(mutex_);
+    tokens_[token] = TokenTarget{std::move(user), ref};
+}
+
+void Hub::unindex_token(const std::string& token) {
+    std::unique_lock lock(mutex_);
+    tokens_.erase(token);
+}
+
+void Hub::device_removed(const std::string& token) {
+    std::unique_lock lock(mutex_);
+    auto it = tokens_.find(token);
+    if (it == tokens_.end()) return;
+    TokenTarget target = it->second;
+    tokens_.erase(it);
+    boost::asio::post(target.user->executor(),
+                      [target] { target.user->remove_device(target.device, "device deleted"); });
+}
+
+void Hub::password_changed(const std::string& email, std::string password_hash,
+                           model::PasswordKind kind) {
+    auto user = find_user(email);
+    if (!user) return;
+    boost::asio::post(user->executor(), [user, hash = std::move(password_hash), kind]() mutable {
+        user->set_password(std::move(hash), kind);
+        for (AppConnection* app : user->apps())
+            app->link.close("password changed");
+    });
+}
+
 void Hub::device_added(const std::string& email, int dash_id, model::Device device) {
     // Posted under the lock: a login that finds the new token queues its own work on the
     // user's strand after this, so it always sees the device.
     std::unique_lock lock(mutex_);
+    // The server's own provisioning (the app) is logged too, and already applied.
+    if (tokens_.contains(device.token)) return;
     auto state = user_locked(email);
     tokens_[device.token] = TokenTarget{state, DeviceRef{dash_id, device.id}};
     boost::asio::post(state->executor(), [state, dash_id, device = std::move(device)]() mutable {
@@ -90,6 +144,18 @@ void Hub::collect_pins() {
 void Hub::flush_pins_now() {
     for (auto& user : dirty_users_.take())
         user->flush_pins();
+}
+
+void Hub::poll_reading_widgets() {
+    std::vector<std::shared_ptr<UserState>> watched;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [email, user] : users_)
+            if (user->app_count() > 0) watched.push_back(user);
+    }
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& user : watched)
+        boost::asio::post(user->executor(), [user, now] { ops::poll_reading_widgets(*user, now); });
 }
 
 size_t Hub::user_count() const {

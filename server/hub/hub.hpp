@@ -1,7 +1,7 @@
 #pragma once
-// The hub: every user's state and the token index. The index is the only shared structure
-// (read at login, written on provisioning) and has its own lock; per-user state lives on the
-// user's strand.
+// The hub: the user directory (every user's state, with or without devices) and the token index.
+// Both maps are the only shared structures (read at login, written on provisioning) and have one
+// lock; per-user state lives on the user's strand.
 
 #include <functional>
 #include <memory>
@@ -32,10 +32,26 @@ public:
     /// The user and device a token belongs to; thread-safe.
     std::optional<TokenTarget> find_token(const std::string& token) const;
 
+    /// A user of the directory by e-mail (already lower-cased), or null; thread-safe.
+    std::shared_ptr<UserState> find_user(const std::string& email) const;
+    /// Adds a user that was just stored (registration, CLI) with its password; returns null when
+    /// the user exists already. Thread-safe.
+    std::shared_ptr<UserState> add_user(const std::string& email, std::string password_hash,
+                                        model::PasswordKind kind);
+    /// Token index updates for devices created, deleted or given a new token on the user's
+    /// strand (the strand's state is changed by the caller). Thread-safe.
+    void index_token(const std::string& token, std::shared_ptr<UserState> user, DeviceRef ref);
+    void unindex_token(const std::string& token);
+
     /// A device was provisioned while running (CLI): it can log in from now on. Thread-safe.
     void device_added(const std::string& email, int dash_id, model::Device device);
     /// A token was replaced: the old one stops working and its sessions are closed. Thread-safe.
     void token_refreshed(const std::string& old_token, const std::string& new_token);
+    /// A device was deleted by another process (CLI): its sessions are closed. Thread-safe.
+    void device_removed(const std::string& token);
+    /// A password was set by another process (CLI): app sessions of the user are closed.
+    void password_changed(const std::string& email, std::string password_hash,
+                          model::PasswordKind kind);
 
     /// Runs `fn(user)` on the user's strand; false when the user is unknown. Thread-safe.
     bool post_to_user(const std::string& email, std::function<void(UserState&)> fn);
@@ -45,6 +61,12 @@ public:
     void collect_pins();
     /// The same, synchronously: only once the I/O threads have stopped (shutdown).
     void flush_pins_now();
+    /// Runs the reading-widget poller on the strand of every user with an app session online.
+    /// Thread-safe; the app calls it every second.
+    void poll_reading_widgets();
+
+    /// Where lasting changes go (the storage worker in the server).
+    Persistence& persistence() { return persistence_; }
 
     size_t user_count() const;
     size_t device_count() const;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -34,19 +35,32 @@ protected:
     ~Peer() = default;
 };
 
-/// The extra abilities a hardware session gives its protocol handlers.
-class HardwareLink : public Peer {
+/// The extra abilities a framed session (hardware, app) gives its protocol handlers.
+class SessionLink : public Peer {
 public:
     /// Read-idle timeout; zero disables it.
     virtual void set_idle_timeout(std::chrono::seconds timeout) = 0;
     /// Stops reading, moves the session onto `executor` and runs `then` there; reading resumes
-    /// when `then` returns. Used once, at login, to join the user's strand.
+    /// when `then` returns (unless paused). Used at login, to join the user's strand.
     virtual void rebind(UserExecutor executor, std::function<void()> then) = 0;
     /// Updates what repr() says once the session is logged in.
     virtual void set_identity(std::string identity) = 0;
+    /// Stops handling frames (those already read stay buffered) until resume_reading(): an app
+    /// login waits so for its password check.
+    virtual void pause_reading() = 0;
+    /// Continues after pause_reading(); called on the session's strand.
+    virtual void resume_reading() = 0;
+    /// The client's address, without the port (login limits are per address).
+    virtual std::string_view peer_address() const = 0;
+    /// The server address the client reached (what GET_SERVER answers without server.host).
+    virtual std::string local_address() = 0;
+    /// Keeps the session alive while work for it runs elsewhere (a password check).
+    virtual std::shared_ptr<void> keep_alive() = 0;
+    /// Runs `fn` on the session's current strand (from any thread).
+    virtual void post(std::function<void()> fn) = 0;
 
 protected:
-    ~HardwareLink() = default;
+    ~SessionLink() = default;
 };
 
 }  // namespace blynk::hub

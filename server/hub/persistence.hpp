@@ -1,9 +1,14 @@
 #pragma once
 // Where the hub sends lasting changes. Implemented over the storage worker by server/app, so the
 // hub does not depend on SQLite. Calls must not block: they queue. Pin values, the hot path, are
-// not sent per write: each user collects its changed pins and hands them over in batches.
+// not sent per write: each user collects its changed pins and hands them over in batches; so are
+// dashboard snapshots (write-behind). Provisioning (accounts, devices, tokens) is committed before
+// it is acknowledged: those calls answer through a callback, which runs on the storage thread
+// (callers post it on to their strand, see answer_on()).
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +25,11 @@ struct PinChange {
     int64_t time_ms = 0;
 };
 
+/// A storage call's answer: an empty error means done.
+using Done = std::function<void(std::string error)>;
+template <class T>
+using DoneWith = std::function<void(std::optional<T> result, std::string error)>;
+
 class Persistence {
 public:
     virtual ~Persistence() = default;
@@ -31,6 +41,29 @@ public:
                              bool online) = 0;
     virtual void event_logged(const std::string& email, DeviceRef device,
                               const model::DeviceEvent& event) = 0;
+    /// Snapshots of dashboards whose own fields or widgets changed (not their devices).
+    virtual void dashboards_changed(const std::string& email,
+                                    std::vector<model::Dashboard> dashboards) = 0;
+    virtual void put_push_token(const std::string& email, model::PushToken token) = 0;
+    /// Removes a user's push tokens of one app installation (all of them for an empty uid).
+    virtual void remove_push_tokens(const std::string& email, std::string uid) = 0;
+
+    // ---- committed before they answer ----
+    virtual void add_user(const std::string& email, std::string password_hash,
+                          model::PasswordKind kind, Done done) = 0;
+    /// Stores a new dashboard with its devices; the answer carries the devices' new tokens.
+    virtual void create_dashboard(const std::string& email, model::Dashboard dash,
+                                  DoneWith<model::Dashboard> done) = 0;
+    virtual void delete_dashboard(const std::string& email, int dash_id, Done done) = 0;
+    /// Stores a new device; the answer carries its token.
+    virtual void create_device(const std::string& email, int dash_id, model::Device device,
+                               DoneWith<model::Device> done) = 0;
+    virtual void update_device(const std::string& email, int dash_id, model::Device device,
+                               Done done) = 0;
+    virtual void delete_device(const std::string& email, DeviceRef device, Done done) = 0;
+    /// Replaces a device's token; the answer carries the new one.
+    virtual void refresh_token(const std::string& email, DeviceRef device,
+                               DoneWith<std::string> done) = 0;
 };
 
 }  // namespace blynk::hub

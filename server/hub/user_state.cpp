@@ -51,16 +51,73 @@ UserState::UserState(std::string email, UserExecutor executor, Persistence& pers
       persistence_(persistence),
       dirty_users_(dirty_users) {}
 
-void UserState::add_dashboard(int id, std::string name) {
-    dashboards_[id] = std::move(name);
+void UserState::set_password(std::string hash, model::PasswordKind kind) {
+    password_hash_ = std::move(hash);
+    password_kind_ = kind;
+}
+
+model::Dashboard& UserState::put_dashboard(model::Dashboard dash) {
+    dash.devices.clear();
+    const int id = dash.id;
+    auto& slot = dashboards_[id];
+    slot = std::move(dash);
+    return slot;
+}
+
+model::Dashboard* UserState::dashboard(int id) {
+    auto it = dashboards_.find(id);
+    return it == dashboards_.end() ? nullptr : &it->second;
+}
+
+void UserState::remove_dashboard(int id) {
+    std::vector<DeviceRef> refs;
+    for (const auto& [ref, entry] : devices_)
+        if (ref.dash_id == id) refs.push_back(ref);
+    for (DeviceRef ref : refs)
+        remove_device(ref, "dashboard deleted");
+    dashboards_.erase(id);
+    std::erase(dirty_dashboards_, id);
+}
+
+void UserState::dashboard_changed(int id) {
+    if (std::find(dirty_dashboards_.begin(), dirty_dashboards_.end(), id) !=
+        dirty_dashboards_.end()) {
+        return;
+    }
+    dirty_dashboards_.push_back(id);
+    mark_dirty();
+}
+
+void UserState::mark_dirty() {
+    if (in_dirty_list_) return;
+    in_dirty_list_ = true;
+    dirty_users_.add(shared_from_this());
 }
 
 DeviceEntry& UserState::put_device(int dash_id, model::Device device) {
-    dashboards_.try_emplace(dash_id, "Dashboard " + std::to_string(dash_id));
+    if (!dashboards_.contains(dash_id)) {
+        model::Dashboard dash;
+        dash.id = dash_id;
+        dash.name = "Dashboard " + std::to_string(dash_id);
+        dashboards_.emplace(dash_id, std::move(dash));
+    }
     DeviceRef ref{dash_id, device.id};
     auto& entry = devices_[ref];
     entry.device = std::move(device);
     return entry;
+}
+
+void UserState::remove_device(DeviceRef ref, std::string_view reason) {
+    auto it = devices_.find(ref);
+    if (it == devices_.end()) return;
+    // close() only schedules the teardown, whose detach() then finds no device.
+    for (HardwareConnection* c : it->second.connections) {
+        c->state = HardwareConnection::State::Connected;
+        c->user.reset();
+        c->link.close(reason);
+    }
+    std::erase_if(dirty_pins_, [&](const DirtyPin& d) { return d.device == ref; });
+    devices_.erase(it);
 }
 
 DeviceEntry* UserState::find(DeviceRef ref) {
@@ -83,19 +140,28 @@ void UserState::detach(DeviceRef ref, HardwareConnection& connection) {
     entry->device.last_seen_ms = util::now_ms();
     persistence_.device_seen(email_, ref, entry->device.last_seen_ms, entry->online());
     if (!entry->online()) {
-        // The Java server announced offline on every close; only the last one is true.
-        relay_buffer_ = ref.str();
-        for (Peer* w : watchers_)
-            w->send(proto::cmd::kDeviceOffline, 0, relay_buffer_);
+        // The Java server announced offline on every close; only the last one is true. Apps
+        // hear of it for active dashboards that have notifications on (server-surface.md §3.4).
+        const model::Dashboard* dash = dashboard(ref.dash_id);
+        if (dash && dash->active && !dash->notifications_off)
+            relay_to_apps_always(proto::cmd::kDeviceOffline, 0, ref, {});
     }
 }
 
-void UserState::add_watcher(Peer& peer) {
-    watchers_.push_back(&peer);
+void UserState::attach_app(AppConnection& app) {
+    apps_.push_back(&app);
+    app_count_.store(static_cast<uint32_t>(apps_.size()), std::memory_order_relaxed);
 }
 
-void UserState::remove_watcher(Peer& peer) {
-    std::erase(watchers_, &peer);
+void UserState::detach_app(AppConnection& app) {
+    std::erase(apps_, &app);
+    app_count_.store(static_cast<uint32_t>(apps_.size()), std::memory_order_relaxed);
+}
+
+void UserState::send_to_apps(uint8_t command, uint16_t id, std::string_view body,
+                             const AppConnection* except) {
+    for (AppConnection* a : apps_)
+        if (a != except) a->link.send(command, id, body);
 }
 
 void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string_view value) {
@@ -104,11 +170,19 @@ void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string_view val
     // Assigned in place: a pin written again reuses its string's capacity.
     entry->device.pins[pin].assign(value);
     if (!entry->mark_changed(pin)) return;  // already in this batch
-    if (dirty_pins_.empty()) dirty_users_.add(shared_from_this());
+    mark_dirty();
     dirty_pins_.push_back({ref, pin});
 }
 
 void UserState::flush_pins() {
+    in_dirty_list_ = false;
+    if (!dirty_dashboards_.empty()) {
+        std::vector<model::Dashboard> snapshots;
+        for (int id : dirty_dashboards_)
+            if (const model::Dashboard* d = dashboard(id)) snapshots.push_back(*d);
+        dirty_dashboards_.clear();
+        persistence_.dashboards_changed(email_, std::move(snapshots));
+    }
     if (dirty_pins_.empty()) return;
     std::vector<PinChange> changes;
     changes.reserve(dirty_pins_.size());
@@ -137,16 +211,22 @@ void UserState::log_event(DeviceRef ref, model::DeviceEvent event) {
     persistence_.event_logged(email_, ref, event);
 }
 
-void UserState::relay_to_watchers(uint8_t command, uint16_t id, DeviceRef ref,
-                                  std::string_view body) {
-    if (watchers_.empty()) return;
+void UserState::relay_to_apps(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body) {
+    if (apps_.empty()) return;
+    const model::Dashboard* dash = dashboard(ref.dash_id);
+    if (!dash || !dash->active) return;  // the Java server relayed only for active dashboards
+    relay_to_apps_always(command, id, ref, body);
+}
+
+void UserState::relay_to_apps_always(uint8_t command, uint16_t id, DeviceRef ref,
+                                     std::string_view body, const AppConnection* except) {
+    if (apps_.empty()) return;
     relay_buffer_ = ref.str();
     if (!body.empty()) {
         relay_buffer_.push_back('\0');
         relay_buffer_.append(body);
     }
-    for (Peer* w : watchers_)
-        w->send(command, id, relay_buffer_);
+    send_to_apps(command, id, relay_buffer_, except);
 }
 
 }  // namespace blynk::hub

@@ -1,8 +1,11 @@
 #pragma once
-// One user's live state: dashboards, devices with their latest pin values, and the sessions that
-// are online. Touched only on the user's strand (executor()); no locks.
+// One user's live state: account, dashboards with their widgets, devices with their latest pin
+// values, and the sessions that are online (boards and apps). Touched only on the user's strand
+// (executor()); no locks.
 
+#include <atomic>
 #include <bitset>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -10,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "server/hub/app_connection.hpp"
 #include "server/hub/device_ref.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/peer.hpp"
@@ -53,44 +57,78 @@ public:
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
+    Persistence& persistence() { return persistence_; }
 
     // ---- everything below: only on executor() ----
 
-    void add_dashboard(int id, std::string name);
+    const std::string& password_hash() const { return password_hash_; }
+    model::PasswordKind password_kind() const { return password_kind_; }
+    void set_password(std::string hash, model::PasswordKind kind);
+
+    /// Adds or replaces a dashboard's own fields and widgets (its devices live in devices()).
+    model::Dashboard& put_dashboard(model::Dashboard dash);
+    model::Dashboard* dashboard(int id);
+    const std::map<int, model::Dashboard>& dashboards() const { return dashboards_; }
+    /// Removes a dashboard and its devices, closing their connections.
+    void remove_dashboard(int id);
+    /// The dashboard changed: its snapshot goes to persistence with the next batch.
+    void dashboard_changed(int id);
+
     /// Adds or replaces a device (provisioning).
     DeviceEntry& put_device(int dash_id, model::Device device);
     DeviceEntry* find(DeviceRef ref);
     const std::map<DeviceRef, DeviceEntry>& devices() const { return devices_; }
-    const std::map<int, std::string>& dashboards() const { return dashboards_; }
+    /// Removes a device, closing its connections.
+    void remove_device(DeviceRef ref, std::string_view reason);
 
     /// A hardware session logged in; marks the device online.
     void attach(DeviceRef ref, HardwareConnection& connection);
     /// A hardware session left; the device goes offline when it was the last one.
     void detach(DeviceRef ref, HardwareConnection& connection);
 
-    /// App and web sessions: they receive every device write, property and on/offline notice.
-    void add_watcher(Peer& peer);
-    void remove_watcher(Peer& peer);
-    const std::vector<Peer*>& watchers() const { return watchers_; }
+    /// App and web sessions: they receive device writes, properties and on/offline notices.
+    void attach_app(AppConnection& app);
+    void detach_app(AppConnection& app);
+    const std::vector<AppConnection*>& apps() const { return apps_; }
+    /// How many app sessions are logged in; readable from any thread (the reading-widget poller
+    /// skips users without apps before it posts to their strand).
+    uint32_t app_count() const { return app_count_.load(std::memory_order_relaxed); }
+    /// When each reading widget ((dashboard, widget id)) next polls its device.
+    std::map<std::pair<int, int64_t>, std::chrono::steady_clock::time_point>& reading_due() {
+        return reading_due_;
+    }
+    /// Sends a frame to every app session of the user except `except`.
+    void send_to_apps(uint8_t command, uint16_t id, std::string_view body,
+                      const AppConnection* except = nullptr);
 
     /// Stores a pin value of a device in memory and marks it for the next persistence batch.
     void store_pin(DeviceRef ref, model::PinKey pin, std::string_view value);
-    /// Hands the changed pins to persistence (on the strand; or anywhere once I/O has stopped).
+    /// Hands the changed pins and dashboards to persistence (on the strand; or anywhere once
+    /// I/O has stopped).
     void flush_pins();
     /// Stores a pin property (label, color, ...).
     void store_property(DeviceRef ref, uint8_t pin, const std::string& name, std::string value);
     void log_event(DeviceRef ref, model::DeviceEvent event);
     /// Sends `<dash>-<device>\0<body>` (just `<dash>-<device>` for an empty body) as `command`
-    /// to every watcher: the Java relay format.
-    void relay_to_watchers(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body);
+    /// to every app session, when the device's dashboard is active: the Java relay format.
+    void relay_to_apps(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body);
+    /// The same whether or not the dashboard is active (HARDWARE_CONNECTED, echoes).
+    void relay_to_apps_always(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body,
+                              const AppConnection* except = nullptr);
 
 private:
+    void mark_dirty();
+
     std::string email_;
     UserExecutor executor_;
     Persistence& persistence_;
-    std::map<int, std::string> dashboards_;
+    std::string password_hash_;
+    model::PasswordKind password_kind_ = model::PasswordKind::None;
+    std::map<int, model::Dashboard> dashboards_;  // without devices: those are in devices_
     std::map<DeviceRef, DeviceEntry> devices_;
-    std::vector<Peer*> watchers_;
+    std::vector<AppConnection*> apps_;
+    std::atomic<uint32_t> app_count_{0};
+    std::map<std::pair<int, int64_t>, std::chrono::steady_clock::time_point> reading_due_;
     DirtyUsers& dirty_users_;
     struct DirtyPin {
         DeviceRef device;
@@ -98,7 +136,9 @@ private:
     };
     // Changed since the last batch; each pin once (DeviceEntry::mark_changed), in write order.
     std::vector<DirtyPin> dirty_pins_;
-    std::string relay_buffer_;  // reused for relay bodies
+    std::vector<int> dirty_dashboards_;  // ids, each once
+    bool in_dirty_list_ = false;         // queued in dirty_users_ for the next batch
+    std::string relay_buffer_;           // reused for relay bodies
 };
 
 }  // namespace blynk::hub

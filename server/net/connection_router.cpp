@@ -141,8 +141,13 @@ private:
     void dispatch(Detected detected) {
         switch (detected) {
             case Detected::Hardware:
-                std::make_shared<HardwareSession<Stream>>(std::move(stream_), strand_,
-                                                          config_.hardware, peer_, transport())
+                std::make_shared<FramedSession<Stream, HardwareProtocol>>(
+                    std::move(stream_), strand_, config_.hardware, peer_, transport())
+                    ->start(consumed());
+                return;
+            case Detected::App:
+                std::make_shared<FramedSession<Stream, AppProtocol>>(
+                    std::move(stream_), strand_, config_.app, peer_, transport())
                     ->start(consumed());
                 return;
             case Detected::Tls:
@@ -159,11 +164,6 @@ private:
                         config_, std::move(stream_), strand_, peer_, transport(), consumed())
                         ->start();
                 }
-                return;
-            case Detected::App:
-                spdlog::info("{} {}: mobile-app protocol is not supported yet; closing",
-                             transport(), peer_);
-                close_quietly(socket());
                 return;
             default:
                 break;

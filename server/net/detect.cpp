@@ -38,13 +38,22 @@ Detected detect(std::span<const uint8_t> first, Layer layer) {
     }
     if (is_upper(b0)) return detect_http(first);
     if (layer == Layer::TlsPort) return Detected::Garbage;  // plain binary on the TLS port
-    if (layer == Layer::Plain) return Detected::Hardware;
-    if (b0 == 29) return Detected::Hardware;
     if (b0 == 2) {
         if (first.size() < 5) return Detected::NeedMore;
         return (first[3] | first[4]) != 0 ? Detected::Hardware : Detected::App;
     }
-    return Detected::App;
+    // An app's first frame is one of its pre-login commands (RESET_PASSWORD, 81, is an 'Q' and
+    // taken for text above; it is not served); anything else is taken as hardware,
+    // which closes it at once unless it is a login (an app session would first wait for the two
+    // more header bytes of its longer length field).
+    switch (b0) {
+        case 1:   // REGISTER
+        case 32:  // SHARE_LOGIN
+        case 40:  // GET_SERVER
+            return Detected::App;
+        default:
+            return Detected::Hardware;
+    }
 }
 
 }  // namespace blynk::net

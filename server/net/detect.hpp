@@ -17,7 +17,7 @@ enum class Detected : uint8_t {
 };
 
 enum class Layer : uint8_t {
-    Plain,      ///< raw bytes on http.port: TLS, HTTP or hardware
+    Plain,      ///< raw bytes on http.port: TLS, HTTP, hardware or app
     TlsPort,    ///< raw bytes on https.port: only TLS is accepted there
     InsideTls,  ///< decrypted bytes: HTTP, hardware or app
 };
@@ -25,10 +25,11 @@ enum class Layer : uint8_t {
 /// Classifies the first bytes of a connection. Never needs more than 8 bytes.
 /// - 0x16 0x03: TLS (a Blynk command 22 is never a first frame).
 /// - An HTTP method followed by a space ("GET ", "OPTIONS ", ...): HTTP; other text: Garbage.
-/// - Inside TLS, command 29 is a hardware login; command 2 is a hardware login when its 16-bit
-///   length field (bytes 3-4) is non-zero, and an app login (32-bit length) when those bytes are
-///   zero. Token lengths do not matter. Other binary is the app protocol.
-/// - On the plain port any other binary is hardware (the app protocol is TLS-only).
+/// - Binary, in TLS or on the plain port: command 2 is a hardware login when its 16-bit length
+///   field (bytes 3-4) is non-zero, and an app login (32-bit length) when those bytes are zero;
+///   token lengths do not matter. The app's other pre-login commands (REGISTER 1, SHARE_LOGIN 32,
+///   GET_SERVER 40) are the app protocol; everything else (the hardware login 29 among it) is
+///   hardware.
 Detected detect(std::span<const uint8_t> first, Layer layer);
 
 /// Bytes to wait for before giving up with what we have (the deadline still applies).

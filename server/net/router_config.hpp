@@ -7,8 +7,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "server/net/framed_session.hpp"
 #include "server/net/handshake_limiter.hpp"
-#include "server/net/hardware_session.hpp"
 #include "server/net/tls_context.hpp"
 
 namespace blynk::http {
@@ -26,6 +26,7 @@ struct HttpLimits {
 struct RouterConfig {
     boost::asio::io_context& io;
     HardwareServices hardware;
+    AppServices app;
     TlsContextHolder& tls;
     HandshakeLimiter& handshakes;
     http::Api& api;

@@ -50,6 +50,8 @@ struct StreamTraits<boost::beast::websocket::stream<Next>> {
     static constexpr bool kWaitRead = false;
     static constexpr bool kWriteNow = false;
     static bool discard_read(const Stream& s) { return s.got_text(); }
+    /// True when the bytes read so far end a message (message-delimited layouts: /dashws).
+    static bool message_done(const Stream& s) { return s.is_message_done(); }
     template <class Handler>
     static void write(Stream& s, boost::asio::const_buffer bytes, Handler&& handler) {
         s.async_write(bytes, std::forward<Handler>(handler));

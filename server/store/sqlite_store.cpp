@@ -128,6 +128,18 @@ std::vector<model::DeviceEvent> SqliteStore::device_events(const std::string& em
 // ---------------------------------------------------------------------------------------------
 // Provisioning: each call is one IMMEDIATE transaction, committed before returning.
 
+std::optional<model::User> SqliteStore::find_user(const std::string& email) {
+    StatementScope st(st_->find_user);
+    st->bind_text(1, email);
+    if (!st->step()) return std::nullopt;
+    model::User user;
+    user.email = st->column_text(0);
+    user.password_hash = st->column_text(1);
+    user.created_at_ms = st->column_int64(2);
+    user.password_kind = static_cast<model::PasswordKind>(st->column_int64(3));
+    return user;
+}
+
 bool SqliteStore::user_exists(const std::string& email) {
     StatementScope st(st_->user_exists);
     st->bind_text(1, email);

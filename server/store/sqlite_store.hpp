@@ -46,6 +46,9 @@ public:
 
     /// Every user with the number of dashboards and devices, ordered by email.
     std::vector<UserSummary> list_users();
+    /// One user's account (e-mail, password, creation time), without dashboards; nullopt when
+    /// there is no such user.
+    std::optional<model::User> find_user(const std::string& email);
 
     /// Creates a device with a fresh token in dashboard `dash_id`, or in the user's lowest
     /// dashboard when nullopt (creating dashboard 1 "My Project" if the user has none). A given

@@ -25,6 +25,10 @@ inline constexpr const char* kDashboardFields =
 struct SqliteStore::Statements {
     explicit Statements(Database& db)
         : user_exists(db, "SELECT 1 FROM users WHERE email = ?1", "look up user"),
+          find_user(db,
+                    "SELECT email, password_hash, created_at_ms, password_kind FROM users "
+                    "WHERE email = ?1",
+                    "read user"),
           insert_user(db,
                       "INSERT INTO users (email, password_hash, created_at_ms, password_kind) "
                       "VALUES (?1, ?2, ?3, ?4)",
@@ -173,6 +177,7 @@ struct SqliteStore::Statements {
                         "read device events") {}
 
     Statement user_exists;
+    Statement find_user;
     Statement insert_user;
     Statement update_password;
     Statement user_summaries;

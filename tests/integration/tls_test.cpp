@@ -111,15 +111,16 @@ TEST_F(TlsTest, PlainBytesAndPlainHttpOnTheTlsPort) {
     EXPECT_TRUE(server_->wait_for_log("400 (plain HTTP on the TLS port)"));
 }
 
-TEST_F(TlsTest, AppProtocolInsideTlsIsClosedWithALogLine) {
+TEST_F(TlsTest, AppProtocolInsideTlsIsServed) {
     RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
-    // An app LOGIN: command 2 with a 32-bit length whose high bytes are zero.
+    // An app LOGIN: command 2 with a 32-bit length whose high bytes are zero; an unknown user.
     c.send(
         std::string("\x02\x00\x01\x00\x00\x00\x05"
                     "a\0b\0c",
                     12));
-    EXPECT_TRUE(c.expect_closed());
-    EXPECT_TRUE(server_->wait_for_log("mobile-app protocol is not supported yet"));
+    EXPECT_TRUE(c.expect(std::string("\x00\x00\x01\x00\x00\x00\x03", 7)))
+        << "USER_NOT_REGISTERED in the app's 7-byte response";
+    EXPECT_TRUE(server_->wait_for_log("login rejected: a"));
 }
 
 class TlsDeadlineTest : public ServerTest {

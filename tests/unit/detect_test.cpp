@@ -29,8 +29,8 @@ TEST(Detect, TlsClientHelloOnRawPorts) {
     EXPECT_EQ(on(kClientHello, Layer::Plain), Detected::Tls);
     EXPECT_EQ(on(kClientHello, Layer::TlsPort), Detected::Tls);
     EXPECT_EQ(on(std::string("\x16\x01", 2), Layer::TlsPort), Detected::Garbage);
-    // Inside TLS, 0x16 is just command 22 of the app protocol.
-    EXPECT_EQ(on(kClientHello, Layer::InsideTls), Detected::App);
+    // Inside TLS, 0x16 is just command 22, which no client sends first: hardware, closed.
+    EXPECT_EQ(on(kClientHello, Layer::InsideTls), Detected::Hardware);
 }
 
 TEST(Detect, HttpMethodsNeedTheirSpace) {
@@ -47,26 +47,28 @@ TEST(Detect, HttpMethodsNeedTheirSpace) {
     EXPECT_EQ(on("HELLO", Layer::Plain), Detected::Garbage);
 }
 
-TEST(Detect, PlainPortBinaryIsHardwareWhateverTheTokenLength) {
-    EXPECT_EQ(on(kHardwareLogin29.substr(0, 1), Layer::Plain), Detected::Hardware);
-    EXPECT_EQ(on(kHardwareLogin2.substr(0, 1), Layer::Plain), Detected::Hardware);
-    EXPECT_EQ(on(std::string("\x06", 1), Layer::Plain), Detected::Hardware);
-    EXPECT_EQ(on("h", Layer::Plain), Detected::Hardware);  // closed later as command 104
-}
-
 TEST(Detect, TlsPortRefusesPlainBinary) {
     EXPECT_EQ(on(kHardwareLogin29, Layer::TlsPort), Detected::Garbage);
 }
 
-TEST(Detect, InsideTlsHardwareAndAppLoginsAreToldApartByTheLengthField) {
-    EXPECT_EQ(on(kHardwareLogin29.substr(0, 1), Layer::InsideTls), Detected::Hardware);
-    for (size_t n = 1; n < 5; ++n)
-        EXPECT_EQ(on(kHardwareLogin2.substr(0, n), Layer::InsideTls), Detected::NeedMore);
-    EXPECT_EQ(on(kHardwareLogin2, Layer::InsideTls), Detected::Hardware);
-    EXPECT_EQ(on(std::string("\x02\x00\x07\x01\x00", 5), Layer::InsideTls), Detected::Hardware)
-        << "a 256-byte token and a login id other than 1 are still hardware";
-    EXPECT_EQ(on(kAppLogin, Layer::InsideTls), Detected::App);
-    EXPECT_EQ(on(std::string("\x01\x00\x01\x00\x00", 5), Layer::InsideTls), Detected::App);
+TEST(Detect, HardwareAndAppLoginsAreToldApartByTheLengthFieldInTlsAndOnThePlainPort) {
+    for (Layer layer : {Layer::InsideTls, Layer::Plain}) {
+        SCOPED_TRACE(layer == Layer::Plain ? "plain" : "inside TLS");
+        EXPECT_EQ(on(kHardwareLogin29.substr(0, 1), layer), Detected::Hardware);
+        for (size_t n = 1; n < 5; ++n)
+            EXPECT_EQ(on(kHardwareLogin2.substr(0, n), layer), Detected::NeedMore);
+        EXPECT_EQ(on(kHardwareLogin2, layer), Detected::Hardware);
+        EXPECT_EQ(on(std::string("\x02\x00\x07\x01\x00", 5), layer), Detected::Hardware)
+            << "a 256-byte token and a login id other than 1 are still hardware";
+        EXPECT_EQ(on(kAppLogin, layer), Detected::App);
+        EXPECT_EQ(on(std::string("\x01\x00\x01\x00\x00", 5), layer), Detected::App);
+        EXPECT_EQ(on(std::string("\x28\x00\x01", 3), layer), Detected::App);  // GET_SERVER
+        EXPECT_EQ(on(std::string("\x20", 1), layer), Detected::App);          // SHARE_LOGIN
+        // Anything else first is hardware, closed at once unless it is a login.
+        EXPECT_EQ(on(std::string("\x06", 1), layer), Detected::Hardware);
+        EXPECT_EQ(on(std::string("\x00", 1), layer), Detected::Hardware);
+        EXPECT_EQ(on("h", layer), Detected::Hardware);  // closed later as command 104
+    }
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ std::string nul(std::initializer_list<std::string_view> fields) {
     return proto::join(std::vector<std::string_view>(fields));
 }
 
-class TestPeer final : public HardwareLink {
+class TestPeer final : public SessionLink {
 public:
     explicit TestPeer(PeerKind kind = PeerKind::Hardware) : kind_(kind) {}
     void send(uint8_t command, uint16_t id, std::string_view body) override {
@@ -47,6 +47,12 @@ public:
     void set_idle_timeout(std::chrono::seconds t) override { idle = t; }
     void rebind(UserExecutor, std::function<void()> then) override { then(); }
     void set_identity(std::string) override {}
+    void pause_reading() override {}
+    void resume_reading() override {}
+    std::string_view peer_address() const override { return "127.0.0.1"; }
+    std::string local_address() override { return "127.0.0.1"; }
+    std::shared_ptr<void> keep_alive() override { return nullptr; }
+    void post(std::function<void()> fn) override { fn(); }
 
     std::vector<Sent> sent;
     std::string closed;
@@ -73,6 +79,31 @@ public:
     void event_logged(const std::string&, DeviceRef, const model::DeviceEvent& e) override {
         events.push_back(e.name);
     }
+    void dashboards_changed(const std::string&, std::vector<model::Dashboard> d) override {
+        for (const auto& dash : d)
+            dashboards.push_back(dash.id);
+    }
+    void put_push_token(const std::string&, model::PushToken) override {}
+    void remove_push_tokens(const std::string&, std::string) override {}
+    void add_user(const std::string&, std::string, model::PasswordKind, Done done) override {
+        done({});
+    }
+    void create_dashboard(const std::string&, model::Dashboard dash,
+                          DoneWith<model::Dashboard> done) override {
+        done(std::move(dash), {});
+    }
+    void delete_dashboard(const std::string&, int, Done done) override { done({}); }
+    void create_device(const std::string&, int, model::Device device,
+                       DoneWith<model::Device> done) override {
+        device.token = "made-" + std::to_string(device.id);
+        done(std::move(device), {});
+    }
+    void update_device(const std::string&, int, model::Device, Done done) override { done({}); }
+    void delete_device(const std::string&, DeviceRef, Done done) override { done({}); }
+    void refresh_token(const std::string&, DeviceRef, DoneWith<std::string> done) override {
+        done(std::string("refreshed"), {});
+    }
+    std::vector<int> dashboards;
     std::vector<std::string> pins, properties, seen, events;
     int batches = 0;
 };
@@ -83,6 +114,7 @@ model::User user_with_two_devices() {
     model::Dashboard dash;
     dash.id = 1;
     dash.name = "Home";
+    dash.active = true;  // apps hear of device writes only on active dashboards
     model::Device d0;
     d0.id = 0;
     d0.token = "token-zero";
@@ -115,12 +147,14 @@ protected:
     Hub hub_;
     Dispatcher dispatcher_;
     HardwareOptions options_;
+    AppOptions app_options_;
 };
 
 TEST_F(HubTest, LoginAttachesAndAnnouncesToWatchers) {
     TestPeer app(PeerKind::App);
+    AppConnection app_conn(app, app_options_);
     auto user = hub_.find_token("token-zero")->user;
-    user->add_watcher(app);
+    user->attach_app(app_conn);
     TestPeer peer;
     HardwareConnection conn(peer, options_);
     login(conn, "token-zero");
@@ -135,7 +169,8 @@ TEST_F(HubTest, LoginAttachesAndAnnouncesToWatchers) {
 
 TEST_F(HubTest, DeviceWritesAreRelayedToWatchersNeverToOtherDevices) {
     TestPeer app(PeerKind::App);
-    hub_.find_token("token-zero")->user->add_watcher(app);
+    AppConnection app_conn(app, app_options_);
+    hub_.find_token("token-zero")->user->attach_app(app_conn);
     TestPeer p0, p1;
     HardwareConnection c0(p0, options_), c1(p1, options_);
     login(c0, "token-zero");
@@ -184,7 +219,8 @@ TEST_F(HubTest, PinChangesAreCoalescedPerBatch) {
 
 TEST_F(HubTest, PropertyIsRelayedAndStored) {
     TestPeer app(PeerKind::App);
-    hub_.find_token("token-zero")->user->add_watcher(app);
+    AppConnection app_conn(app, app_options_);
+    hub_.find_token("token-zero")->user->attach_app(app_conn);
     TestPeer p0;
     HardwareConnection c0(p0, options_);
     login(c0, "token-zero");
@@ -197,8 +233,9 @@ TEST_F(HubTest, PropertyIsRelayedAndStored) {
 
 TEST_F(HubTest, OfflineIsAnnouncedOnlyWhenTheLastConnectionLeaves) {
     TestPeer app(PeerKind::App);
+    AppConnection app_conn(app, app_options_);
     auto user = hub_.find_token("token-zero")->user;
-    user->add_watcher(app);
+    user->attach_app(app_conn);
     TestPeer a, b;
     HardwareConnection ca(a, options_), cb(b, options_);
     login(ca, "token-zero");

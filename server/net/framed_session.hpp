@@ -1,7 +1,10 @@
 #pragma once
-// One hardware connection's transport: reads bytes, cuts them into frames with the pure codec,
-// hands each frame to the dispatcher, and writes queued frames back (header and body always in
-// one write, many frames per write when they queue up). Protocol logic lives in the handlers.
+// One framed connection's transport, for every protocol that speaks Blynk frames (hardware, app,
+// /dashws): reads bytes, cuts them into frames with the pure codec, hands each frame to the
+// protocol's dispatcher, and writes queued frames back (header and body always in one write, many
+// frames per write when they queue up). What differs between the protocols (frame layout, message
+// id rule, dispatcher, limits) is the Protocol policy (session_protocols.hpp); protocol logic
+// lives in the handlers.
 //
 // Threading: every handler runs on strand_. Before login that is the session's own strand; at
 // login rebind() moves the session onto the user's strand, so routing to the user's other
@@ -24,38 +27,23 @@
 
 #include "common/proto/codec.hpp"
 #include "common/proto/command.hpp"
-#include "server/hub/dispatcher.hpp"
-#include "server/hub/hardware_connection.hpp"
 #include "server/hub/peer.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/flush_batch.hpp"
+#include "server/net/session_protocols.hpp"
 #include "server/net/stream_traits.hpp"
 
 namespace blynk::net {
 
-struct SessionLimits {
-    uint32_t max_body = 16384;         ///< hardware.max.body.size
-    uint32_t prelogin_max_body = 256;  ///< hardware.prelogin.max.body.size
-    std::chrono::seconds login_timeout{10};
-    size_t max_write_queue = 1 << 20;  ///< bytes queued for a slow reader before it is closed
-};
-
-/// What every hardware session shares with the others.
-struct HardwareServices {
-    hub::Dispatcher& dispatcher;
-    const hub::HardwareOptions& options;
-    const SessionLimits& limits;
-    DeadlineWheel& deadlines;  ///< login deadlines and read-idle timeouts
-};
-
-template <class Stream>
-class HardwareSession final : public hub::HardwareLink,
-                              private DeadlineWheel::Entry,
-                              private FlushBatch::Target,
-                              public std::enable_shared_from_this<HardwareSession<Stream>> {
+template <class Stream, class Protocol>
+class FramedSession final : public hub::SessionLink,
+                            private DeadlineWheel::Entry,
+                            private FlushBatch::Target,
+                            public std::enable_shared_from_this<FramedSession<Stream, Protocol>> {
 public:
-    HardwareSession(Stream stream, hub::UserExecutor strand, const HardwareServices& services,
-                    std::string peer, const char* transport)
+    /// `peer` is "address:port" of the client (its address alone is peer_address()).
+    FramedSession(Stream stream, hub::UserExecutor strand, const typename Protocol::Services& services,
+                  std::string peer, const char* transport)
         : stream_(std::move(stream)),
           strand_(std::move(strand)),
           services_(services),
@@ -63,7 +51,7 @@ public:
           peer_(std::move(peer)),
           transport_(transport) {}
 
-    ~HardwareSession() { services_.deadlines.cancel(*this); }
+    ~FramedSession() { services_.deadlines.cancel(*this); }
 
     /// Starts the session with bytes that were already read while detecting the protocol.
     void start(std::string_view already_read = {}) {
@@ -86,14 +74,13 @@ public:
     // ---- hub::Peer ----
     void send(uint8_t command, uint16_t id, std::string_view body) override {
         if (closing_) return;
-        // Hardware clients drop the link on a frame with id 0 (hardware.md §1.5).
-        proto::encode(out_pending_, proto::Layout::Hardware, command, id == 0 ? 1 : id, body);
+        proto::encode(out_pending_, Protocol::kLayout, command, Protocol::wire_id(id), body);
         after_queue();
     }
 
     void send_response(uint16_t id, uint16_t status) override {
         if (closing_) return;
-        proto::encode_response(out_pending_, proto::Layout::Hardware, id == 0 ? 1 : id, status);
+        proto::encode_response(out_pending_, Protocol::kLayout, Protocol::wire_id(id), status);
         after_queue();
     }
 
@@ -113,13 +100,13 @@ public:
     }
 
     std::string repr() const override {
-        return fmt::format("hardware {} {}{}{}", transport_, peer_, identity_.empty() ? "" : " ",
-                           identity_);
+        return fmt::format("{} {} {}{}{}", Protocol::kName, transport_, peer_,
+                           identity_.empty() ? "" : " ", identity_);
     }
 
-    hub::PeerKind kind() const override { return hub::PeerKind::Hardware; }
+    hub::PeerKind kind() const override { return Protocol::kKind; }
 
-    // ---- hub::HardwareLink ----
+    // ---- hub::SessionLink ----
     void set_idle_timeout(std::chrono::seconds timeout) override {
         absolute_deadline_ = false;
         idle_timeout_ = timeout;
@@ -135,9 +122,46 @@ public:
 
     void set_identity(std::string identity) override { identity_ = std::move(identity); }
 
+    void pause_reading() override { paused_ = true; }
+
+    void resume_reading() override {
+        if (!paused_) return;
+        paused_ = false;
+        // Posted: the caller may be inside a loop over the user's sessions.
+        boost::asio::post(strand_, [self = this->shared_from_this()] {
+            if (!self->closing_ && !self->suspended_ && !self->paused_) self->process();
+        });
+    }
+
+    std::string local_address() override {
+        boost::system::error_code ec;
+        auto endpoint = lowest().local_endpoint(ec);
+        if (ec) return {};
+        auto address = endpoint.address();
+        // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d.
+        if (address.is_v6() && address.to_v6().is_v4_mapped())
+            return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
+                .to_string();
+        return address.to_string();
+    }
+
+    std::shared_ptr<void> keep_alive() override { return this->shared_from_this(); }
+
+    void post(std::function<void()> fn) override {
+        boost::asio::post(strand_, [self = this->shared_from_this(), fn = std::move(fn)] { fn(); });
+    }
+
+    std::string_view peer_address() const override {
+        // peer_ is "address:port"; an IPv6 address has colons of its own, the port never.
+        return std::string_view(peer_).substr(0, peer_.rfind(':'));
+    }
+
 private:
     using Clock = std::chrono::steady_clock;
     using Traits = StreamTraits<Stream>;
+    static constexpr bool kMessageDelimited = Protocol::kLayout == proto::Layout::WebApp;
+    static_assert(!kMessageDelimited || Traits::kMessagePerFrame,
+                  "a message-delimited layout needs a message stream (WebSocket)");
 
     auto& lowest() { return boost::beast::get_lowest_layer(stream_); }
     static constexpr size_t kMinReadSpace = 512;
@@ -169,12 +193,12 @@ private:
             then();
             self->suspended_ = false;
             self->schedule_deadline();
-            self->process();
+            if (!self->paused_) self->process();
         });
     }
 
     void read_more() {
-        if (closing_ || suspended_ || reading_) return;
+        if (closing_ || suspended_ || paused_ || reading_) return;
         if constexpr (Traits::kWaitRead) {
             if (in_len_ == 0) return wait_until_ready(Socket::wait_read);
         }
@@ -197,8 +221,7 @@ private:
 
     /// Larger than a TLS record (16 KiB of plaintext), which read_now() needs.
     static std::vector<uint8_t>& scratch_buffer() {
-        thread_local std::vector<uint8_t> scratch(65536 +
-                                                  proto::header_size(proto::Layout::Hardware));
+        thread_local std::vector<uint8_t> scratch(65536 + proto::header_size(proto::Layout::App));
         return scratch;
     }
 
@@ -242,6 +265,7 @@ private:
             return;
         }
         in_len_ += n;
+        if constexpr (kMessageDelimited) message_complete_ = Traits::message_done(stream_);
         process();
     }
 
@@ -269,21 +293,31 @@ private:
     }
 
     /// Decodes and dispatches complete frames from `data`; returns the bytes consumed. Stops at
-    /// an incomplete frame, a close, or a login that moves the session to another strand.
+    /// an incomplete frame, a close, or a login that pauses the session or moves it to another
+    /// strand.
     size_t dispatch_frames(std::span<const uint8_t> data) {
         const FlushBatch::Scope batch;  // frames the handlers queue go out once, after the loop
         size_t offset = 0;
-        while (!closing_ && !suspended_) {
+        while (!closing_ && !suspended_ && !paused_) {
+            // A message-delimited layout (/dashws) holds one frame per WebSocket message.
+            if constexpr (kMessageDelimited) {
+                if (!message_complete_) break;
+                message_complete_ = false;
+            }
             proto::DecodeLimits decode_limits{
-                proto::Layout::Hardware,
+                Protocol::kLayout,
                 conn_.logged_in() ? services_.limits.max_body : services_.limits.prelogin_max_body};
             auto r = proto::decode(data.subspan(offset), decode_limits);
             if (r.kind == proto::DecodeResult::Kind::NeedMore) break;
             if (r.kind == proto::DecodeResult::Kind::Error) {
-                close(r.error == proto::DecodeError::BodyTooLarge
-                          ? fmt::format("frame body of {} bytes over the limit of {}",
-                                        r.declared_length, decode_limits.max_body)
-                          : fmt::format("invalid command byte {}", data[offset]));
+                if (r.error == proto::DecodeError::BodyTooLarge) {
+                    close(fmt::format("frame body of {} bytes over the limit of {}",
+                                      r.declared_length, decode_limits.max_body));
+                } else if (r.error == proto::DecodeError::InvalidCommand) {
+                    close(fmt::format("invalid command byte {}", data[offset]));
+                } else {
+                    close(std::string(proto::describe(r.error)));
+                }
                 return offset;
             }
             offset += r.consumed;
@@ -438,8 +472,8 @@ private:
 
     Stream stream_;
     hub::UserExecutor strand_;
-    const HardwareServices& services_;
-    hub::HardwareConnection conn_;
+    const typename Protocol::Services& services_;
+    typename Protocol::Connection conn_;
     std::string peer_;
     const char* transport_;  // "tcp" or "tls"
     std::string identity_;
@@ -452,7 +486,9 @@ private:
         frames_;
     bool reading_ = false;
     bool writing_ = false;
-    bool suspended_ = false;
+    bool suspended_ = false;  ///< a rebind is pending
+    bool paused_ = false;     ///< pause_reading(): e.g. a login waiting for its password check
+    bool message_complete_ = false;  ///< message-delimited layouts: in_ holds a whole message
     bool closing_ = false;
     bool torn_down_ = false;
     bool flush_deferred_ = false;    ///< in this thread's FlushBatch

@@ -1,0 +1,232 @@
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "common/proto/body.hpp"
+#include "common/proto/command.hpp"
+#include "common/proto/status.hpp"
+#include "common/util/password.hpp"
+#include "server/hub/app_handlers.hpp"
+#include "server/hub/operations.hpp"
+#include "server/hub/user_state.hpp"
+
+namespace blynk::hub::app {
+namespace {
+
+namespace status = proto::status;
+using Clock = std::chrono::steady_clock;
+
+/// The app hashes the password as Base64 of a SHA-256: 44 characters; anything much longer is
+/// not a Blynk app.
+constexpr size_t kMaxPasswordHash = 128;
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+bool plausible_email(std::string_view email) {
+    auto at = email.find('@');
+    return at != std::string_view::npos && at > 0 && at + 1 < email.size() && email.size() <= 255 &&
+           email.find_first_of(" \t\r\n\"'<>\\") == std::string_view::npos;
+}
+
+/// Runs `work` on the CPU pool, then `then(result)` on the session's strand; false (nothing
+/// queued) when too many password checks are waiting already.
+bool hash_off_thread(AppContext& context, AppConnection& conn, std::function<bool()> work,
+                     std::function<void(bool)> then) {
+    if (context.pending_hashes.fetch_add(1) >= AppContext::kMaxPendingHashes) {
+        context.pending_hashes.fetch_sub(1);
+        return false;
+    }
+    boost::asio::post(context.cpu, [&context, &conn, alive = conn.link.keep_alive(),
+                                    work = std::move(work), then = std::move(then)]() mutable {
+        const bool result = work();
+        context.pending_hashes.fetch_sub(1);
+        conn.link.post([alive, then = std::move(then), result] { then(result); });
+    });
+    return true;
+}
+
+void finish_login(AppContext& context, AppConnection& conn, const std::shared_ptr<UserState>& user,
+                  uint16_t id, const std::string& address, std::string os) {
+    context.logins.succeeded(address, user->email());
+    conn.state = AppConnection::State::LoggedIn;
+    conn.user = user;
+    conn.os = std::move(os);
+    conn.link.set_identity("user=" + user->email());
+    conn.link.set_idle_timeout(conn.options.idle_timeout);
+    user->attach_app(conn);
+    conn.link.send_response(id, status::kOk);
+    ops::announce_app_presence(*user, true);
+    spdlog::info("login ok: {} ({} app session(s))", conn.link.repr(), user->apps().size());
+}
+
+void refuse_login(AppContext& context, AppConnection& conn, uint16_t id, uint16_t code,
+                  const std::string& address, const std::string& email, std::string_view why) {
+    if (context.logins.failed(address, email, Clock::now())) {
+        spdlog::warn("login: too many failures for {} or from {}: locked for login.lockout seconds",
+                     email, address);
+    }
+    spdlog::info("login rejected: {} ({}): {}", email, conn.link.repr(), why);
+    conn.link.send_response(id, code);
+}
+
+}  // namespace
+
+void get_server(AppConnection& conn, const proto::FrameView& frame) {
+    auto f = proto::split_n<2>(frame.body);
+    if (f.count < 1 || !plausible_email(f.field[0])) {
+        conn.link.send_response(frame.id, status::kIllegalCommand);
+        return;
+    }
+    // One node serves every user: the answer is this server.
+    const std::string host =
+        conn.options.server_host.empty() ? conn.link.local_address() : conn.options.server_host;
+    conn.link.send(proto::cmd::kGetServer, frame.id, host);
+}
+
+void register_account(AppContext& context, AppConnection& conn, const proto::FrameView& frame) {
+    auto f = proto::split_n<3>(frame.body);
+    const std::string address(conn.link.peer_address());
+    if (!conn.options.allow_registration || conn.registered) {
+        spdlog::info(
+            "register refused: {} ({})",
+            conn.registered ? "second REGISTER on one connection" : "allow.registration is off",
+            conn.link.repr());
+        conn.link.send_response(frame.id, status::kNotAllowed);
+        return;
+    }
+    if (f.count < 2 || !plausible_email(f.field[0]) || f.field[1].empty() ||
+        f.field[1].size() > kMaxPasswordHash) {
+        conn.link.send_response(frame.id, status::kIllegalCommand);
+        return;
+    }
+    if (!context.registrations.try_acquire(address, Clock::now())) {
+        spdlog::warn("register refused: hourly.registrations.limit reached for {} ({})", address,
+                     conn.link.repr());
+        conn.link.send_response(frame.id, status::kNotAllowed);
+        return;
+    }
+    const std::string email = lower(f.field[0]);
+    if (context.hub.find_user(email)) {
+        conn.link.send_response(frame.id, status::kUserAlreadyRegistered);
+        return;
+    }
+    conn.registered = true;
+    conn.link.pause_reading();
+    auto hashed = std::make_shared<std::string>();
+    const uint16_t id = frame.id;
+    const bool queued = hash_off_thread(
+        context, conn,
+        [hashed, password = std::string(f.field[1])] {
+            *hashed = util::hash_password(password);
+            return true;
+        },
+        [&context, &conn, hashed, email, id](bool) {
+            context.hub.persistence().add_user(
+                email, *hashed, model::PasswordKind::App,
+                [&context, &conn, alive = conn.link.keep_alive(), hashed, email,
+                 id](std::string error) {
+                    conn.link.post([&context, &conn, alive, hashed, email, id, error] {
+                        if (!error.empty()) {
+                            spdlog::info("register failed: {}: {} ({})", email, error,
+                                         conn.link.repr());
+                            conn.link.send_response(id, status::kUserAlreadyRegistered);
+                        } else {
+                            // The storage thread may have announced the new user already (its
+                            // provision log reports our own writes too): either way it is known.
+                            context.hub.add_user(email, *hashed, model::PasswordKind::App);
+                            spdlog::info("registered: {} ({})", email, conn.link.repr());
+                            conn.link.send_response(id, status::kOk);
+                        }
+                        conn.link.resume_reading();
+                    });
+                });
+        });
+    if (!queued) {
+        conn.link.send_response(frame.id, status::kQuotaLimit);
+        conn.link.resume_reading();
+    }
+}
+
+void login(AppContext& context, AppConnection& conn, const proto::FrameView& frame) {
+    const auto fields = proto::split_all(frame.body);
+    if (fields.size() < 2 || fields[1].empty() || fields[1].size() > kMaxPasswordHash) {
+        conn.link.send_response(frame.id, status::kIllegalCommand);
+        return;
+    }
+    const std::string email = lower(fields[0]);
+    const std::string address(conn.link.peer_address());
+    // Checked before any hashing work: a locked account or address costs nothing.
+    if (auto locked = context.logins.locked_for(address, email, Clock::now()); locked.count()) {
+        spdlog::info("login refused: {} from {} is locked for {} more s after repeated failures",
+                     email, address, locked.count());
+        conn.link.send_response(frame.id, status::kNotAllowed);
+        return;
+    }
+    auto user = context.hub.find_user(email);
+    if (!user) {
+        refuse_login(context, conn, frame.id, status::kUserNotRegistered, address, email,
+                     "no such user");
+        return;
+    }
+    conn.state = AppConnection::State::LoggingIn;
+    conn.link.pause_reading();
+    const uint16_t id = frame.id;
+    std::string os = fields.size() >= 3 ? std::string(fields[2]) : std::string();
+    // Joining the user's strand first: the hash is read there, and the login ends there.
+    conn.link.rebind(
+        user->executor(), [&context, &conn, user, id, address, email,
+                           given = std::string(fields[1]), os = std::move(os)]() mutable {
+            auto fail = [&](uint16_t code, std::string_view why) {
+                conn.state = AppConnection::State::Connected;
+                refuse_login(context, conn, id, code, address, email, why);
+                conn.link.resume_reading();
+            };
+            if (user->password_kind() == model::PasswordKind::Clear) {
+                spdlog::warn(
+                    "login: {} has a password set by an older blynkd, which the app cannot use; "
+                    "set a new one with: blynkd user password {}",
+                    email, email);
+                return fail(status::kUserNotAuthenticated, "password from an older blynkd");
+            }
+            if (user->password_kind() != model::PasswordKind::App) {
+                return fail(status::kUserNotAuthenticated, "the account has no password");
+            }
+            const bool queued = hash_off_thread(
+                context, conn,
+                [given = std::move(given), stored = user->password_hash()] {
+                    return util::verify_password(given, stored);
+                },
+                [&context, &conn, user, id, address, email, os = std::move(os)](bool ok) mutable {
+                    if (conn.state != AppConnection::State::LoggingIn) return;  // closed meanwhile
+                    if (!ok) {
+                        conn.state = AppConnection::State::Connected;
+                        refuse_login(context, conn, id, status::kUserNotAuthenticated, address,
+                                     email, "wrong password");
+                    } else {
+                        finish_login(context, conn, user, id, address, std::move(os));
+                    }
+                    conn.link.resume_reading();
+                });
+            if (!queued) {
+                conn.state = AppConnection::State::Connected;
+                spdlog::warn("login: too many password checks waiting; {} told to retry ({})",
+                             email, conn.link.repr());
+                conn.link.send_response(id, status::kQuotaLimit);
+                conn.link.resume_reading();
+            }
+        });
+}
+
+void logout(AppConnection& conn, const proto::FrameView& frame) {
+    conn.user->persistence().remove_push_tokens(conn.user->email(), std::string(frame.body));
+    conn.link.send_response(frame.id, status::kOk);
+    conn.link.close("logged out");
+}
+
+}  // namespace blynk::hub::app

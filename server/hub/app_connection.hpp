@@ -1,0 +1,49 @@
+#pragma once
+// The protocol state of one app connection (mobile app on TCP/TLS, browser on /dashws): login
+// state, quota, the user it belongs to. Owned by the session (transport); read and changed only by
+// the app dispatcher and its handlers.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/hub/peer.hpp"
+#include "server/hub/quota.hpp"
+
+namespace blynk::hub {
+
+class UserState;
+
+struct AppOptions {
+    uint32_t quota_per_second = 100;         ///< user.message.quota.limit
+    std::chrono::seconds idle_timeout{600};  ///< app.socket.idle.timeout (0 = off)
+    bool allow_registration = true;          ///< allow.registration
+    uint32_t dashboards_limit = 100;         ///< user.dashboard.max.limit
+    uint32_t devices_limit = 50;             ///< user.devices.limit (per dashboard)
+    uint32_t widget_max_bytes = 20 * 1024;   ///< user.widget.max.size.limit
+    uint32_t profile_max_bytes = 256 * 1024;  ///< user.profile.max.size (a dashboard's JSON)
+    std::string server_host;  ///< GET_SERVER's answer; empty = the address the app reached
+};
+
+class AppConnection {
+public:
+    enum class State : uint8_t { Connected, LoggingIn, LoggedIn };
+
+    AppConnection(SessionLink& link, const AppOptions& options)
+        : link(link), options(options), quota(options.quota_per_second) {}
+
+    SessionLink& link;
+    const AppOptions& options;
+    State state = State::Connected;
+    std::shared_ptr<UserState> user;  ///< set once logged in
+    QuotaMeter quota;
+    std::string os;           ///< "android", "ios", ... from LOGIN (files push tokens)
+    bool registered = false;  ///< this connection already registered an account
+
+    bool logged_in() const { return state == State::LoggedIn; }
+    /// Leaves the user's state; must run on the user's strand. Idempotent.
+    void on_closed();
+};
+
+}  // namespace blynk::hub
