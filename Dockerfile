@@ -11,7 +11,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBLYNKD_TESTS=OFF \
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libssl3 libsqlite3-0 libspdlog1.10 libfmt9 zlib1g \
+        libssl3 libsqlite3-0 libspdlog1.10 libfmt9 zlib1g tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /data blynkd && mkdir -p /data && chown blynkd /data
 COPY --from=build /src/build/blynkd /usr/local/bin/blynkd

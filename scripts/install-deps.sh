@@ -4,7 +4,7 @@
 set -euo pipefail
 what=${1:-build}
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev
-            nlohmann-json3-dev zlib1g-dev)
+            nlohmann-json3-dev zlib1g-dev tzdata)
 test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

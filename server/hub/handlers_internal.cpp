@@ -1,6 +1,5 @@
 #include <array>
 #include <charconv>
-#include <ctime>
 
 #include <spdlog/spdlog.h>
 
@@ -8,6 +7,7 @@
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/operations.hpp"
 
 namespace blynk::hub::handlers {
 namespace {
@@ -78,10 +78,9 @@ void internal(HardwareConnection& conn, const proto::FrameView& frame) {
         return;
     }
     if (fields[0] == "rtc") {
-        // Devices have no time zone setting yet: the answer is UTC epoch seconds.
         std::string reply = "rtc";
         reply.push_back('\0');
-        reply.append(std::to_string(static_cast<long long>(std::time(nullptr))));
+        reply.append(std::to_string(ops::rtc_seconds(*conn.user, conn.device)));
         conn.link.send(proto::cmd::kInternal, frame.id, reply);
         return;
     }

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 
 #include <spdlog/spdlog.h>
 
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
+#include "common/util/time_zone.hpp"
 
 namespace blynk::hub::ops {
 namespace {
@@ -101,6 +103,20 @@ void announce_app_presence(UserState& user, bool connected) {
         if (!dash || !dash->active || !dash->app_connected_on || !entry.online()) continue;
         send_to_device(*user.find(ref), proto::cmd::kInternal, 7777, body);
     }
+}
+
+int64_t rtc_seconds(UserState& user, DeviceRef device) {
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    const model::Dashboard* dash = user.dashboard(device.dash_id);
+    if (!dash) return now;
+    for (const model::Widget& w : dash->widgets) {
+        if (w.type != "RTC" || w.time_zone.empty()) continue;
+        if (auto offset = util::utc_offset(w.time_zone, now)) return now + *offset;
+        spdlog::warn("rtc: unknown time zone {:?} in the RTC widget of {}; answering UTC",
+                     w.time_zone, user.email());
+        break;
+    }
+    return now;
 }
 
 void poll_reading_widgets(UserState& user, std::chrono::steady_clock::time_point now) {

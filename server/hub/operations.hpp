@@ -54,6 +54,11 @@ void send_pin_modes(UserState& user, DeviceRef device);
 /// dashboards that asked for it (isAppConnectedOn).
 void announce_app_presence(UserState& user, bool connected);
 
+/// What a device's `rtc` (and REST /rtc) answers: the epoch seconds of the local time in the zone
+/// of its dashboard's RTC widget, as the Java server did (the libraries set their clock from
+/// it); UTC without one.
+int64_t rtc_seconds(UserState& user, DeviceRef device);
+
 /// The reading-widget poller's message id, as the Java server's.
 inline constexpr uint16_t kReadingWidgetId = 7778;
 /// Sends `vr\0<pin>` (`dr`, `ar`) with kReadingWidgetId to the device of every widget with a

@@ -4,6 +4,7 @@
 
 #include "common/proto/command.hpp"
 #include "common/util/clock.hpp"
+#include "server/model/profile_json.hpp"
 
 namespace blynk::hub {
 namespace {
@@ -202,6 +203,24 @@ void UserState::store_property(DeviceRef ref, uint8_t pin, const std::string& na
                                std::string value) {
     DeviceEntry* entry = find(ref);
     if (!entry) return;
+    // Widgets on that virtual pin of the device take the property, as in the Java server; only
+    // a property no widget takes is kept per pin.
+    if (model::Dashboard* dash = dashboard(ref.dash_id)) {
+        const model::PinKey key{model::PinType::Virtual, pin};
+        bool taken = false;
+        for (model::Widget& w : dash->widgets) {
+            if (w.device_id != ref.device_id ||
+                std::find(w.pins.begin(), w.pins.end(), key) == w.pins.end()) {
+                continue;
+            }
+            std::string error;
+            taken |= model::apply_widget_property(w, name, value, error);
+        }
+        if (taken) {
+            dashboard_changed(ref.dash_id);
+            return;
+        }
+    }
     persistence_.property_changed(email_, ref, pin, name, value);
     entry->device.properties[{pin, name}] = std::move(value);
 }

@@ -128,86 +128,6 @@ TEST_F(StoreFileTest, StoreMigrationsRefuseNewerUserVersion) {
     EXPECT_NE(err.find(path_), std::string::npos) << err;
 }
 
-// The schema of blynkd releases before migration 2, copied verbatim from migrations.cpp: a data
-// folder written by them must keep working.
-constexpr const char* kReleasedSchemaV1 = R"sql(
-CREATE TABLE users (
-    email         TEXT    NOT NULL PRIMARY KEY,
-    password_hash TEXT    NOT NULL DEFAULT '',
-    created_at_ms INTEGER NOT NULL
-);
-
-CREATE TABLE dashboards (
-    user_email TEXT    NOT NULL REFERENCES users(email) ON DELETE CASCADE,
-    id         INTEGER NOT NULL,
-    name       TEXT    NOT NULL,
-    PRIMARY KEY (user_email, id)
-);
-
-CREATE TABLE devices (
-    user_email    TEXT    NOT NULL,
-    dash_id       INTEGER NOT NULL,
-    id            INTEGER NOT NULL,
-    name          TEXT    NOT NULL,
-    board_type    TEXT    NOT NULL,
-    token         TEXT    NOT NULL UNIQUE,
-    created_at_ms INTEGER NOT NULL,
-    last_seen_ms  INTEGER NOT NULL DEFAULT 0,
-    online        INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (user_email, dash_id, id),
-    FOREIGN KEY (user_email, dash_id) REFERENCES dashboards(user_email, id) ON DELETE CASCADE
-);
-
--- pin is PinKey::str() ("v5", "d13"); value is a BLOB because multi-values are NUL-joined.
-CREATE TABLE pin_values (
-    user_email    TEXT    NOT NULL,
-    dash_id       INTEGER NOT NULL,
-    device_id     INTEGER NOT NULL,
-    pin           TEXT    NOT NULL,
-    value         BLOB    NOT NULL,
-    updated_at_ms INTEGER NOT NULL,
-    PRIMARY KEY (user_email, dash_id, device_id, pin),
-    FOREIGN KEY (user_email, dash_id, device_id)
-        REFERENCES devices(user_email, dash_id, id) ON DELETE CASCADE
-);
-
--- pin is the virtual pin number (properties exist for virtual pins only).
-CREATE TABLE pin_properties (
-    user_email TEXT    NOT NULL,
-    dash_id    INTEGER NOT NULL,
-    device_id  INTEGER NOT NULL,
-    pin        INTEGER NOT NULL,
-    name       TEXT    NOT NULL,
-    value      BLOB    NOT NULL,
-    PRIMARY KEY (user_email, dash_id, device_id, pin, name),
-    FOREIGN KEY (user_email, dash_id, device_id)
-        REFERENCES devices(user_email, dash_id, id) ON DELETE CASCADE
-);
-
-CREATE TABLE device_events (
-    id          INTEGER PRIMARY KEY,
-    user_email  TEXT    NOT NULL,
-    dash_id     INTEGER NOT NULL,
-    device_id   INTEGER NOT NULL,
-    name        TEXT    NOT NULL,
-    description TEXT    NOT NULL,
-    time_ms     INTEGER NOT NULL,
-    FOREIGN KEY (user_email, dash_id, device_id)
-        REFERENCES devices(user_email, dash_id, id) ON DELETE CASCADE
-);
-CREATE INDEX device_events_by_device ON device_events (user_email, dash_id, device_id, time_ms);
-
-CREATE TABLE provision_log (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind       TEXT    NOT NULL,
-    user_email TEXT    NOT NULL,
-    dash_id    INTEGER NOT NULL DEFAULT 0,
-    device_id  INTEGER NOT NULL DEFAULT 0,
-    token      TEXT    NOT NULL DEFAULT '',
-    old_token  TEXT    NOT NULL DEFAULT '',
-    time_ms    INTEGER NOT NULL
-);
-)sql";
 
 constexpr const char* kTokenA = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 constexpr const char* kTokenB = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
@@ -217,7 +137,8 @@ constexpr const char* kTokenB = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
 void write_schema_v1_database(const std::string& path) {
     Database db(path);
     db.exec("PRAGMA journal_mode=WAL", "test: WAL as the release used it");
-    db.exec(kReleasedSchemaV1, "test: schema 1");
+    // Migration 1 is never edited: it is the schema releases before migration 2 wrote.
+    db.exec(migrations()[0].sql, "test: schema 1");
     db.exec("PRAGMA user_version = 1", "test: schema version 1");
     db.exec(R"sql(
 INSERT INTO users VALUES ('old@b.c', 'pbkdf2-sha256$200000$salt$hash', 1000);
