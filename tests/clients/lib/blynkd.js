@@ -29,10 +29,13 @@ class Blynkd {
       .trim();
   }
 
-  /** Creates the user if needed and a device; returns its token. */
-  provision(email, name) {
+  /**
+   * Creates the user if needed (with an app password when `password` is given) and a device;
+   * returns its token.
+   */
+  provision(email, name, { password } = {}) {
     try {
-      this.cli('user', 'add', email);
+      this.cli('user', 'add', email, ...(password ? ['--password', password] : []));
     } catch (e) {
       if (!String(e.stderr).includes('already exists')) throw e;
     }
