@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "tests/support/app_fixture.hpp"
+#include "tests/support/http_client.hpp"
 
 namespace blynk::test {
 namespace {
@@ -98,6 +99,22 @@ TEST_F(AppTest, PropertiesFromTheBoardLandInTheWidget) {
     EXPECT_FALSE(p.contains("pinsStorage")) << "taken by the widget, not kept per pin";
 }
 
+TEST_F(AppTest, RestSeesAppsAndItsWritesReachThem) {
+    auto rest = [&](const std::string& target) {
+        return http_call(server_->port(), "GET", "/" + cli_token_ + target).body;
+    };
+    EXPECT_EQ(rest("/isAppConnected"), "false");
+    auto a = logged_in_app();
+    EXPECT_EQ(rest("/isAppConnected"), "true");
+    a->send(cmd::kActivateDashboard, 2, "1");
+    EXPECT_TRUE(a->expect_response(2, status::kDeviceNotInNetwork));
+    EXPECT_EQ(rest("/update/V8?value=hi"), "");
+    EXPECT_TRUE(a->expect_frame(cmd::kHardware, 111, body({"1-0", "vw", "8", "hi"})));
+    EXPECT_EQ(rest("/update/V8?label=Hello"), "");
+    EXPECT_TRUE(
+        a->expect_frame(cmd::kSetWidgetProperty, 111, body({"1-0", "8", "label", "Hello"})));
+}
+
 class SlowAppTest : public AppTest {
 protected:
     std::map<std::string, std::string> settings() const override {
@@ -110,7 +127,8 @@ TEST_F(SlowAppTest, AnAppThatNeverReadsIsClosedAndTheBoardGoesOn) {
     hw->login(cli_token_);
     std::string writes;
     for (int pin = 0; pin < 64; ++pin)
-        writes += frame(cmd::kHardware, 2, body({"vw", std::to_string(pin), std::string(900, 'x')}));
+        writes +=
+            frame(cmd::kHardware, 2, body({"vw", std::to_string(pin), std::string(900, 'x')}));
     hw->send(writes);
     auto hog = logged_in_app();
     // Every APP_SYNC is answered with 64 values of ~910 bytes: 2000 of them are ~120 MB.

@@ -2,6 +2,7 @@
 // pin traffic between app sessions and boards (server-surface.md §5).
 
 #include "common/util/password.hpp"
+#include "server/store/sqlite_store.hpp"
 #include "tests/support/app_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -18,6 +19,25 @@ TEST_F(AppTest, LoginChecksTheAppHashOfTheCliPassword) {
     a->send(cmd::kPing, 5);
     EXPECT_TRUE(a->expect_response(5, status::kOk));
     EXPECT_TRUE(server_->wait_for_log("login ok: app tcp 127.0.0.1"));
+}
+
+TEST_F(AppTest, AnOldCliPasswordIsReportedAndReplacedWhileTheServerRuns) {
+    ASSERT_EQ(server_->stop(), 0);
+    {
+        // What the CLI stored before the app protocol: a hash of the clear password.
+        store::SqliteStore db(store::SqliteStore::db_path(server_->data_dir()).string());
+        ASSERT_TRUE(
+            db.set_password(kEmail, util::hash_password(kPassword), model::PasswordKind::Clear));
+    }
+    server_->start();
+    EXPECT_TRUE(server_->wait_for_log("password set by an older blynkd"));
+    EXPECT_EQ(app()->login(kEmail, kPassword), status::kUserNotAuthenticated);
+    EXPECT_TRUE(server_->wait_for_log("blynkd user password " + std::string(kEmail)));
+
+    auto set = server_->cli({"user", "password", kEmail, "--password", "new one"});
+    ASSERT_EQ(set.exit_code, 0) << set.err;
+    EXPECT_TRUE(server_->wait_for_log("provisioning: password of " + std::string(kEmail)));
+    EXPECT_EQ(app()->login(kEmail, "new one"), status::kOk);
 }
 
 TEST_F(AppTest, LoginWithMessageIdZeroIsAnsweredWithIdZero) {
@@ -50,9 +70,13 @@ TEST_F(AppTest, RegisterCreatesAnAccountTheAppCanLogInTo) {
     EXPECT_NE(users.out.find("bob@example.com"), std::string::npos) << users.out;
 }
 
-TEST_F(AppTest, ABoardAndTwoAppsFromNothing) {
-    auto a1 = logged_in_app();
-    auto a2 = logged_in_app();
+TEST_F(AppTest, ANewUserRegistersBuildsADashboardAndDrivesABoard) {
+    // As a new user would: register in the app, log in on two phones.
+    EXPECT_EQ(app()->register_account("newbie@example.com", "pw"), status::kOk);
+    auto a1 = app();
+    ASSERT_EQ(a1->login("newbie@example.com", "pw"), status::kOk);
+    auto a2 = app();
+    ASSERT_EQ(a2->login("newbie@example.com", "pw"), status::kOk);
     // A dashboard with a button (D13) and a value display (V5), then a device in it.
     a1->send(cmd::kCreateDash, 2, kDashboard);
     EXPECT_TRUE(a1->expect_response(2, status::kOk));
@@ -90,7 +114,8 @@ TEST_F(AppTest, ABoardAndTwoAppsFromNothing) {
     // The profile carries the widgets with their live values and the device online.
     json p = profile(*a1);
     ASSERT_TRUE(p.is_object()) << "not JSON";
-    const json& dash = p["dashBoards"][1];  // after the CLI's dashboard 1
+    ASSERT_EQ(p["dashBoards"].size(), 1u) << p.dump();
+    const json& dash = p["dashBoards"][0];
     EXPECT_EQ(dash["id"], 7);
     EXPECT_EQ(dash["isActive"], true);
     EXPECT_EQ(dash["widgets"][0]["value"], "1");
