@@ -241,17 +241,7 @@ TEST_F(AppTest, AppOverTlsOnTheTlsPort) {
 }
 
 std::string dashws_frame(uint8_t command, uint16_t id, std::string_view body) {
-    std::string out{static_cast<char>(command), static_cast<char>(id >> 8),
-                    static_cast<char>(id & 0xff)};
-    out.append(body);
-    return out;
-}
-
-std::string dashws_response(uint16_t id, uint32_t status) {
-    std::string out = dashws_frame(cmd::kResponse, id, {});
-    for (int shift = 24; shift >= 0; shift -= 8)
-        out.push_back(static_cast<char>((status >> shift) & 0xff));
-    return out;
+    return frame(command, id, body, proto::Layout::WebApp);
 }
 
 TEST_F(AppTest, BrowsersSpeakTheAppProtocolOnDashwsOverWsAndWss) {
@@ -263,7 +253,8 @@ TEST_F(AppTest, BrowsersSpeakTheAppProtocolOnDashwsOverWsAndWss) {
         WsClient ws(tls ? server_->tls_port() : server_->port(), o);
         ws.send(dashws_frame(cmd::kLogin, 1,
                              body({kEmail, util::app_password_hash(kEmail, kPassword), "web"})));
-        EXPECT_TRUE(ws.expect_message(dashws_response(1, status::kOk), std::chrono::seconds(5)));
+        EXPECT_TRUE(ws.expect_message(response(1, status::kOk, proto::Layout::WebApp),
+                                      std::chrono::seconds(5)));
         ws.send(dashws_frame(cmd::kGetEnergy, 2, {}));
         EXPECT_TRUE(ws.expect_message(dashws_frame(cmd::kGetEnergy, 2, "1000000")));
     }

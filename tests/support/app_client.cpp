@@ -7,18 +7,6 @@
 
 namespace blynk::test {
 
-std::string app_frame(uint8_t command, uint16_t id, std::string_view body) {
-    std::string out;
-    proto::encode(out, proto::Layout::App, command, id, body);
-    return out;
-}
-
-std::string app_response(uint16_t id, uint32_t status) {
-    std::string out;
-    proto::encode_response(out, proto::Layout::App, id, status);
-    return out;
-}
-
 uint32_t AppClient::login(const std::string& email, const std::string& password, uint16_t id) {
     send(proto::cmd::kLogin, id,
          body({email, util::app_password_hash(email, password), "android", "2.27.32", "Blynk"}));
@@ -28,7 +16,8 @@ uint32_t AppClient::login(const std::string& email, const std::string& password,
 
 uint32_t AppClient::register_account(const std::string& email, const std::string& password,
                                      uint16_t id) {
-    send(proto::cmd::kRegister, id, body({email, util::app_password_hash(email, password), "Blynk"}));
+    send(proto::cmd::kRegister, id,
+         body({email, util::app_password_hash(email, password), "Blynk"}));
     auto reply = read_frame(5s);
     return reply && reply->command == proto::cmd::kResponse ? reply->status : 0;
 }
@@ -59,8 +48,8 @@ std::string AppClient::request(uint8_t command, uint16_t id, std::string_view re
     }
     if (reply->command != command || reply->id != id) {
         ADD_FAILURE() << proto::command_name(command) << " id " << id << ": got "
-                      << proto::command_name(reply->command) << " id " << reply->id
-                      << " status " << reply->status << " body " << hex(reply->body);
+                      << proto::command_name(reply->command) << " id " << reply->id << " status "
+                      << reply->status << " body " << hex(reply->body);
         return {};
     }
     if (command == proto::cmd::kLoadProfileGzipped) {

@@ -16,8 +16,12 @@
 namespace blynk::test {
 
 /// Bytes of one app frame / response (7-byte header).
-std::string app_frame(uint8_t command, uint16_t id, std::string_view body = {});
-std::string app_response(uint16_t id, uint32_t status);
+inline std::string app_frame(uint8_t command, uint16_t id, std::string_view body = {}) {
+    return frame(command, id, body, proto::Layout::App);
+}
+inline std::string app_response(uint16_t id, uint32_t status) {
+    return response(id, status, proto::Layout::App);
+}
 
 /// One frame read back: `status` is set for RESPONSE (command 0), `body` otherwise.
 struct AppFrame {

@@ -21,15 +21,15 @@
 
 namespace blynk::test {
 
-std::string frame(uint8_t command, uint16_t id, std::string_view body) {
+std::string frame(uint8_t command, uint16_t id, std::string_view body, proto::Layout layout) {
     std::string out;
-    proto::encode(out, proto::Layout::Hardware, command, id, body);
+    proto::encode(out, layout, command, id, body);
     return out;
 }
 
-std::string response(uint16_t id, uint16_t status) {
+std::string response(uint16_t id, uint32_t status, proto::Layout layout) {
     std::string out;
-    proto::encode_response(out, proto::Layout::Hardware, id, status);
+    proto::encode_response(out, layout, id, status);
     return out;
 }
 

@@ -9,13 +9,16 @@
 
 #include <gtest/gtest.h>
 
+#include "common/proto/codec.hpp"
+
 namespace blynk::test {
 
 using namespace std::chrono_literals;
 
-/// Bytes of one hardware frame / response, built with the project's codec.
-std::string frame(uint8_t command, uint16_t id, std::string_view body = {});
-std::string response(uint16_t id, uint16_t status);
+/// Bytes of one frame / response (hardware layout unless told), built with the project's codec.
+std::string frame(uint8_t command, uint16_t id, std::string_view body = {},
+                  proto::Layout layout = proto::Layout::Hardware);
+std::string response(uint16_t id, uint32_t status, proto::Layout layout = proto::Layout::Hardware);
 /// NUL-joined body: body({"vw", "1", "x"}) == "vw\01\0x".
 std::string body(std::initializer_list<std::string_view> fields);
 /// "00 00 01 00 c8".
