@@ -226,7 +226,7 @@ void login(AppContext& context, AppConnection& conn, const proto::FrameView& fra
 void logout(AppConnection& conn, const proto::FrameView& frame) {
     conn.user->persistence().remove_push_tokens(conn.user->email(), std::string(frame.body));
     conn.link.send_response(frame.id, status::kOk);
-    conn.link.close("logged out");
+    conn.link.close_after_writes("logged out");
 }
 
 }  // namespace blynk::hub::app

@@ -27,6 +27,9 @@ public:
     virtual void send_response(uint16_t id, uint16_t status) = 0;
     /// Closes the connection; `reason` appears in the disconnect log line.
     virtual void close(std::string_view reason) = 0;
+    /// Closes the connection once the frames queued so far are written (an answer, then close),
+    /// reading nothing more meanwhile.
+    virtual void close_after_writes(std::string_view reason) = 0;
     /// Stable description for logs: kind, user, device, peer address, transport.
     virtual std::string repr() const = 0;
     virtual PeerKind kind() const = 0;

@@ -42,8 +42,9 @@ class FramedSession final : public hub::SessionLink,
                             public std::enable_shared_from_this<FramedSession<Stream, Protocol>> {
 public:
     /// `peer` is "address:port" of the client (its address alone is peer_address()).
-    FramedSession(Stream stream, hub::UserExecutor strand, const typename Protocol::Services& services,
-                  std::string peer, const char* transport)
+    FramedSession(Stream stream, hub::UserExecutor strand,
+                  const typename Protocol::Services& services, std::string peer,
+                  const char* transport)
         : stream_(std::move(stream)),
           strand_(std::move(strand)),
           services_(services),
@@ -97,6 +98,13 @@ public:
         boost::asio::post(strand_, [self = this->shared_from_this(), why = std::string(reason)] {
             self->teardown(why);
         });
+    }
+
+    void close_after_writes(std::string_view reason) override {
+        if (closing_ || finishing_) return;
+        finishing_ = true;
+        finish_reason_ = reason;
+        if (out_pending_.empty() && !writing_) close(finish_reason_);
     }
 
     std::string repr() const override {
@@ -198,7 +206,7 @@ private:
     }
 
     void read_more() {
-        if (closing_ || suspended_ || paused_ || reading_) return;
+        if (closing_ || suspended_ || paused_ || finishing_ || reading_) return;
         if constexpr (Traits::kWaitRead) {
             if (in_len_ == 0) return wait_until_ready(Socket::wait_read);
         }
@@ -353,7 +361,10 @@ private:
     void flush_writes() {
         if (writing_ || out_pending_.empty() || closing_) return;
         if constexpr (Traits::kWriteNow) {
-            if (!write_now()) return;
+            if (!write_now()) {
+                if (finishing_ && out_pending_.empty()) close(finish_reason_);
+                return;
+            }
         }
         std::swap(out_inflight_, out_pending_);
         if constexpr (Traits::kMessagePerFrame) {
@@ -421,6 +432,8 @@ private:
         }
         if (!out_pending_.empty()) {
             flush_writes();
+        } else if (finishing_) {
+            close(finish_reason_);
         } else if (pending_rebind_) {
             do_rebind();
         }
@@ -489,6 +502,8 @@ private:
     bool suspended_ = false;  ///< a rebind is pending
     bool paused_ = false;     ///< pause_reading(): e.g. a login waiting for its password check
     bool message_complete_ = false;  ///< message-delimited layouts: in_ holds a whole message
+    bool finishing_ = false;         ///< close_after_writes(): close once the queue is written
+    std::string finish_reason_;
     bool closing_ = false;
     bool torn_down_ = false;
     bool flush_deferred_ = false;    ///< in this thread's FlushBatch

@@ -42,6 +42,7 @@ public:
         sent.push_back({0, id, std::to_string(status)});
     }
     void close(std::string_view reason) override { closed = std::string(reason); }
+    void close_after_writes(std::string_view reason) override { close(reason); }
     std::string repr() const override { return "test peer"; }
     PeerKind kind() const override { return kind_; }
     void set_idle_timeout(std::chrono::seconds t) override { idle = t; }
