@@ -1,4 +1,5 @@
 #pragma once
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,7 +13,20 @@ struct DeviceRef {
     friend bool operator==(const DeviceRef&, const DeviceRef&) = default;
     friend auto operator<=>(const DeviceRef&, const DeviceRef&) = default;
     /// "1-0": the prefix the Java server puts before relayed bodies.
-    std::string str() const { return std::to_string(dash_id) + "-" + std::to_string(device_id); }
+    std::string str() const {
+        std::string out;
+        append_to(out);
+        return out;
+    }
+    /// Appends str() to `out` without a temporary (the relay path reuses one buffer).
+    void append_to(std::string& out) const {
+        char buf[2 * 11 + 1];  // two ints and the '-'
+        char* const end = buf + sizeof buf;
+        char* p = std::to_chars(buf, end, dash_id).ptr;
+        if (p != end) *p++ = '-';
+        p = std::to_chars(p, end, device_id).ptr;
+        out.append(buf, p);
+    }
 };
 
 }  // namespace blynk::hub

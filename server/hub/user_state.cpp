@@ -240,7 +240,8 @@ void UserState::relay_to_apps(uint8_t command, uint16_t id, DeviceRef ref, std::
 void UserState::relay_to_apps_always(uint8_t command, uint16_t id, DeviceRef ref,
                                      std::string_view body, const AppConnection* except) {
     if (apps_.empty()) return;
-    relay_buffer_ = ref.str();
+    relay_buffer_.clear();  // keeps its capacity: no allocation per relayed write
+    ref.append_to(relay_buffer_);
     if (!body.empty()) {
         relay_buffer_.push_back('\0');
         relay_buffer_.append(body);

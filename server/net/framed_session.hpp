@@ -379,7 +379,7 @@ private:
     /// Most writes fit the socket buffer: no asynchronous operation, no completion to run.
     bool write_now() {
         boost::system::error_code ec;
-        const size_t n = lowest().write_some(boost::asio::buffer(out_pending_), ec);
+        const size_t n = Traits::write_now(stream_, boost::asio::buffer(out_pending_), ec);
         if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
             return true;
         }

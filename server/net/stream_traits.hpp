@@ -22,13 +22,23 @@ struct StreamTraits {
     static constexpr bool kWaitRead =
         std::is_same_v<Stream, Socket> || std::is_same_v<Stream, TlsSocket>;
     /// The raw socket is non-blocking: a write is tried in place first, and only what the kernel
-    /// does not take at once is left to an asynchronous write.
-    static constexpr bool kWriteNow = std::is_same_v<Stream, Socket>;
+    /// does not take at once is left to an asynchronous write (for TLS: all of it, or none).
+    static constexpr bool kWriteNow = kWaitRead;
     /// True when the bytes just read must be dropped.
     static bool discard_read(const Stream&) { return false; }
     template <class Handler>
     static void write(Stream& s, boost::asio::const_buffer bytes, Handler&& handler) {
         boost::asio::async_write(s, bytes, std::forward<Handler>(handler));
+    }
+    /// Writes what the socket takes now, without blocking (kWriteNow streams); would_block when
+    /// it takes nothing.
+    static size_t write_now(Stream& s, boost::asio::const_buffer bytes,
+                            boost::system::error_code& ec) {
+        if constexpr (std::is_same_v<Stream, TlsSocket>) {
+            return s.write_now(bytes, ec);
+        } else {
+            return s.write_some(bytes, ec);
+        }
     }
     /// Reads what is there without blocking (kWaitRead streams). On would_block, `wait` says
     /// what the socket must become before the next try.

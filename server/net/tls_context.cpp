@@ -68,8 +68,10 @@ std::shared_ptr<ssl::context> TlsContextHolder::build(const TlsFiles& files) {
         SSL_CTX_set_cipher_list(raw, "DEFAULT:@SECLEVEL=0");
     }
     SSL_CTX_set1_groups_list(raw, "X25519:P-256:P-384");
-    // Idle TLS connections give their read/write buffers back (a few KiB each).
-    SSL_CTX_set_mode(raw, SSL_MODE_RELEASE_BUFFERS);
+    // Idle TLS connections give their read/write buffers back (a few KiB each). A write that
+    // would block is retried from another buffer holding the same bytes (sessions try a write in
+    // place, then hand the rest to an asynchronous write).
+    SSL_CTX_set_mode(raw, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     // A board that drops the TCP connection without close_notify has simply closed it.
     SSL_CTX_set_options(raw, SSL_OP_IGNORE_UNEXPECTED_EOF);
     // Resumption: the session cache and tickets (on by default) for reconnecting boards.

@@ -78,6 +78,15 @@ std::size_t TlsSocket::read_now(boost::asio::mutable_buffer buffer, Socket::wait
     return 0;
 }
 
+std::size_t TlsSocket::write_now(boost::asio::const_buffer buffer, boost::system::error_code& ec) {
+    ERR_clear_error();
+    std::size_t n = 0;
+    const int result = ssl_ ? SSL_write_ex(ssl_, buffer.data(), buffer.size(), &n) : 0;
+    if (classify(result, ec) == Step::Done) return ec ? 0 : n;
+    ec = boost::asio::error::would_block;
+    return 0;
+}
+
 void TlsSocket::shutdown_quietly() {
     if (!ssl_) return;
     ERR_clear_error();

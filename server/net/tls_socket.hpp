@@ -68,6 +68,11 @@ public:
     std::size_t read_now(boost::asio::mutable_buffer buffer, Socket::wait_type& wait,
                          boost::system::error_code& ec);
 
+    /// Encrypts and sends all of `buffer` now if the socket takes it, without blocking: returns
+    /// its size, or 0 with would_block when the socket is full (OpenSSL then expects the same
+    /// bytes again, from any buffer: an asynchronous write of them follows).
+    std::size_t write_now(boost::asio::const_buffer buffer, boost::system::error_code& ec);
+
     /// Sends close_notify if the socket takes it at once; never blocks.
     void shutdown_quietly();
 
