@@ -105,6 +105,7 @@ CpuMeter::CpuMeter(pid_t server, double other_in_self)
       self0_(self_cpu_seconds()),
       other0_(other_in_self),
       machine0_(machine_busy_seconds()),
+      steal0_(machine_steal_seconds()),
       t0_(now_ns()) {}
 
 Json CpuMeter::cores(double other_in_self) const {
@@ -116,8 +117,11 @@ Json CpuMeter::cores(double other_in_self) const {
     j["server"] = round_sig(server / wall, 3);
     j["bench"] = round_sig((self - (other_in_self - other0_)) / wall, 3);
     // /proc/stat counts in 10 ms ticks, rusage finer: small negative noise is clamped.
-    const double others = machine_busy_seconds() - machine0_ - self - (server_ > 0 ? server : 0);
+    const double steal = machine_steal_seconds() - steal0_;
+    const double others =
+        machine_busy_seconds() - machine0_ - self - (server_ > 0 ? server : 0) - steal;
     j["other"] = round_sig(std::max(0.0, others / wall), 2);
+    j["steal"] = round_sig(steal / wall, 2);
     return j;
 }
 

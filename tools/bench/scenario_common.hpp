@@ -65,13 +65,14 @@ public:
     /// `server` may be -1 (no server); `other_in_self` is CPU time of a thread inside this
     /// process that is not load generation (the echo server), to be subtracted.
     explicit CpuMeter(pid_t server, double other_in_self = 0);
-    /// {"server": cores, "bench": cores, "other": cores}: average cores used by the server,
-    /// by the bench, and by anything else on the machine (a busy neighbour skews a run).
+    /// {"server", "bench", "other", "steal"}: average cores used by the server, by the bench,
+    /// by anything else on the machine (a busy neighbour skews a run), and taken by the
+    /// hypervisor for other guests (a busy host skews it too).
     Json cores(double other_in_self = 0) const;
 
 private:
     pid_t server_;
-    double server0_, self0_, other0_, machine0_;
+    double server0_, self0_, other0_, machine0_, steal0_;
     uint64_t t0_;
 };
 

@@ -257,19 +257,46 @@ Json sizing(const std::vector<ScenarioResult>& rs) {
     return Json{{"inputs", in}, {"projection", rows}};
 }
 
+namespace {
+
+// The share of half a second of spinning on every core that the hypervisor gave to other
+// guests: a shared host's load, which an idle machine does not see.
+double steal_share() {
+    constexpr double kSpinS = 0.5;
+    const unsigned n = std::max(1u, cpu_count());
+    const double s0 = machine_steal_seconds();
+    const uint64_t t0 = now_ns();
+    std::vector<std::thread> spin;
+    for (unsigned i = 0; i < n; ++i)
+        spin.emplace_back([t0] {
+            while (now_ns() - t0 < seconds_ns(kSpinS)) {
+            }
+        });
+    for (auto& t : spin)
+        t.join();
+    return (machine_steal_seconds() - s0) / (kSpinS * n);
+}
+
+}  // namespace
+
 Json wait_for_quiet(double max_wait_s) {
     constexpr double kQuietCores = 0.25;
+    constexpr double kQuietSteal = 0.1;
     const uint64_t t0 = now_ns();
     double busy = 0;
+    double steal = 0;
     do {
         const double b0 = machine_busy_seconds();
         std::this_thread::sleep_for(std::chrono::seconds(1));
         busy = machine_busy_seconds() - b0;
-        if (busy < kQuietCores) break;
+        if (busy >= kQuietCores) continue;
+        steal = steal_share();
+        if (steal < kQuietSteal) break;
     } while (static_cast<double>(now_ns() - t0) / 1e9 < max_wait_s);
     Json j;
     j["waited_s"] = round_sig(static_cast<double>(now_ns() - t0) / 1e9, 2);
     j["busy_cores"] = round_sig(busy, 2);
+    j["steal_share"] = round_sig(steal, 2);
     return j;
 }
 
@@ -297,9 +324,11 @@ void write_results(const std::string& dir, const std::vector<ScenarioResult>& rs
        << m["cores"].get<unsigned>() << " cores, " << m["date"].get<std::string>()
        << ". Server and bench share the machine. Numbers are from one run: compare ratios within "
           "it, not across machines. Before the start the machine was busy with "
-       << before.value("busy_cores", -1.0) << " cores of other work (waited "
-       << before.value("waited_s", -1.0)
-       << " s for quiet); each run's `cores.other` is what other processes used during it.\n\n";
+       << before.value("busy_cores", -1.0) << " cores of other work and the hypervisor took "
+       << before.value("steal_share", -1.0) * 100
+       << " % of the CPU time of a spin on every core (waited " << before.value("waited_s", -1.0)
+       << " s for quiet); each run's `cores.other` is what other processes used during it, "
+          "`cores.steal` what the hypervisor gave to other guests.\n\n";
     md << "## Targets\n\n" << markdown_table(targets) << "\n";
     md << "## Scenarios\n\n";
     for (const auto& r : rs) {
