@@ -1,13 +1,17 @@
 #pragma once
-// One non-blocking client connection of the load engine: an input buffer that holds only an
-// incomplete trailing message (complete ones are parsed straight from the thread's read
-// buffer), and an output buffer flushed once per loop turn, so pipelined messages leave in one
-// send().
+// One non-blocking client connection of the load engine, plain TCP or TLS (an established
+// OpenSSL client on the fd): an input buffer that holds only an incomplete trailing message
+// (complete ones are parsed straight from the thread's read buffer), and an output buffer
+// flushed once per loop turn, so pipelined messages leave in one send() (one SSL_write).
+
+#include <openssl/ssl.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "tools/bench/workload.hpp"
 
 namespace blynk::bench {
 
@@ -15,18 +19,28 @@ enum class IoStatus { Ok, Closed, Error };
 
 struct Conn {
     int fd = -1;
+    SSL* ssl = nullptr;  ///< TLS when set (owned by the caller, like the fd)
+    Wire wire = Wire::Hardware;
     size_t stream = 0;      ///< index of the stream this connection belongs to
     bool tx = false;        ///< the stream's sending side
-    bool rx = false;        ///< the stream's receiving side (may be the same connection)
-    bool http = false;      ///< speaks HTTP/1.1 (REST sender) instead of Blynk frames
+    bool rx = false;        ///< one of the stream's receivers (may be the sender too)
     bool want_out = false;  ///< EPOLLOUT is registered
     std::string in;         ///< unparsed input carried over to the next read
     std::string out;        ///< queued output
     size_t out_head = 0;
 
-    /// Sends queued output until done or EAGAIN.
+    /// Sends queued output until done or the socket (or TLS) would block.
     IoStatus flush();
     bool has_output() const { return out_head < out.size(); }
+    /// Reads what is available into `buf` (at most `cap` bytes) without blocking; `got` is how
+    /// much. TLS reads record after record until OpenSSL has nothing left or `buf` is full (data
+    /// OpenSSL holds would not wake epoll again). Closed / Error: the connection is gone (what
+    /// was read before still counts).
+    IoStatus read(char* buf, size_t cap, size_t& got);
 };
+
+/// Sets the modes the engine's TLS writes need on an established connection: partial writes,
+/// and retrying a write with a buffer that has grown or moved meanwhile.
+void enable_moving_writes(SSL* ssl);
 
 }  // namespace blynk::bench

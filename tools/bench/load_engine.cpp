@@ -25,7 +25,8 @@ constexpr int kMaxEvents = 512;
 struct Stream {
     size_t index = 0;  ///< global index, passed to the workload
     Conn* tx = nullptr;
-    Conn* rx = nullptr;
+    uint32_t receivers = 1;  ///< distinct receiving connections
+    uint32_t arrivals = 0;   ///< deliveries since the last message completed at all receivers
     uint32_t outstanding = 0;
     uint64_t seq = 0;
     bool dead = false;
@@ -52,27 +53,34 @@ public:
         streams_.resize(streams.size());
         for (size_t i = 0; i < streams.size(); ++i) {
             const auto& [index, fds] = streams[i];
-            auto conn_for = [&](int fd) {
-                auto it = by_fd.find(fd);
+            auto conn_for = [&](const Endpoint& e) {
+                auto it = by_fd.find(e.fd);
                 if (it != by_fd.end()) return it->second;
                 conns_.push_back(std::make_unique<Conn>());
                 Conn* c = conns_.back().get();
-                c->fd = fd;
+                c->fd = e.fd;
+                c->ssl = e.ssl;
+                c->wire = e.wire;
                 c->stream = i;
+                if (c->ssl) enable_moving_writes(c->ssl);
                 epoll_event ev{};
                 ev.events = EPOLLIN;
                 ev.data.ptr = c;
-                ::epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &ev);
-                by_fd[fd] = c;
+                ::epoll_ctl(ep_, EPOLL_CTL_ADD, e.fd, &ev);
+                by_fd[e.fd] = c;
                 return c;
             };
             Stream& s = streams_[i];
             s.index = index;
             s.tx = conn_for(fds.tx);
             s.tx->tx = true;
-            s.tx->http = fds.http_tx;
-            s.rx = conn_for(fds.rx);
-            s.rx->rx = true;
+            s.receivers = 0;
+            for (const Endpoint& e : fds.rx) {
+                Conn* c = conn_for(e);
+                if (!c->rx) ++s.receivers;
+                c->rx = true;
+            }
+            if (s.receivers == 0) throw std::invalid_argument("a stream without a receiver");
             if (workload_.release_on_ack()) s.ring.resize(ring);
         }
     }
@@ -89,6 +97,8 @@ public:
 private:
     void send(Stream& s, uint64_t sent_ns);
     void on_readable(Conn& c, uint64_t now);
+    /// Parses `data` (after what `c` kept); false when the connection was dropped.
+    bool consume(Conn& c, std::string_view data, uint64_t now);
     void handle(Conn& c, const Parsed& p, uint64_t now);
     void release(Stream& s, uint64_t now);
     void flush_dirty();
@@ -155,7 +165,12 @@ void LoadThread::handle(Conn& c, const Parsed& p, uint64_t now) {
                 ++stats_.deliveries;
                 stats_.delivery.record(now > p.sent_ns ? now - p.sent_ns : 0);
             }
-            if (!on_ack) release(s, now);
+            // Every receiver gets every message in order: one completes per `receivers`
+            // arrivals.
+            if (!on_ack && ++s.arrivals == s.receivers) {
+                s.arrivals = 0;
+                release(s, now);
+            }
             break;
         default:
             break;
@@ -175,25 +190,32 @@ void LoadThread::kill(Conn& c) {
 }
 
 void LoadThread::on_readable(Conn& c, uint64_t now) {
-    const ssize_t n = ::recv(c.fd, buffer_.data(), buffer_.size(), 0);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-        kill(c);
-        return;
+    for (;;) {
+        size_t got = 0;
+        const IoStatus st = c.read(buffer_.data(), buffer_.size(), got);
+        if (got > 0 && !consume(c, std::string_view(buffer_.data(), got), now)) return;
+        if (st != IoStatus::Ok) {
+            kill(c);
+            return;
+        }
+        if (got < buffer_.size()) break;  // drained (TLS: OpenSSL holds nothing more either)
     }
-    if (n < 0) return;
-    std::string_view data(buffer_.data(), static_cast<size_t>(n));
+    // A TLS write that waited for the peer's data (WANT_READ) is retried after a read.
+    if (c.ssl && c.has_output()) dirty_.push_back(&c);
+}
+
+bool LoadThread::consume(Conn& c, std::string_view data, uint64_t now) {
     if (!c.in.empty()) {
         c.in.append(data);
         data = c.in;
     }
     size_t used = 0;
     for (;;) {
-        const Parsed p = c.http ? workload_.parse(data.substr(used), true)
-                                : workload_.parse(data.substr(used), false);
+        const Parsed p = workload_.parse(data.substr(used), c.wire);
         if (p.kind == Parsed::Kind::NeedMore) break;
         if (p.kind == Parsed::Kind::Broken) {
             kill(c);
-            return;
+            return false;
         }
         used += p.consumed;
         handle(c, p, now);
@@ -203,6 +225,7 @@ void LoadThread::on_readable(Conn& c, uint64_t now) {
     } else {
         c.in.erase(0, used);
     }
+    return true;
 }
 
 void LoadThread::flush_dirty() {

@@ -1,9 +1,12 @@
 #pragma once
-// The load engine: many connections per thread on one epoll, each stream (sender → receiver,
-// possibly the same connection) with a window of `depth` messages in flight (closed loop), or
+// The load engine: many connections per thread on one epoll, plain or TLS, each speaking the
+// hardware or app framing or HTTP; each stream (sender → receivers, possibly the same
+// connection) with a window of `depth` messages in flight (closed loop), or
 // an open-loop schedule of `rate` messages per second spread round-robin over the streams,
 // timestamps taken at the intended send time so that a stalled server shows as latency
 // instead of silently slowing the load (no coordinated omission).
+
+#include <openssl/ssl.h>
 
 #include <cstdint>
 #include <map>
@@ -14,13 +17,26 @@
 
 namespace blynk::bench {
 
-/// One stream's connections, already connected and logged in (non-blocking fds, owned by the
-/// caller).
-struct StreamFds {
-    int tx = -1;
-    int rx = -1;  ///< may equal tx
-    bool http_tx = false;
+/// One connection, already connected and logged in: a non-blocking fd and, for TLS, its
+/// established SSL (both owned by the caller).
+struct Endpoint {
+    int fd = -1;
+    SSL* ssl = nullptr;
+    Wire wire = Wire::Hardware;
 };
+
+/// One stream: the sender and its receivers. A receiver may be the sender itself (echo, write);
+/// with several receivers (one device's write reaching every app session of its user) a
+/// message completes when each has received it.
+struct StreamFds {
+    Endpoint tx;
+    std::vector<Endpoint> rx;
+};
+
+/// A stream from `tx` to `rx` (the same fd for echo and write), both speaking `wire`.
+inline StreamFds stream_of(int tx, int rx, Wire wire = Wire::Hardware) {
+    return StreamFds{Endpoint{tx, nullptr, wire}, {Endpoint{rx, nullptr, wire}}};
+}
 
 struct LoadConfig {
     double warmup_s = 0.5;
@@ -34,7 +50,7 @@ struct LoadConfig {
 struct LoadStats {
     uint64_t sent = 0;             ///< in the measured window
     uint64_t acks = 0;             ///< in the measured window
-    uint64_t deliveries = 0;       ///< in the measured window
+    uint64_t deliveries = 0;       ///< in the measured window (at every receiver)
     uint64_t errors = 0;           ///< whole run
     uint64_t skipped = 0;          ///< open loop: not sent because max_outstanding was reached
     uint64_t unfinished = 0;       ///< still in flight when the drain ended (lost or stuck)
@@ -48,6 +64,8 @@ struct LoadStats {
     void merge(const LoadStats& other);
     /// What the scenario counts as done per second: deliveries, or acks when there are none.
     double completed_per_s() const;
+    /// Messages sent per second (a message reaching several receivers counts once).
+    double sent_per_s() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
 
 /// Runs the streams, split over `threads` threads (a stream's connections stay on one thread).

@@ -20,6 +20,11 @@ namespace blynk::bench {
 namespace {
 
 constexpr std::string_view kLoginOk{"\x00\x00\x01\x00\xc8", 5};
+constexpr std::string_view kAppLoginOk{"\x00\x00\x01\x00\x00\x00\xc8", 7};
+// What the bench's apps say they are (LOGIN's os, version and app name).
+constexpr std::string_view kAppOs = "android";
+constexpr std::string_view kAppVersion = "2.27.32";
+constexpr std::string_view kAppName = "Blynk";
 
 enum class State { Idle, Connecting, Handshaking, Writing, Reading };
 
@@ -147,7 +152,12 @@ void Storm::start(size_t i) {
             continue;
         }
         const std::string& token = (*c_.tokens)[s.index % c_.tokens->size()];
-        append_frame(s.out, proto::cmd::kHardwareLogin, 1, {token});
+        if (c_.app_hash.empty()) {
+            append_frame(s.out, proto::cmd::kHardwareLogin, 1, {token});
+        } else {
+            append_frame(s.out, proto::cmd::kLogin, 1,
+                         {token, c_.app_hash, kAppOs, kAppVersion, kAppName}, proto::Layout::App);
+        }
         s.state = State::Connecting;
         if (in_progress) {
             want(i, EPOLLOUT);
@@ -215,10 +225,13 @@ void Storm::step(size_t i) {
                 break;
             }
             case State::Reading: {
-                char buf[64];
+                // Only the answer: what follows it belongs to whoever takes the connection over.
+                const std::string_view ok = c_.app_hash.empty() ? kLoginOk : kAppLoginOk;
+                char buf[16];
+                const size_t missing = ok.size() - s.in.size();
                 int got = 0;
                 if (s.ssl) {
-                    got = SSL_read(s.ssl, buf, sizeof buf);
+                    got = SSL_read(s.ssl, buf, static_cast<int>(missing));
                     if (got <= 0) {
                         const int e = SSL_get_error(s.ssl, got);
                         if (e == SSL_ERROR_WANT_READ) return want(i, EPOLLIN);
@@ -227,15 +240,19 @@ void Storm::step(size_t i) {
                                                                   : "TLS read: " + ssl_errors());
                     }
                 } else {
-                    const ssize_t rc = ::recv(s.fd, buf, sizeof buf, 0);
+                    const ssize_t rc = ::recv(s.fd, buf, missing, 0);
                     if (rc < 0 && errno == EAGAIN) return want(i, EPOLLIN);
                     if (rc == 0) return fail(i, "closed by server");
                     if (rc < 0) return fail(i, std::string("recv: ") + std::strerror(errno));
                     got = static_cast<int>(rc);
                 }
                 s.in.append(buf, static_cast<size_t>(got));
-                if (s.in.size() < kLoginOk.size()) break;
-                if (s.in.substr(0, kLoginOk.size()) != kLoginOk) return fail(i, "login refused");
+                if (s.in.size() < ok.size()) break;
+                if (s.in != ok) {
+                    const Parsed answer =
+                        parse_message(s.in, c_.app_hash.empty() ? Wire::Hardware : Wire::App);
+                    return fail(i, "login refused with status " + std::to_string(answer.code));
+                }
                 return succeed(i);
             }
         }

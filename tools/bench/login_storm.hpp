@@ -1,7 +1,7 @@
 #pragma once
-// Opens connections and logs devices in, `concurrency` at a time on one epoll: plain or TLS
-// (optionally resuming saved sessions). A connect storm closes each connection after its login
-// answer; the idle scenario keeps them.
+// Opens connections and logs devices (or mobile apps) in, `concurrency` at a time on one epoll:
+// plain or TLS (optionally resuming saved sessions). A connect storm closes each connection after
+// its login answer; the idle scenario keeps them.
 
 #include <openssl/ssl.h>
 
@@ -19,7 +19,10 @@ struct StormConfig {
     uint16_t port = 0;
     SSL_CTX* tls = nullptr;                            ///< TLS when set
     const std::vector<std::string>* tokens = nullptr;  ///< connection i logs in with i % size
-    size_t count = 0;                                  ///< connections to attempt
+    /// Set: the connections are mobile apps; `tokens` are e-mails, each sent with this password
+    /// hash in an app LOGIN (7-byte header) and answered with an app RESPONSE 200.
+    std::string app_hash;
+    size_t count = 0;  ///< connections to attempt
     size_t concurrency = 64;
     double max_seconds = 10;  ///< no new connection starts after this
     double timeout_s = 15;    ///< per connection

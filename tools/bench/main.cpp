@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
     Json before = Json::object();
     if (o.quiet_wait_s > 0 || !o.out_dir.empty()) {
         before = wait_for_quiet(o.quiet_wait_s);
-        std::cout << "machine busy with " << before["busy_cores"] << " cores of other work after "
-                  << before["waited_s"] << " s of waiting for quiet\n";
+        std::cout << "machine busy with " << before["busy_cores"]
+                  << " cores of other work, hypervisor steal " << before["steal_share"]
+                  << " of a spin, after " << before["waited_s"] << " s of waiting for quiet\n";
     }
     std::vector<ScenarioResult> results;
     bool ok = true;

@@ -4,8 +4,6 @@
 
 #include <charconv>
 
-#include "common/proto/codec.hpp"
-
 namespace blynk::bench {
 
 namespace {
@@ -30,10 +28,12 @@ bool parse_stamp(std::string_view value, uint64_t& sent_ns) {
     return r.ec == std::errc() && r.ptr == value.data() + kStampDigits;
 }
 
-Parsed parse_blynk(std::string_view in) {
+Parsed parse_blynk(std::string_view in, proto::Layout layout) {
     Parsed p;
+    // The app layout's u32 length would allow any size; nothing the bench receives is near this.
+    constexpr uint32_t kMaxBody = 1 << 24;
     const auto r = proto::decode(std::span(reinterpret_cast<const uint8_t*>(in.data()), in.size()),
-                                 proto::DecodeLimits{});
+                                 proto::DecodeLimits{layout, kMaxBody});
     if (r.kind == proto::DecodeResult::Kind::NeedMore) return p;
     if (r.kind == proto::DecodeResult::Kind::Error) {
         p.kind = Parsed::Kind::Broken;
@@ -86,8 +86,20 @@ Parsed parse_http(std::string_view in) {
     return p;
 }
 
+Parsed parse_message(std::string_view in, Wire wire) {
+    switch (wire) {
+        case Wire::Hardware:
+            return parse_blynk(in, proto::Layout::Hardware);
+        case Wire::App:
+            return parse_blynk(in, proto::Layout::App);
+        case Wire::Http:
+            return parse_http(in);
+    }
+    return Parsed{Parsed::Kind::Broken};
+}
+
 void append_frame(std::string& out, uint8_t command, uint16_t id,
-                  std::initializer_list<std::string_view> fields) {
+                  std::initializer_list<std::string_view> fields, proto::Layout layout) {
     thread_local std::string body;  // reused: no allocation per message once warm
     body.clear();
     bool first = true;
@@ -96,7 +108,7 @@ void append_frame(std::string& out, uint8_t command, uint16_t id,
         body.append(f);
         first = false;
     }
-    proto::encode(out, proto::Layout::Hardware, command, id, body);
+    proto::encode(out, layout, command, id, body);
 }
 
 }  // namespace blynk::bench

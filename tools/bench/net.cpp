@@ -125,34 +125,50 @@ int listen_loopback(uint16_t& port) {
     return fd;
 }
 
-bool send_all(int fd, std::string_view data, int timeout_ms) {
+namespace {
+
+// One non-blocking send or receive, through `ssl` when set: the bytes moved, 0 when it has to
+// wait for `wait` (POLLIN / POLLOUT), -1 when the connection failed or closed.
+ssize_t transfer(int fd, SSL* ssl, bool write, char* data, size_t n, short& wait) {
+    if (ssl) {
+        const int len = static_cast<int>(std::min<size_t>(n, 1 << 20));
+        const int rc = write ? SSL_write(ssl, data, len) : SSL_read(ssl, data, len);
+        if (rc > 0) return rc;
+        const int e = SSL_get_error(ssl, rc);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return -1;
+        wait = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        return 0;
+    }
+    const ssize_t rc = write ? ::send(fd, data, n, MSG_NOSIGNAL) : ::recv(fd, data, n, 0);
+    if (rc > 0) return rc;
+    if (rc == 0 || (errno != EAGAIN && errno != EINTR)) return -1;
+    wait = write ? POLLOUT : POLLIN;
+    return 0;
+}
+
+}  // namespace
+
+bool send_all(int fd, std::string_view data, int timeout_ms, SSL* ssl) {
     const uint64_t deadline = now_ns() + static_cast<uint64_t>(timeout_ms) * 1'000'000;
     while (!data.empty()) {
-        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n > 0) {
-            data.remove_prefix(static_cast<size_t>(n));
-        } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (!wait_fd(fd, POLLOUT, deadline)) return false;
-        } else {
-            return false;
-        }
+        short wait = 0;
+        const ssize_t n =
+            transfer(fd, ssl, true, const_cast<char*>(data.data()), data.size(), wait);
+        if (n < 0 || (n == 0 && !wait_fd(fd, wait, deadline))) return false;
+        data.remove_prefix(static_cast<size_t>(n));
     }
     return true;
 }
 
-bool recv_exact(int fd, size_t n, std::string& out, int timeout_ms) {
+bool recv_exact(int fd, size_t n, std::string& out, int timeout_ms, SSL* ssl) {
     const uint64_t deadline = now_ns() + static_cast<uint64_t>(timeout_ms) * 1'000'000;
-    char buf[4096];
+    char buf[16384];
     while (n > 0) {
-        const ssize_t r = ::recv(fd, buf, std::min(n, sizeof buf), 0);
-        if (r > 0) {
-            out.append(buf, static_cast<size_t>(r));
-            n -= static_cast<size_t>(r);
-        } else if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (!wait_fd(fd, POLLIN, deadline)) return false;
-        } else {
-            return false;
-        }
+        short wait = 0;
+        const ssize_t r = transfer(fd, ssl, false, buf, std::min(n, sizeof buf), wait);
+        if (r < 0 || (r == 0 && !wait_fd(fd, wait, deadline))) return false;
+        out.append(buf, static_cast<size_t>(r));
+        n -= static_cast<size_t>(r);
     }
     return true;
 }

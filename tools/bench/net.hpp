@@ -1,6 +1,8 @@
 #pragma once
 // Socket helpers for the load generator: non-blocking loopback sockets, blocking set-up
-// exchanges with a deadline, and the process's file limit.
+// exchanges with a deadline (plain or TLS), and the process's file limit.
+
+#include <openssl/ssl.h>
 
 #include <cstdint>
 #include <string>
@@ -32,10 +34,11 @@ void close_with_rst(int fd);
 /// A listening non-blocking socket on 127.0.0.1 with an ephemeral port; -1 on failure.
 int listen_loopback(uint16_t& port);
 
-/// Sends all of `data` on a non-blocking fd, waiting with poll() up to the deadline.
-bool send_all(int fd, std::string_view data, int timeout_ms);
+/// Sends all of `data` on a non-blocking fd (through `ssl` when set), waiting with poll() up to
+/// the deadline.
+bool send_all(int fd, std::string_view data, int timeout_ms, SSL* ssl = nullptr);
 
 /// Receives exactly `n` bytes into `out` (appended), waiting up to the deadline.
-bool recv_exact(int fd, size_t n, std::string& out, int timeout_ms);
+bool recv_exact(int fd, size_t n, std::string& out, int timeout_ms, SSL* ssl = nullptr);
 
 }  // namespace blynk::bench

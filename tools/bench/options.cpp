@@ -33,13 +33,17 @@ void apply_smoke(Options& o) {
     o.write_pins = 8;
     o.write_wide_devices = 16;
     o.rest_conns = 4;
+    o.fanout_apps = {2};      // two receivers per write: the path one app also takes
+    o.app_idle_sessions = 8;  // PBKDF2: ~70 ms per login
+    o.profile_requests = 100;
 }
 
 }  // namespace
 
 const std::vector<std::string>& Options::all_scenarios() {
-    static const std::vector<std::string> names{"startup", "echo-baseline", "bridge", "write",
-                                                "rest",    "connect",       "idle",   "fanout"};
+    static const std::vector<std::string> names{"startup",   "echo-baseline", "bridge", "write",
+                                                "rest",      "connect",       "idle",   "fanout",
+                                                "app-write", "app-idle",      "profile"};
     return names;
 }
 
@@ -48,7 +52,8 @@ std::string usage() {
        blynk-bench suite [--out DIR] [OPTIONS]     every scenario; DIR/results.{md,json}
        blynk-bench smoke [OPTIONS]                 every scenario, tiny, ~1 s each (ctest)
 
-scenarios: startup echo-baseline bridge write rest connect idle fanout
+scenarios: startup echo-baseline bridge write rest connect idle fanout app-write app-idle
+           profile
 
 options (defaults are the standard suite's):
   --blynkd PATH            server binary (default: the one built with this tool)
@@ -56,7 +61,8 @@ options (defaults are the standard suite's):
   --threads N              bench load threads (1)
   --server-threads N       server.worker.threads (0 = one per core)
   --duration S             measured seconds per run (3); --warmup S (0.5)
-  --pairs N                echo-baseline/bridge sender+receiver pairs (50)
+  --pairs N                echo-baseline/bridge sender+receiver pairs; fanout/app-write
+                           users, one device each (50)
   --depth LIST             pipelining depths, e.g. 1,16 (1,16)
   --size BYTES             frame size on the wire (32)
   --rate R                 open-loop msgs/s (0 = half of the measured peak)
@@ -69,6 +75,11 @@ options (defaults are the standard suite's):
   --write-wide-devices N   write, second run: connections (1024), depth scaled to the same
                            writes in flight
   --rest-conns N           rest: HTTP keep-alive connections, one device each (32)
+  --fanout-apps LIST       fanout: TLS app sessions per user, one server each (1,2)
+  --app-idle-sessions N    app-idle: logged-in TLS app sessions held (2000; logins are
+                           PBKDF2-bound, tens of ms each)
+  --profile-requests N     profile: LOAD_PROFILE_GZIPPED requests, and as many PINGs (2000)
+  --profile-widgets N      profile: widgets in the dashboard (50)
   --server-set KEY=VALUE   extra blynkd setting, repeatable (applied last)
   --quiet-wait S           wait up to S s for other processes to go quiet before starting,
                            and up to S/6 s before each scenario (0; `make bench` uses 120)
@@ -128,6 +139,14 @@ Options parse_options(int argc, char** argv) {
             o.write_depth = static_cast<uint32_t>(std::stoul(value()));
         } else if (a == "--rest-conns") {
             o.rest_conns = std::stoul(value());
+        } else if (a == "--fanout-apps") {
+            o.fanout_apps = parse_list(value());
+        } else if (a == "--app-idle-sessions") {
+            o.app_idle_sessions = std::stoul(value());
+        } else if (a == "--profile-requests") {
+            o.profile_requests = std::stoul(value());
+        } else if (a == "--profile-widgets") {
+            o.profile_widgets = std::stoul(value());
         } else if (a == "--quiet-wait") {
             o.quiet_wait_s = std::stod(value());
         } else if (a == "--server-set") {
@@ -146,7 +165,9 @@ Options parse_options(int argc, char** argv) {
         if (s != "suite" && s != "smoke" && std::find(all.begin(), all.end(), s) == all.end())
             throw std::invalid_argument("unknown scenario " + s);
     }
-    if (o.pairs == 0 || o.rest_conns == 0 || o.write_devices == 0 || o.duration_s <= 0)
+    if (o.pairs == 0 || o.rest_conns == 0 || o.write_devices == 0 || o.duration_s <= 0 ||
+        o.app_idle_sessions == 0 || o.profile_requests == 0 ||
+        std::find(o.fanout_apps.begin(), o.fanout_apps.end(), 0u) != o.fanout_apps.end())
         throw std::invalid_argument("sizes and durations must be positive");
     return o;
 }

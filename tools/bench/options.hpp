@@ -20,7 +20,7 @@ struct Options {
     unsigned server_threads = 0;  ///< server.worker.threads (0 = one per core)
     double warmup_s = 0.5;
     double duration_s = 3;
-    size_t pairs = 50;  ///< echo-baseline / bridge: sender+receiver pairs
+    size_t pairs = 50;  ///< echo-baseline / bridge / fanout / app-write: senders (users)
     std::vector<uint32_t> depths{1, 16};
     size_t frame_size = 32;  ///< bytes on the wire per sent frame (header included)
     double rate = 0;         ///< open-loop msgs/s; 0 = half of the measured peak
@@ -35,6 +35,10 @@ struct Options {
     uint32_t write_depth = 16;
     size_t write_wide_devices = 1024;  ///< second write run: devices × pins distinct keys
     size_t rest_conns = 32;
+    std::vector<uint32_t> fanout_apps{1, 2};  ///< fanout: app sessions per user, one run each
+    size_t app_idle_sessions = 2000;
+    size_t profile_requests = 2000;
+    size_t profile_widgets = 50;
     Settings server_settings;  ///< --server-set k=v, applied last
     double quiet_wait_s = 0;   ///< wait up to this long for other processes to go quiet
 

@@ -59,7 +59,7 @@ ScenarioResult run_bridge(const Options& o) {
     try {
         for (size_t p = 0; p < o.pairs; ++p) {
             init_bridge(fds[2 * p], devices[2 * p + 1].token);
-            streams.push_back(StreamFds{fds[2 * p], fds[2 * p + 1], false});
+            streams.push_back(stream_of(fds[2 * p], fds[2 * p + 1]));
         }
     } catch (...) {
         close_fds(fds);

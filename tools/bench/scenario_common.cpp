@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "tools/bench/clock.hpp"
-#include "tools/bench/login_storm.hpp"
 #include "tools/bench/net.hpp"
 #include "tools/bench/sysinfo.hpp"
 
@@ -16,12 +15,38 @@ Settings server_settings(const Options& o, Settings scenario) {
     return scenario;
 }
 
-std::vector<std::string> tokens_of(const std::vector<BenchDevice>& devices) {
-    std::vector<std::string> tokens;
-    tokens.reserve(devices.size());
+namespace {
+
+std::vector<std::string> strings_of(const std::vector<BenchDevice>& devices,
+                                    std::string BenchDevice::*field) {
+    std::vector<std::string> out;
+    out.reserve(devices.size());
     for (const auto& d : devices)
-        tokens.push_back(d.token);
-    return tokens;
+        out.push_back(d.*field);
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> tokens_of(const std::vector<BenchDevice>& devices) {
+    return strings_of(devices, &BenchDevice::token);
+}
+
+std::vector<std::string> emails_of(const std::vector<BenchDevice>& devices) {
+    return strings_of(devices, &BenchDevice::email);
+}
+
+std::vector<HeldConn> login_held(StormConfig c, const std::string& what) {
+    c.keep_open = true;
+    StormResult r = run_storm(c);
+    if (r.ok != c.count) {
+        close_held(r.held);
+        throw std::runtime_error("logging " + std::to_string(c.count) + " " + what +
+                                 " in failed: " + r.failure_summary());
+    }
+    std::sort(r.held.begin(), r.held.end(),
+              [](const HeldConn& a, const HeldConn& b) { return a.index < b.index; });
+    return std::move(r.held);
 }
 
 std::vector<int> login_plain(uint16_t port, const std::vector<std::string>& tokens,
@@ -32,19 +57,25 @@ std::vector<int> login_plain(uint16_t port, const std::vector<std::string>& toke
     c.count = tokens.size();
     c.concurrency = concurrency;
     c.max_seconds = 60;
-    c.keep_open = true;
-    StormResult r = run_storm(c);
-    if (r.ok != tokens.size()) {
-        close_held(r.held);
-        throw std::runtime_error("logging " + std::to_string(tokens.size()) +
-                                 " devices in failed: " + r.failure_summary());
-    }
-    std::sort(r.held.begin(), r.held.end(),
-              [](const HeldConn& a, const HeldConn& b) { return a.index < b.index; });
     std::vector<int> fds;
-    for (const auto& h : r.held)
+    for (const auto& h : login_held(c, "devices"))
         fds.push_back(h.fd);
     return fds;
+}
+
+std::vector<HeldConn> login_apps(uint16_t tls_port, SSL_CTX* ctx,
+                                 const std::vector<std::string>& emails) {
+    StormConfig c;
+    c.port = tls_port;
+    c.tls = ctx;
+    c.tokens = &emails;
+    c.app_hash = bench_app_password().given;
+    c.count = emails.size();
+    c.concurrency = kAppLoginConcurrency;
+    // PBKDF2 on one server thread: tens of milliseconds per login, one after the other.
+    c.max_seconds = 30 + 0.25 * static_cast<double>(emails.size());
+    c.timeout_s = 60;
+    return login_held(c, "apps");
 }
 
 void close_fds(std::vector<int>& fds) {
@@ -64,7 +95,7 @@ EchoConnections connect_echo(uint16_t port, size_t pairs) {
         c.fds.push_back(fd);
     }
     for (size_t p = 0; p < pairs; ++p)
-        c.streams.push_back(StreamFds{c.fds[2 * p], c.fds[2 * p], false});
+        c.streams.push_back(stream_of(c.fds[2 * p], c.fds[2 * p]));
     return c;
 }
 
@@ -74,6 +105,7 @@ CpuMeter::CpuMeter(pid_t server, double other_in_self)
       self0_(self_cpu_seconds()),
       other0_(other_in_self),
       machine0_(machine_busy_seconds()),
+      steal0_(machine_steal_seconds()),
       t0_(now_ns()) {}
 
 Json CpuMeter::cores(double other_in_self) const {
@@ -85,8 +117,11 @@ Json CpuMeter::cores(double other_in_self) const {
     j["server"] = round_sig(server / wall, 3);
     j["bench"] = round_sig((self - (other_in_self - other0_)) / wall, 3);
     // /proc/stat counts in 10 ms ticks, rusage finer: small negative noise is clamped.
-    const double others = machine_busy_seconds() - machine0_ - self - (server_ > 0 ? server : 0);
+    const double steal = machine_steal_seconds() - steal0_;
+    const double others =
+        machine_busy_seconds() - machine0_ - self - (server_ > 0 ? server : 0) - steal;
     j["other"] = round_sig(std::max(0.0, others / wall), 2);
+    j["steal"] = round_sig(steal / wall, 2);
     return j;
 }
 
@@ -182,8 +217,10 @@ std::vector<Json> depth_runs(const Options& o, const std::vector<uint32_t>& dept
         c.depth = depth;
         CpuMeter cpu(server, other_now());
         const LoadStats s = run_load(streams, workload, c, o.threads);
-        peak = std::max(peak, s.completed_per_s());
-        if (depth == 1) unpipelined_peak = s.completed_per_s();
+        // In messages sent: the open-loop rate is one (with several receivers, completions
+        // are a multiple of it).
+        peak = std::max(peak, s.sent_per_s());
+        if (depth == 1) unpipelined_peak = s.sent_per_s();
         runs.push_back(
             to_json("depth " + std::to_string(depth), connections, c, s, cpu.cores(other_now())));
     }

@@ -14,6 +14,7 @@
 
 #include "tools/bench/blynkd_process.hpp"
 #include "tools/bench/load_engine.hpp"
+#include "tools/bench/login_storm.hpp"
 #include "tools/bench/options.hpp"
 #include "tools/bench/provision.hpp"
 #include "tools/bench/report.hpp"
@@ -26,10 +27,26 @@ Settings server_settings(const Options& o, Settings scenario);
 /// The devices' tokens, in order.
 std::vector<std::string> tokens_of(const std::vector<BenchDevice>& devices);
 
+/// App logins at once: the server checks passwords (PBKDF2) on one thread and tells logins
+/// beyond 64 waiting checks to retry, so more would only wait.
+constexpr size_t kAppLoginConcurrency = 8;
+
+/// Runs the storm `c` keeping every connection, and returns them in login order; throws naming
+/// `what` when any login fails.
+std::vector<HeldConn> login_held(StormConfig c, const std::string& what);
+
 /// Logs every token in over plain TCP (connection i uses tokens[i]) and returns the fds in
 /// token order; throws when any login fails.
 std::vector<int> login_plain(uint16_t port, const std::vector<std::string>& tokens,
                              size_t concurrency);
+
+/// Logs one mobile app in per e-mail (the bench's shared app password) over TLS on `tls_port`,
+/// kAppLoginConcurrency at a time; in e-mail order. Throws when any login fails.
+std::vector<HeldConn> login_apps(uint16_t tls_port, SSL_CTX* ctx,
+                                 const std::vector<std::string>& emails);
+
+/// The e-mail of every device's user, in device order.
+std::vector<std::string> emails_of(const std::vector<BenchDevice>& devices);
 
 /// Closes fds (RST) and clears the vector.
 void close_fds(std::vector<int>& fds);
@@ -48,13 +65,14 @@ public:
     /// `server` may be -1 (no server); `other_in_self` is CPU time of a thread inside this
     /// process that is not load generation (the echo server), to be subtracted.
     explicit CpuMeter(pid_t server, double other_in_self = 0);
-    /// {"server": cores, "bench": cores, "other": cores}: average cores used by the server,
-    /// by the bench, and by anything else on the machine (a busy neighbour skews a run).
+    /// {"server", "bench", "other", "steal"}: average cores used by the server, by the bench,
+    /// by anything else on the machine (a busy neighbour skews a run), and taken by the
+    /// hypervisor for other guests (a busy host skews it too).
     Json cores(double other_in_self = 0) const;
 
 private:
     pid_t server_;
-    double server0_, self0_, other0_, machine0_;
+    double server0_, self0_, other0_, machine0_, steal0_;
     uint64_t t0_;
 };
 
@@ -97,8 +115,8 @@ using RunJson = Json (*)(const std::string& name, size_t connections, const Load
                          const LoadStats& stats, const Json& cores);
 
 /// Closed-loop runs at each of `depths` ("depth N"), then an open-loop run ("half peak") at
-/// o.rate, or at half of the best closed-loop completion rate when o.rate is 0; in that case also
-/// one at half of the depth-1 rate ("half unpipelined peak") when pipelining reached more.
+/// o.rate, or at half of the best closed-loop send rate when o.rate is 0; in that case also one
+/// at half of the depth-1 rate ("half unpipelined peak") when pipelining reached more.
 /// `other_cpu` gives the CPU seconds of threads in this process that are not load (the echo
 /// server).
 std::vector<Json> depth_runs(const Options& o, const std::vector<uint32_t>& depths,

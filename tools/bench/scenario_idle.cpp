@@ -3,6 +3,7 @@
 // connections (devices loaded, nobody connected) and after holding them; the difference per
 // connection is what an idle connection costs. hard.socket.idle.timeout is raised to 120 s so
 // that the first connections of a slow TLS storm are not timed out before the last one logs in.
+// app-idle does the same with logged-in TLS app sessions (app.socket.idle.timeout raised).
 
 #include <poll.h>
 #include <unistd.h>
@@ -31,13 +32,30 @@ size_t count_alive(const std::vector<HeldConn>& held) {
     return alive;
 }
 
-Json idle_run(const Options& o, bool tls, SSL_CTX* ctx, bool login) {
-    const size_t users = std::max<size_t>(1, o.idle_conns / o.devices_per_user);
-    TempDir dir(tls ? "blynk-bench-idle-tls" : "blynk-bench-idle");
+// What one run holds: devices (o.idle_conns, o.devices_per_user per user) or mobile apps
+// (o.app_idle_sessions, one user each, logged in with the shared app password).
+struct IdleKind {
+    bool tls = false;
+    bool login = true;  ///< false: connected, nothing sent
+    bool app = false;
+};
+
+Json idle_run(const Options& o, IdleKind kind, SSL_CTX* ctx) {
+    const bool tls = kind.tls;
+    TempDir dir(kind.app ? "blynk-bench-app-idle"
+                : tls    ? "blynk-bench-idle-tls"
+                         : "blynk-bench-idle");
     const uint64_t self_before = rss_kib(::getpid());
-    const auto tokens = tokens_of(provision(dir.path(), "idle", users, o.devices_per_user));
+    AppProvision app;
+    app.app_login = kind.app;
+    const size_t users =
+        kind.app ? o.app_idle_sessions : std::max<size_t>(1, o.idle_conns / o.devices_per_user);
+    const auto devices = provision(dir.path(), kind.app ? "app-idle" : "idle", users,
+                                   kind.app ? 1 : o.devices_per_user, app);
+    const auto tokens = kind.app ? emails_of(devices) : tokens_of(devices);
     BlynkdProcess server(o.blynkd, dir.path(),
-                         server_settings(o, {{"hard.socket.idle.timeout", "120"}}));
+                         server_settings(o, {{"hard.socket.idle.timeout", "120"},
+                                             {"app.socket.idle.timeout", "3600"}}));
     server.start();
     pause_s(kSettleS);
     const uint64_t before = rss_kib(server.pid());
@@ -51,8 +69,15 @@ Json idle_run(const Options& o, bool tls, SSL_CTX* ctx, bool login) {
     c.concurrency = o.connect_concurrency;
     c.max_seconds = 120;
     c.keep_open = true;
-    c.login = login;
+    c.login = kind.login;
+    if (kind.app) {
+        c.app_hash = bench_app_password().given;
+        c.concurrency = kAppLoginConcurrency;
+        c.max_seconds = 30 + 0.25 * static_cast<double>(tokens.size());
+    }
+    const double server_cpu0 = cpu_seconds(server.pid());
     StormResult s = run_storm(c);
+    const double login_cpu_s = cpu_seconds(server.pid()) - server_cpu0;
     pause_s(o.idle_hold_s);
     const uint64_t after = rss_kib(server.pid());
     const uint64_t anon_after = anon_rss_kib(server.pid());
@@ -64,12 +89,18 @@ Json idle_run(const Options& o, bool tls, SSL_CTX* ctx, bool login) {
     server.stop();
 
     Json j;
-    j["run"] = std::string(tls ? "TLS" : "plain") + (login ? "" : ", nothing sent");
+    j["run"] = std::string(kind.app ? "TLS app"
+                           : tls    ? "TLS"
+                                    : "plain") +
+               (kind.login ? "" : ", nothing sent");
     j["transport"] = tls ? "TLS " + s.tls_key + " " + s.tls_version : "plain";
     j["connections"] = s.ok;
     j["alive"] = alive;
     j["failed"] = s.failed;
     j["logins_per_s"] = round_sig(s.logins_per_s(), 4);
+    j["login_s"] = round_sig(s.seconds, 3);
+    j["server_us_per_login"] =
+        s.ok ? round_sig(login_cpu_s / static_cast<double>(s.ok) * 1e6, 3) : 0.0;
     j["rss_before_kib"] = before;
     j["rss_held_kib"] = after;
     j["rss_after_close_kib"] = after_close;
@@ -90,6 +121,12 @@ Json idle_run(const Options& o, bool tls, SSL_CTX* ctx, bool login) {
     return j;
 }
 
+void require_alive(ScenarioResult& r) {
+    for (const auto& run : r.runs)
+        if (run["alive"].get<size_t>() == 0) r.ok = false;
+    if (!r.ok) r.note = "no connection could be held";
+}
+
 }  // namespace
 
 ScenarioResult run_idle(const Options& o) {
@@ -103,14 +140,32 @@ ScenarioResult run_idle(const Options& o) {
     r.setup["server_settings"] = "hard.socket.idle.timeout=120";
     r.setup["measured"] = "server VmRSS after holding minus before connecting, / connections";
     SslCtxPtr ctx = make_client_context();
-    r.runs.push_back(idle_run(o, false, nullptr, true));
-    r.runs.push_back(idle_run(o, true, ctx.get(), true));
+    r.runs.push_back(idle_run(o, {false, true, false}, nullptr));
+    r.runs.push_back(idle_run(o, {true, true, false}, ctx.get()));
     // Accepted but silent (the server waits up to login.timeout for the first bytes; the hold
     // is shorter): the part of a connection's cost that comes before any session exists.
-    r.runs.push_back(idle_run(o, false, nullptr, false));
-    for (const auto& run : r.runs)
-        if (run["alive"].get<size_t>() == 0) r.ok = false;
-    if (!r.ok) r.note = "no connection could be held";
+    r.runs.push_back(idle_run(o, {false, false, false}, nullptr));
+    require_alive(r);
+    return r;
+}
+
+ScenarioResult run_app_idle(const Options& o) {
+    ScenarioResult r;
+    r.scenario = "app-idle";
+    r.setup = machine_setup();
+    r.setup["sessions_requested"] = o.app_idle_sessions;
+    r.setup["users"] = "one per session, one device and dashboard each";
+    r.setup["hold_s"] = o.idle_hold_s;
+    r.setup["server_threads"] = o.server_threads ? o.server_threads : cpu_count();
+    r.setup["server_settings"] =
+        "app.socket.idle.timeout=3600";  // and hard.socket.idle.timeout=120
+    r.setup["login_concurrency"] = kAppLoginConcurrency;
+    r.setup["measured"] =
+        "server VmRSS after holding minus before connecting, / sessions; logins are PBKDF2 "
+        "checks on one server thread";
+    SslCtxPtr ctx = make_client_context();
+    r.runs.push_back(idle_run(o, {true, true, true}, ctx.get()));
+    require_alive(r);
     return r;
 }
 

@@ -47,7 +47,7 @@ ScenarioResult run_rest(const Options& o) {
             throw std::runtime_error("cannot open an HTTP connection");
         }
         http_fds.push_back(fd);
-        streams.push_back(StreamFds{fd, device_fds[i], true});
+        streams.push_back(StreamFds{Endpoint{fd, nullptr, Wire::Http}, {Endpoint{device_fds[i]}}});
     }
 
     r.setup = load_setup(o);

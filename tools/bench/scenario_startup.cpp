@@ -55,16 +55,6 @@ ScenarioResult run_startup(const Options& o) {
     return r;
 }
 
-ScenarioResult run_fanout(const Options&) {
-    ScenarioResult r;
-    r.scenario = "fanout";
-    r.setup = machine_setup();
-    r.note =
-        "skipped: the mobile-app protocol does not exist yet, so there are no app sessions "
-        "to fan device writes out to";
-    return r;
-}
-
 ScenarioResult run_scenario(const std::string& name, const Options& o) {
     try {
         if (name == "startup") return run_startup(o);
@@ -75,6 +65,9 @@ ScenarioResult run_scenario(const std::string& name, const Options& o) {
         if (name == "connect") return run_connect(o);
         if (name == "idle") return run_idle(o);
         if (name == "fanout") return run_fanout(o);
+        if (name == "app-write") return run_app_write(o);
+        if (name == "app-idle") return run_app_idle(o);
+        if (name == "profile") return run_profile(o);
         throw std::invalid_argument("unknown scenario " + name);
     } catch (const std::exception& e) {
         ScenarioResult r;

@@ -73,7 +73,7 @@ Json write_run(const Options& o, size_t device_count, uint32_t depth, std::strin
     std::vector<int> fds = login_plain(server.port(), tokens_of(devices), 64);
     std::vector<StreamFds> streams;
     for (int fd : fds)
-        streams.push_back(StreamFds{fd, fd, false});
+        streams.push_back(stream_of(fd, fd));
 
     WriteWorkload workload(devices.size(), o.write_pins, o.frame_size);
     LoadConfig c;

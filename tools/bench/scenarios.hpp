@@ -15,6 +15,9 @@ ScenarioResult run_rest(const Options& o);
 ScenarioResult run_connect(const Options& o);
 ScenarioResult run_idle(const Options& o);
 ScenarioResult run_fanout(const Options& o);
+ScenarioResult run_app_write(const Options& o);
+ScenarioResult run_app_idle(const Options& o);
+ScenarioResult run_profile(const Options& o);
 
 /// Runs the scenario named `name`, catching failures into ok=false.
 ScenarioResult run_scenario(const std::string& name, const Options& o);

@@ -18,8 +18,9 @@ std::vector<Json> evaluate_targets(const std::vector<ScenarioResult>& results);
 Json sizing(const std::vector<ScenarioResult>& results);
 
 /// Waits up to `max_wait_s` for the machine to be quiet (other processes using under a quarter
-/// of a core over one second), so that a neighbour's compile does not skew the run. Returns
-/// {"waited_s", "busy_cores"}: how long it waited and the last busy figure measured.
+/// of a core over one second, then the hypervisor taking under 10 % of half a second of spinning
+/// on every core), so that a neighbour's compile or a busy host does not skew the run. Returns
+/// {"waited_s", "busy_cores", "steal_share"}: how long it waited and the last figures measured.
 Json wait_for_quiet(double max_wait_s);
 
 /// Writes DIR/results.md and DIR/results.json; `before` is wait_for_quiet()'s answer.

@@ -114,13 +114,31 @@ double self_cpu_seconds() {
 
 namespace blynk::bench {
 
-double machine_busy_seconds() {
+namespace {
+
+struct MachineTimes {
+    double busy = 0;   ///< not idle or waiting for I/O, steal included
+    double steal = 0;  ///< given by the hypervisor to other guests
+};
+
+MachineTimes machine_times() {
     std::ifstream in("/proc/stat");
     std::string cpu;
     uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
     in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-    return static_cast<double>(user + nice + system + irq + softirq + steal) /
-           static_cast<double>(::sysconf(_SC_CLK_TCK));
+    const auto tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return MachineTimes{static_cast<double>(user + nice + system + irq + softirq + steal) / tick,
+                        static_cast<double>(steal) / tick};
+}
+
+}  // namespace
+
+double machine_busy_seconds() {
+    return machine_times().busy;
+}
+
+double machine_steal_seconds() {
+    return machine_times().steal;
 }
 
 }  // namespace blynk::bench

@@ -33,5 +33,9 @@ double self_cpu_seconds();
 /// /proc/stat: with the server's and the bench's own time it tells how much of the machine
 /// something else took during a run.
 double machine_busy_seconds();
+/// CPU seconds the hypervisor gave to other guests while this machine's CPUs wanted to run
+/// ("steal" in /proc/stat, included in machine_busy_seconds()): on a shared host, time that
+/// neither the server nor the bench got. It shows only under load.
+double machine_steal_seconds();
 
 }  // namespace blynk::bench

@@ -37,12 +37,12 @@ std::string ssl_errors() {
     return out;
 }
 
-SslCtxPtr make_client_context() {
+SslCtxPtr make_client_context(bool release_buffers) {
     SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
     if (!ctx) throw std::runtime_error("SSL_CTX_new: " + ssl_errors());
     SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
-    SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
+    if (release_buffers) SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
     // Sessions are kept by the storm itself (one per connection), not by OpenSSL's cache.
     SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
     return ctx;

@@ -16,10 +16,10 @@ struct SslCtxDeleter {
 };
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxDeleter>;
 
-/// TLS 1.2+ client context; SSL_MODE_RELEASE_BUFFERS so that thousands of idle client
-/// connections do not hold 2 × 16 KiB buffers each (the bench's memory is not measured, but
-/// it shares the machine).
-SslCtxPtr make_client_context();
+/// TLS 1.2+ client context; with `release_buffers`, SSL_MODE_RELEASE_BUFFERS so that thousands
+/// of idle client connections do not hold 2 × 16 KiB buffers each (the bench's memory is not
+/// measured, but it shares the machine). Busy connections are faster without it.
+SslCtxPtr make_client_context(bool release_buffers = true);
 
 /// Writes a self-signed RSA-2048 certificate (CN=localhost, SHA-256, 30 days) and its key as PEM.
 /// Throws on failure.

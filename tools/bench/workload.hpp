@@ -1,7 +1,7 @@
 #pragma once
 // What a scenario sends and how its answers are recognised. The load engine is generic over
-// this: echo and bridge release a stream's window when the message arrives at the receiver,
-// write and rest when the sender gets its answer (200).
+// this: echo, bridge, fanout and app-write release a stream's window when the message arrives at
+// its receivers, write and rest when the sender gets its answer (200).
 
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,10 @@
 #include <string_view>
 
 namespace blynk::bench {
+
+/// What a connection speaks: Blynk frames with the hardware (5-byte) or app (7-byte) header, or
+/// HTTP/1.1 (a REST client).
+enum class Wire : uint8_t { Hardware, App, Http };
 
 /// One message cut from a connection's input.
 struct Parsed {
@@ -25,14 +29,18 @@ struct Parsed {
     uint32_t code = 0;     ///< Error: Blynk status or HTTP status
 };
 
+/// Cuts the first message from `in` as `wire` says (messages.cpp): Blynk frames whose last NUL
+/// field is a stamp are deliveries, RESPONSE 200 / HTTP 200 acks, other answers errors.
+Parsed parse_message(std::string_view in, Wire wire);
+
 class Workload {
 public:
     virtual ~Workload() = default;
     /// Appends message `seq` of `stream`, carrying `sent_ns`, to the sender's output.
     virtual void append_request(std::string& out, size_t stream, uint64_t seq,
                                 uint64_t sent_ns) = 0;
-    /// Cuts the first message from `in` (HTTP on http connections, Blynk frames otherwise).
-    virtual Parsed parse(std::string_view in, bool http) const = 0;
+    /// Cuts the first message from a connection's input.
+    virtual Parsed parse(std::string_view in, Wire wire) const { return parse_message(in, wire); }
     /// True when the sender's answers (Ack) free the window; false when deliveries do.
     virtual bool release_on_ack() const = 0;
 };

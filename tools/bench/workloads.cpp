@@ -22,18 +22,26 @@ std::string_view stamp(uint64_t sent_ns, size_t size) {
 
 }  // namespace
 
-// "1\0vw\01\0" is 7 bytes of body before the value.
+// "vw\01\0" is 5 bytes of body before the value, after the prefix and its NUL.
+RelayWorkload::RelayWorkload(uint8_t command, proto::Layout layout, std::string prefix,
+                             size_t frame_size)
+    : command_(command), layout_(layout), prefix_(std::move(prefix)) {
+    const size_t before =
+        proto::header_size(layout) + (prefix_.empty() ? 0 : prefix_.size() + 1) + 5;
+    value_size_ = std::max(kMinValue, frame_size - std::min(frame_size, before));
+}
+
+void RelayWorkload::append_request(std::string& out, size_t, uint64_t seq, uint64_t sent_ns) {
+    const std::string_view value = stamp(sent_ns, value_size_);
+    if (prefix_.empty()) {
+        append_frame(out, command_, message_id(seq), {"vw", "1", value}, layout_);
+    } else {
+        append_frame(out, command_, message_id(seq), {prefix_, "vw", "1", value}, layout_);
+    }
+}
+
 BridgeWorkload::BridgeWorkload(size_t frame_size)
-    : value_size_(std::max(kMinValue, frame_size - std::min(frame_size, kHeader + 7))) {}
-
-void BridgeWorkload::append_request(std::string& out, size_t, uint64_t seq, uint64_t sent_ns) {
-    append_frame(out, proto::cmd::kBridge, message_id(seq),
-                 {"1", "vw", "1", stamp(sent_ns, value_size_)});
-}
-
-Parsed BridgeWorkload::parse(std::string_view in, bool) const {
-    return parse_blynk(in);
-}
+    : RelayWorkload(proto::cmd::kBridge, proto::Layout::Hardware, "1", frame_size) {}
 
 // "vw\0<pin>\0" is 5 to 7 bytes of body before the value; 7 is used so frames never grow.
 WriteWorkload::WriteWorkload(size_t streams, size_t pins, size_t frame_size)
@@ -54,10 +62,6 @@ void WriteWorkload::append_request(std::string& out, size_t stream, uint64_t seq
     last_[stream * pins_ + pin].assign(value);
 }
 
-Parsed WriteWorkload::parse(std::string_view in, bool) const {
-    return parse_blynk(in);
-}
-
 RestWorkload::RestWorkload(std::vector<std::string> tokens) : tokens_(std::move(tokens)) {}
 
 void RestWorkload::append_request(std::string& out, size_t stream, uint64_t, uint64_t sent_ns) {
@@ -66,10 +70,6 @@ void RestWorkload::append_request(std::string& out, size_t stream, uint64_t, uin
     out += "/update/V1?value=";
     out += stamp(sent_ns, kMinValue);
     out += " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-}
-
-Parsed RestWorkload::parse(std::string_view in, bool http) const {
-    return http ? parse_http(in) : parse_blynk(in);
 }
 
 }  // namespace blynk::bench
