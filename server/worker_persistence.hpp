@@ -42,35 +42,31 @@ public:
     }
     void dashboards_changed(const std::string& email,
                             std::vector<model::Dashboard> dashboards) override {
-        run(
-            [email, dashboards = std::move(dashboards)](store::SqliteStore& db) {
-                db.save_dashboards(email, dashboards);
-            },
+        run([email, dashboards = std::move(dashboards)](
+                store::SqliteStore& db) { db.save_dashboards(email, dashboards); },
             [email](const std::string& error) {
                 spdlog::error("storage: dashboards of {} not saved: {}", email, error);
             });
     }
     void put_push_token(const std::string& email, model::PushToken token) override {
-        run([email, token = std::move(token)](
-                store::SqliteStore& db) { db.put_push_token(email, token); },
+        run([email,
+             token = std::move(token)](store::SqliteStore& db) { db.put_push_token(email, token); },
             [](const std::string& error) {
                 spdlog::error("storage: push token not saved: {}", error);
             });
     }
     void remove_push_tokens(const std::string& email, std::string uid) override {
-        run([email, uid = std::move(uid)](
-                store::SqliteStore& db) { db.remove_push_tokens(email, uid); },
+        run([email,
+             uid = std::move(uid)](store::SqliteStore& db) { db.remove_push_tokens(email, uid); },
             [](const std::string& error) {
                 spdlog::error("storage: push tokens not removed: {}", error);
             });
     }
     void add_user(const std::string& email, std::string password_hash, model::PasswordKind kind,
                   hub::Done done) override {
-        answer(
-            [email, password_hash = std::move(password_hash), kind](store::SqliteStore& db) {
-                db.add_user(email, password_hash, kind);
-            },
-            std::move(done));
+        answer([email, password_hash = std::move(password_hash),
+                kind](store::SqliteStore& db) { db.add_user(email, password_hash, kind); },
+               std::move(done));
     }
     void create_dashboard(const std::string& email, model::Dashboard dash,
                           hub::DoneWith<model::Dashboard> done) override {

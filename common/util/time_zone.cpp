@@ -25,8 +25,8 @@ struct Counts {
     uint64_t isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt;
     /// Bytes of the data block that follows the header, with `time_size`-byte times.
     uint64_t data_size(size_t time_size) const {
-        return timecnt * time_size + timecnt + typecnt * 6 + charcnt +
-               leapcnt * (time_size + 4) + isstdcnt + isutcnt;
+        return timecnt * time_size + timecnt + typecnt * 6 + charcnt + leapcnt * (time_size + 4) +
+               isstdcnt + isutcnt;
     }
 };
 
@@ -42,8 +42,8 @@ bool safe_zone_name(std::string_view name) {
     if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/') return false;
     char previous = '/';
     for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '-' || c == '+' || c == '/';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '+' || c == '/';
         if (!ok || (c == '/' && previous == '/')) return false;
         previous = c;
     }
@@ -52,9 +52,9 @@ bool safe_zone_name(std::string_view name) {
 
 std::string read_zone_file(std::string_view name) {
     const char* dir = std::getenv("TZDIR");
-    std::ifstream in(std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" +
-                         std::string(name),
-                     std::ios::binary);
+    std::ifstream in(
+        std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(name),
+        std::ios::binary);
     if (!in) return {};
     std::ostringstream bytes;
     bytes << in.rdbuf();

@@ -1,6 +1,5 @@
 #include "server/http/api.hpp"
 
-
 #include <nlohmann/json.hpp>
 
 #include "common/proto/body.hpp"
@@ -177,7 +176,8 @@ ApiResponse run(hub::UserState& user, hub::DeviceRef device, const Parsed& p,
         case Endpoint::Project:
             return json_ok(dump(project_json(user, device.dash_id)));
         case Endpoint::Rtc:  // as the hardware rtc: the RTC widget's zone, UTC without one
-            return json_ok(dump(json::array({std::to_string(hub::ops::rtc_seconds(user, device))})));
+            return json_ok(
+                dump(json::array({std::to_string(hub::ops::rtc_seconds(user, device))})));
         case Endpoint::Notify: {
             std::string text = string_field(p.body, "body");
             if (text.empty() || text.size() > 255) {

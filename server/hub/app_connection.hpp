@@ -16,12 +16,12 @@ namespace blynk::hub {
 class UserState;
 
 struct AppOptions {
-    uint32_t quota_per_second = 100;         ///< user.message.quota.limit
-    std::chrono::seconds idle_timeout{600};  ///< app.socket.idle.timeout (0 = off)
-    bool allow_registration = true;          ///< allow.registration
-    uint32_t dashboards_limit = 100;         ///< user.dashboard.max.limit
-    uint32_t devices_limit = 50;             ///< user.devices.limit (per dashboard)
-    uint32_t widget_max_bytes = 20 * 1024;   ///< user.widget.max.size.limit
+    uint32_t quota_per_second = 100;          ///< user.message.quota.limit
+    std::chrono::seconds idle_timeout{600};   ///< app.socket.idle.timeout (0 = off)
+    bool allow_registration = true;           ///< allow.registration
+    uint32_t dashboards_limit = 100;          ///< user.dashboard.max.limit
+    uint32_t devices_limit = 50;              ///< user.devices.limit (per dashboard)
+    uint32_t widget_max_bytes = 20 * 1024;    ///< user.widget.max.size.limit
     uint32_t profile_max_bytes = 256 * 1024;  ///< user.profile.max.size (a dashboard's JSON)
     std::string server_host;  ///< GET_SERVER's answer; empty = the address the app reached
 };

@@ -141,11 +141,11 @@ void delete_dash(Hub& hub, AppConnection& conn, const proto::FrameView& frame) {
     model::Dashboard* dash = find_dash(conn, frame.id, frame.body);
     if (!dash) return;
     const uint16_t id = frame.id;
-    ops::delete_dashboard(hub, conn.user, dash->id,
-                          [&conn, alive = conn.link.keep_alive(), id](uint16_t result,
-                                                                      std::string_view) {
-                              conn.link.send_response(id, result);
-                          });
+    ops::delete_dashboard(
+        hub, conn.user, dash->id,
+        [&conn, alive = conn.link.keep_alive(), id](uint16_t result, std::string_view) {
+            conn.link.send_response(id, result);
+        });
 }
 
 void update_project_settings(AppConnection& conn, const proto::FrameView& frame) {
@@ -230,8 +230,8 @@ void add_push_token(AppConnection& conn, const proto::FrameView& frame) {
         return;
     }
     conn.user->persistence().put_push_token(
-        conn.user->email(), model::PushToken{dash->id, std::string(f.field[1]),
-                                             std::string(f.field[2]), conn.os});
+        conn.user->email(),
+        model::PushToken{dash->id, std::string(f.field[1]), std::string(f.field[2]), conn.os});
     conn.link.send_response(frame.id, status::kOk);
 }
 

@@ -84,21 +84,21 @@ void update_device(AppConnection& conn, const proto::FrameView& frame) {
     const uint16_t id = frame.id;
     conn.user->persistence().update_device(
         conn.user->email(), dash_id, entry->device,
-        ops::answer_on<std::string>(conn.user, [&conn, alive = conn.link.keep_alive(),
-                                                id](std::string error) {
-            conn.link.send_response(id, error.empty() ? status::kOk : status::kServerError);
-        }));
+        ops::answer_on<std::string>(
+            conn.user, [&conn, alive = conn.link.keep_alive(), id](std::string error) {
+                conn.link.send_response(id, error.empty() ? status::kOk : status::kServerError);
+            }));
 }
 
 void delete_device(Hub& hub, AppConnection& conn, const proto::FrameView& frame) {
     auto ref = find_device(conn, frame);
     if (!ref) return;
     const uint16_t id = frame.id;
-    ops::delete_device(hub, conn.user, *ref,
-                       [&conn, alive = conn.link.keep_alive(), id](uint16_t result,
-                                                                   std::string_view) {
-                           conn.link.send_response(id, result);
-                       });
+    ops::delete_device(
+        hub, conn.user, *ref,
+        [&conn, alive = conn.link.keep_alive(), id](uint16_t result, std::string_view) {
+            conn.link.send_response(id, result);
+        });
 }
 
 void get_devices(AppConnection& conn, const proto::FrameView& frame) {
@@ -128,12 +128,12 @@ void refresh_token(Hub& hub, AppConnection& conn, const proto::FrameView& frame)
         return;
     }
     const uint16_t id = frame.id;
-    ops::refresh_token(hub, conn.user, DeviceRef{*dash_id, *device_id},
-                       [&conn, alive = conn.link.keep_alive(), id](const std::string* token,
-                                                                   uint16_t result) {
-                           if (!token) return conn.link.send_response(id, result);
-                           conn.link.send(proto::cmd::kRefreshToken, id, *token);
-                       });
+    ops::refresh_token(
+        hub, conn.user, DeviceRef{*dash_id, *device_id},
+        [&conn, alive = conn.link.keep_alive(), id](const std::string* token, uint16_t result) {
+            if (!token) return conn.link.send_response(id, result);
+            conn.link.send(proto::cmd::kRefreshToken, id, *token);
+        });
 }
 
 }  // namespace blynk::hub::app

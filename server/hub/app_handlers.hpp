@@ -53,8 +53,7 @@ void hardware(AppConnection& conn, const proto::FrameView& frame);
 void app_sync(AppConnection& conn, const proto::FrameView& frame);
 /// The stored values of a dashboard (or one device of it) as APP_SYNC frames with msg id 1111
 /// to `conn` (every app of the user when null).
-void replay_values(UserState& user, int dash_id, std::optional<int> device_id,
-                   AppConnection* conn);
+void replay_values(UserState& user, int dash_id, std::optional<int> device_id, AppConnection* conn);
 
 // app_views.cpp: helpers shared by the handlers
 /// A whole non-negative decimal number ("12"); nullopt otherwise.

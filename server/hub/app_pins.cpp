@@ -65,12 +65,7 @@ void replay_values(UserState& user, int dash_id, std::optional<int> device_id,
     for (const auto& [ref, entry] : user.devices()) {
         if (ref.dash_id != dash_id || (device_id && ref.device_id != *device_id)) continue;
         const std::string prefix = ref.str();
-        std::vector<const std::pair<const model::PinKey, std::string>*> pins;
-        for (const auto& pin : entry.device.pins)
-            pins.push_back(&pin);
-        std::sort(pins.begin(), pins.end(),
-                  [](const auto* a, const auto* b) { return a->first < b->first; });
-        for (const auto* pin : pins) {
+        for (const auto* pin : model::pins_in_order(entry.device)) {
             body = prefix;
             body += '\0';
             body += static_cast<char>(pin->first.type);

@@ -59,13 +59,7 @@ void sync(HardwareConnection& conn, const proto::FrameView& frame) {
     };
 
     if (frame.body.empty()) {  // sync all, in pin order
-        std::vector<const std::pair<const model::PinKey, std::string>*> ordered;
-        ordered.reserve(pins.size());
-        for (const auto& entry_pin : pins)
-            ordered.push_back(&entry_pin);
-        std::sort(ordered.begin(), ordered.end(),
-                  [](const auto* a, const auto* b) { return a->first < b->first; });
-        for (const auto* p : ordered)
+        for (const auto* p : model::pins_in_order(entry->device))
             send_value(p->first, p->second);
         return;
     }

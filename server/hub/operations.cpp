@@ -26,8 +26,8 @@ std::string write_body(model::PinKey pin, std::string_view value) {
 // Widgets that only show a value: their pins are inputs of the board. Every other widget with a
 // digital or analog pin drives it (the Java server's pin modes, sent as `pm`).
 constexpr std::array<std::string_view, 11> kDisplayWidgets = {
-    "LED",           "DIGIT4_DISPLAY", "LABELED_VALUE_DISPLAY", "GAUGE",    "LCD",
-    "LEVEL_DISPLAY", "VERTICAL_LEVEL_DISPLAY", "ENHANCED_GRAPH", "TERMINAL", "VALUE_DISPLAY",
+    "LED",           "DIGIT4_DISPLAY",         "LABELED_VALUE_DISPLAY", "GAUGE",    "LCD",
+    "LEVEL_DISPLAY", "VERTICAL_LEVEL_DISPLAY", "ENHANCED_GRAPH",        "TERMINAL", "VALUE_DISPLAY",
     "TABLE"};
 
 bool is_display(std::string_view type) {
@@ -158,8 +158,8 @@ void create_device(Hub& hub, const std::shared_ptr<UserState>& user, int dash_id
     hub.persistence().create_device(
         user->email(), dash_id, std::move(device),
         answer_on<std::optional<model::Device>, std::string>(
-            user, [&hub, user, dash_id, done = std::move(done)](
-                      std::optional<model::Device> stored, std::string error) {
+            user, [&hub, user, dash_id, done = std::move(done)](std::optional<model::Device> stored,
+                                                                std::string error) {
                 if (!stored) return done(nullptr, proto::status::kNotAllowed, error);
                 hub.index_token(stored->token, user, DeviceRef{dash_id, stored->id});
                 DeviceEntry& entry = user->put_device(dash_id, std::move(*stored));
@@ -190,8 +190,8 @@ void refresh_token(Hub& hub, const std::shared_ptr<UserState>& user, DeviceRef r
                                                             std::string error) {
                 DeviceEntry* entry = user->find(ref);
                 if (!token || !entry) {
-                    spdlog::warn("token refresh of {} for {} failed: {}", ref.str(),
-                                 user->email(), error);
+                    spdlog::warn("token refresh of {} for {} failed: {}", ref.str(), user->email(),
+                                 error);
                     return done(nullptr, proto::status::kServerError);
                 }
                 hub.unindex_token(entry->device.token);
@@ -209,14 +209,16 @@ void delete_dashboard(Hub& hub, const std::shared_ptr<UserState>& user, int dash
     if (!user->dashboard(dash_id)) return done(proto::status::kIllegalCommand, "no such dash");
     hub.persistence().delete_dashboard(
         user->email(), dash_id,
-        answer_on<std::string>(user, [&hub, user, dash_id,
-                                      done = std::move(done)](std::string error) {
-            if (!error.empty()) return done(proto::status::kServerError, error);
-            for (const auto& [ref, entry] : user->devices())
-                if (ref.dash_id == dash_id) hub.unindex_token(entry.device.token);
-            user->remove_dashboard(dash_id);
-            done(proto::status::kOk, {});
-        }));
+        answer_on<std::string>(user,
+                               [&hub, user, dash_id, done = std::move(done)](std::string error) {
+                                   if (!error.empty())
+                                       return done(proto::status::kServerError, error);
+                                   for (const auto& [ref, entry] : user->devices())
+                                       if (ref.dash_id == dash_id)
+                                           hub.unindex_token(entry.device.token);
+                                   user->remove_dashboard(dash_id);
+                                   done(proto::status::kOk, {});
+                               }));
 }
 
 void create_dashboard(Hub& hub, const std::shared_ptr<UserState>& user, model::Dashboard dash,

@@ -26,8 +26,9 @@ template <class... Args, class Fn>
 std::function<void(Args...)> answer_on(const std::shared_ptr<UserState>& user, Fn fn) {
     return [user, fn = std::move(fn)](Args... args) mutable {
         boost::asio::post(user->executor(),
-                          [user, fn = std::move(fn),
-                           ... args = std::move(args)]() mutable { fn(std::move(args)...); });
+                          [user, fn = std::move(fn), ... args = std::move(args)]() mutable {
+                              fn(std::move(args)...);
+                          });
     };
 }
 
@@ -68,8 +69,8 @@ void poll_reading_widgets(UserState& user, std::chrono::steady_clock::time_point
 
 /// Creates a device in a dashboard: checked against the limits, committed, indexed; `done`
 /// gets the stored device (with its token) or a status code and reason, on the user's strand.
-using DeviceDone = std::function<void(const model::Device* device, uint16_t status,
-                                      std::string_view error)>;
+using DeviceDone =
+    std::function<void(const model::Device* device, uint16_t status, std::string_view error)>;
 void create_device(Hub& hub, const std::shared_ptr<UserState>& user, int dash_id,
                    model::Device device, uint32_t devices_limit, DeviceDone done);
 /// Deletes a device: its connections are closed, token and values dropped.
@@ -78,8 +79,7 @@ void delete_device(Hub& hub, const std::shared_ptr<UserState>& user, DeviceRef r
                    StatusDone done);
 /// Gives a device a new token; connections on the old one are closed.
 using TokenDone = std::function<void(const std::string* token, uint16_t status)>;
-void refresh_token(Hub& hub, const std::shared_ptr<UserState>& user, DeviceRef ref,
-                   TokenDone done);
+void refresh_token(Hub& hub, const std::shared_ptr<UserState>& user, DeviceRef ref, TokenDone done);
 /// Deletes a dashboard with its devices.
 void delete_dashboard(Hub& hub, const std::shared_ptr<UserState>& user, int dash_id,
                       StatusDone done);

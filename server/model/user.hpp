@@ -26,6 +26,10 @@ struct HardwareInfo {
     int buff_in = 0;          ///< "buff-in" bytes, 0 = not announced
 };
 
+struct Device;
+/// A device's pin values in pin order (sync and APP_SYNC send them so; the map is hashed).
+std::vector<const std::pair<const PinKey, std::string>*> pins_in_order(const Device& device);
+
 struct DeviceEvent {
     std::string name;
     std::string description;
@@ -52,8 +56,8 @@ struct Device {
 /// A widget is kept as the JSON the app sent; the server reads only the fields it acts on.
 struct Widget {
     int64_t id = 0;
-    std::string type;        ///< "BUTTON", "SLIDER", ... ("BUTTON" when the app sent none)
-    int device_id = 0;       ///< the target the pins belong to ("deviceId", default 0)
+    std::string type;          ///< "BUTTON", "SLIDER", ... ("BUTTON" when the app sent none)
+    int device_id = 0;         ///< the target the pins belong to ("deviceId", default 0)
     std::vector<PinKey> pins;  ///< pins it shows or writes, in JSON order (pin -1 left out)
     int width = 0;             ///< grid cells; the app never creates a widget narrower than 1
     int height = 0;
@@ -67,11 +71,11 @@ struct Dashboard {
     std::string name;
     int64_t created_at_ms = 0;
     int64_t updated_at_ms = 0;
-    bool active = false;               ///< "isActive"
-    bool app_connected_on = false;     ///< "isAppConnectedOn": acon/adis go to its devices
-    bool notifications_off = false;    ///< "isNotificationsOff"
-    bool shared = false;               ///< "isShared"
-    std::string share_token;           ///< empty = no share token issued
+    bool active = false;             ///< "isActive"
+    bool app_connected_on = false;   ///< "isAppConnectedOn": acon/adis go to its devices
+    bool notifications_off = false;  ///< "isNotificationsOff"
+    bool shared = false;             ///< "isShared"
+    std::string share_token;         ///< empty = no share token issued
     /// Every other dashboard field as a JSON object, as the app sent it (theme, keepScreenOn,
     /// widgetBackgroundOn, color, unknown ones): "{}" when none.
     std::string settings = "{}";
@@ -92,7 +96,7 @@ struct PushToken {
     int dash_id = 0;
     std::string uid;  ///< the app installation's id
     std::string token;
-    std::string os;   ///< "android", "ios", ... from the app's login
+    std::string os;  ///< "android", "ios", ... from the app's login
 };
 
 struct User {
