@@ -1,4 +1,7 @@
+#include <openssl/crypto.h>
+
 #include <chrono>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -51,18 +54,41 @@ bool hash_off_thread(AppContext& context, AppConnection& conn, std::function<boo
     return true;
 }
 
+/// The login limiter's account for share logins: failures with a dashboard's share token lock
+/// further share logins to that owner, never the owner's own login.
+std::string share_account(const std::string& email) {
+    return "share:" + email;
+}
+
+/// Ends a successful LOGIN or SHARE_LOGIN (`shared_dash` set) on the user's strand.
 void finish_login(AppContext& context, AppConnection& conn, const std::shared_ptr<UserState>& user,
-                  uint16_t id, const std::string& address, std::string os) {
-    context.logins.succeeded(address, user->email());
+                  uint16_t id, const std::string& address, std::string os,
+                  std::optional<int> shared_dash) {
+    context.logins.succeeded(address, shared_dash ? share_account(user->email()) : user->email());
     conn.state = AppConnection::State::LoggedIn;
     conn.user = user;
     conn.os = std::move(os);
-    conn.link.set_identity("user=" + user->email());
+    conn.shared_dash = shared_dash;
+    conn.link.set_identity(shared_dash
+                               ? fmt::format("user={} shared dash={}", user->email(), *shared_dash)
+                               : "user=" + user->email());
     conn.link.set_idle_timeout(conn.options.idle_timeout);
     user->attach_app(conn);
     conn.link.send_response(id, status::kOk);
     ops::announce_app_presence(*user, true);
-    spdlog::info("login ok: {} ({} app session(s))", conn.link.repr(), user->apps().size());
+    spdlog::info("{} ok: {} ({} app session(s))", shared_dash ? "share login" : "login",
+                 conn.link.repr(), user->apps().size());
+}
+
+/// The shared dashboard whose share token is `token`, or nullptr.
+const model::Dashboard* shared_dashboard(const UserState& user, std::string_view token) {
+    for (const auto& [id, dash] : user.dashboards()) {
+        if (dash.shared && !token.empty() && dash.share_token.size() == token.size() &&
+            CRYPTO_memcmp(dash.share_token.data(), token.data(), token.size()) == 0) {
+            return &dash;
+        }
+    }
+    return nullptr;
 }
 
 void refuse_login(AppContext& context, AppConnection& conn, uint16_t id, uint16_t code,
@@ -209,7 +235,7 @@ void login(AppContext& context, AppConnection& conn, const proto::FrameView& fra
                         refuse_login(context, conn, id, status::kUserNotAuthenticated, address,
                                      email, "wrong password");
                     } else {
-                        finish_login(context, conn, user, id, address, std::move(os));
+                        finish_login(context, conn, user, id, address, std::move(os), std::nullopt);
                     }
                     conn.link.resume_reading();
                 });
@@ -220,6 +246,50 @@ void login(AppContext& context, AppConnection& conn, const proto::FrameView& fra
                 conn.link.send_response(id, status::kQuotaLimit);
                 conn.link.resume_reading();
             }
+        });
+}
+
+void share_login(AppContext& context, AppConnection& conn, const proto::FrameView& frame) {
+    const auto fields = proto::split_all(frame.body);
+    if (fields.size() < 2 || fields[1].empty() || fields[1].size() > kMaxPasswordHash) {
+        conn.link.send_response(frame.id, status::kIllegalCommand);
+        return;
+    }
+    const std::string email = lower(fields[0]);
+    const std::string account = share_account(email);
+    const std::string address(conn.link.peer_address());
+    if (auto locked = context.logins.locked_for(address, account, Clock::now()); locked.count()) {
+        spdlog::info(
+            "share login refused: {} from {} is locked for {} more s after repeated "
+            "failures",
+            email, address, locked.count());
+        conn.link.send_response(frame.id, status::kNotAllowed);
+        return;
+    }
+    auto user = context.hub.find_user(email);
+    if (!user) {
+        // The same answer as for a wrong token: a guest learns nothing of which accounts exist.
+        refuse_login(context, conn, frame.id, status::kNotAllowed, address, account,
+                     "no such user");
+        return;
+    }
+    conn.state = AppConnection::State::LoggingIn;
+    conn.link.pause_reading();
+    const uint16_t id = frame.id;
+    std::string os = fields.size() >= 3 ? std::string(fields[2]) : std::string();
+    // Dashboards are read on the user's strand.
+    conn.link.rebind(
+        user->executor(), [&context, &conn, user, id, address, account,
+                           token = std::string(fields[1]), os = std::move(os)]() mutable {
+            const model::Dashboard* dash = shared_dashboard(*user, token);
+            if (!dash) {
+                conn.state = AppConnection::State::Connected;
+                refuse_login(context, conn, id, status::kNotAllowed, address, account,
+                             "no shared dashboard with that token");
+            } else {
+                finish_login(context, conn, user, id, address, std::move(os), dash->id);
+            }
+            conn.link.resume_reading();
         });
 }
 

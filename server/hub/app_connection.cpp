@@ -5,6 +5,10 @@
 
 namespace blynk::hub {
 
+model::Dashboard* AppConnection::dashboard(int id) const {
+    return sees(id) ? user->dashboard(id) : nullptr;
+}
+
 void AppConnection::on_closed() {
     if (state == State::LoggedIn && user) {
         user->detach_app(*this);

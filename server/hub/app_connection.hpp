@@ -6,10 +6,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server/hub/peer.hpp"
 #include "server/hub/quota.hpp"
+#include "server/model/user.hpp"
 
 namespace blynk::hub {
 
@@ -40,8 +42,16 @@ public:
     QuotaMeter quota;
     std::string os;           ///< "android", "ios", ... from LOGIN (files push tokens)
     bool registered = false;  ///< this connection already registered an account
+    /// Set for a SHARE_LOGIN session: the one dashboard of the owner's it sees and controls.
+    std::optional<int> shared_dash;
 
     bool logged_in() const { return state == State::LoggedIn; }
+    /// Whether this session hears of and may act on dashboard `dash_id` (the owner's sessions see
+    /// every dashboard; a shared session only its own).
+    bool sees(int dash_id) const { return !shared_dash || *shared_dash == dash_id; }
+    /// The user's dashboard `id` as this session sees it: null when there is none or when it is
+    /// not this shared session's. On the user's strand, once logged in.
+    model::Dashboard* dashboard(int id) const;
     /// Leaves the user's state; must run on the user's strand. Idempotent.
     void on_closed();
 };

@@ -21,7 +21,7 @@ constexpr std::string_view kEnergyBalance = "1000000";
 /// The dashboard a body's first field names, or nullptr after answering ILLEGAL_COMMAND.
 model::Dashboard* find_dash(AppConnection& conn, uint16_t id, std::string_view field) {
     auto dash_id = parse_id(field);
-    model::Dashboard* dash = dash_id ? conn.user->dashboard(*dash_id) : nullptr;
+    model::Dashboard* dash = dash_id ? conn.dashboard(*dash_id) : nullptr;
     if (!dash) conn.link.send_response(id, status::kIllegalCommand);
     return dash;
 }
@@ -49,14 +49,14 @@ void load_profile(AppConnection& conn, const proto::FrameView& frame) {
         std::vector<model::DashboardView> views;
         views.reserve(user.dashboards().size());
         for (const auto& [id, dash] : user.dashboards())
-            views.push_back(dashboard_view(user, dash));
+            if (conn.sees(id)) views.push_back(dashboard_view(conn, dash));
         json = model::profile_json(views);
     } else {
         // `dashId`, or the shared-dashboard form `token\0dashId\0email`: one dashboard.
         auto f = proto::split_all(frame.body);
         model::Dashboard* dash = find_dash(conn, frame.id, f.size() >= 2 ? f[1] : f[0]);
         if (!dash) return;
-        json = model::dashboard_json(dashboard_view(user, *dash));
+        json = model::dashboard_json(dashboard_view(conn, *dash));
     }
     conn.link.send(proto::cmd::kLoadProfileGzipped, frame.id, util::zlib_compress(json));
 }
@@ -176,13 +176,14 @@ void activate(AppConnection& conn, const proto::FrameView& frame) {
     conn.link.send_response(frame.id, any_online || dash->notifications_off
                                           ? status::kOk
                                           : status::kDeviceNotInNetwork);
-    user.send_to_apps(proto::cmd::kActivateDashboard, frame.id, frame.body, &conn);
+    user.send_to_apps(dash->id, proto::cmd::kActivateDashboard, frame.id, frame.body, &conn);
     replay_values(user, dash->id, std::nullopt, nullptr);
 }
 
 void deactivate(AppConnection& conn, const proto::FrameView& frame) {
     UserState& user = *conn.user;
-    if (frame.body.empty()) {  // every dashboard
+    std::optional<int> echo_to;  // every session for "all dashboards"
+    if (frame.body.empty()) {
         std::vector<int> ids;
         for (const auto& [id, dash] : user.dashboards())
             ids.push_back(id);
@@ -192,9 +193,10 @@ void deactivate(AppConnection& conn, const proto::FrameView& frame) {
         model::Dashboard* dash = find_dash(conn, frame.id, frame.body);
         if (!dash) return;
         set_active(conn, *dash, false);
+        echo_to = dash->id;
     }
     conn.link.send_response(frame.id, status::kOk);
-    user.send_to_apps(proto::cmd::kDeactivateDashboard, frame.id, frame.body, &conn);
+    user.send_to_apps(echo_to, proto::cmd::kDeactivateDashboard, frame.id, frame.body, &conn);
 }
 
 void sharing(AppConnection& conn, const proto::FrameView& frame) {
@@ -208,13 +210,23 @@ void sharing(AppConnection& conn, const proto::FrameView& frame) {
     dash->shared = f.field[1] == "on";
     conn.user->dashboard_changed(dash->id);
     conn.link.send_response(frame.id, status::kOk);
-    conn.user->send_to_apps(proto::cmd::kSharing, frame.id, frame.body, &conn);
+    // The shared sessions hear it too, as from the Java server; then, unlike there, they are
+    // closed: a dashboard no longer shared is no longer watched or controlled by its guests.
+    conn.user->send_to_apps(dash->id, proto::cmd::kSharing, frame.id, frame.body, &conn);
+    if (!dash->shared) conn.user->close_shared_sessions(dash->id, "dashboard no longer shared");
 }
 
 void share_token(AppConnection& conn, const proto::FrameView& frame) {
     model::Dashboard* dash = find_dash(conn, frame.id, frame.body);
     if (!dash) return;
     if (dash->share_token.empty() || frame.command == proto::cmd::kRefreshShareToken) {
+        if (!dash->share_token.empty()) {
+            // Guests of the old token are told NOT_ALLOWED and closed, as by the Java server.
+            for (AppConnection* app : conn.user->apps())
+                if (app->shared_dash == dash->id)
+                    app->link.send_response(frame.id, status::kNotAllowed);
+            conn.user->close_shared_sessions(dash->id, "share token refreshed");
+        }
         dash->share_token = util::generate_token();
         conn.user->dashboard_changed(dash->id);
     }

@@ -52,20 +52,21 @@ void create_device(Hub& hub, AppConnection& conn, const proto::FrameView& frame)
     if (!request) return;
     const uint16_t id = frame.id;
     auto& [dash_id, device] = *request;
-    ops::create_device(
-        hub, conn.user, dash_id, std::move(device), conn.options.devices_limit,
-        [&conn, alive = conn.link.keep_alive(), id, dash_id](
-            const model::Device* stored, uint16_t result, std::string_view why) {
-            if (!stored) {
-                spdlog::info("CREATE_DEVICE refused: {} ({})", why, conn.link.repr());
-                conn.link.send_response(id, result);
-                return;
-            }
-            spdlog::info("device {}-{} {:?} created ({})", dash_id, stored->id,
-                         std::string_view(stored->name), conn.link.repr());
-            DeviceEntry* entry = conn.user->find(DeviceRef{dash_id, stored->id});
-            conn.link.send(proto::cmd::kCreateDevice, id, model::device_json(device_view(*entry)));
-        });
+    ops::create_device(hub, conn.user, dash_id, std::move(device), conn.options.devices_limit,
+                       [&conn, alive = conn.link.keep_alive(), id, dash_id](
+                           const model::Device* stored, uint16_t result, std::string_view why) {
+                           if (!stored) {
+                               spdlog::info("CREATE_DEVICE refused: {} ({})", why,
+                                            conn.link.repr());
+                               conn.link.send_response(id, result);
+                               return;
+                           }
+                           spdlog::info("device {}-{} {:?} created ({})", dash_id, stored->id,
+                                        std::string_view(stored->name), conn.link.repr());
+                           DeviceEntry* entry = conn.user->find(DeviceRef{dash_id, stored->id});
+                           conn.link.send(proto::cmd::kCreateDevice, id,
+                                          model::device_json(device_view(conn, *entry)));
+                       });
 }
 
 void update_device(AppConnection& conn, const proto::FrameView& frame) {
@@ -103,12 +104,12 @@ void delete_device(Hub& hub, AppConnection& conn, const proto::FrameView& frame)
 
 void get_devices(AppConnection& conn, const proto::FrameView& frame) {
     auto dash_id = parse_id(frame.body);
-    model::Dashboard* dash = dash_id ? conn.user->dashboard(*dash_id) : nullptr;
+    model::Dashboard* dash = dash_id ? conn.dashboard(*dash_id) : nullptr;
     if (!dash) {
         conn.link.send_response(frame.id, status::kIllegalCommand);
         return;
     }
-    const auto view = dashboard_view(*conn.user, *dash);
+    const auto view = dashboard_view(conn, *dash);
     conn.link.send(proto::cmd::kGetDevices, frame.id, model::devices_json(view.devices));
 }
 
@@ -116,7 +117,7 @@ void get_device(AppConnection& conn, const proto::FrameView& frame) {
     auto ref = find_device(conn, frame);
     if (!ref) return;
     conn.link.send(proto::cmd::kMobileGetDevice, frame.id,
-                   model::device_json(device_view(*conn.user->find(*ref))));
+                   model::device_json(device_view(conn, *conn.user->find(*ref))));
 }
 
 void refresh_token(Hub& hub, AppConnection& conn, const proto::FrameView& frame) {

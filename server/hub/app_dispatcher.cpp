@@ -26,12 +26,44 @@ void AppDispatcher::on_frame(AppConnection& conn, const proto::FrameView& frame,
                 return app::register_account(context_, conn, frame);
             case cmd::kLogin:
                 return app::login(context_, conn, frame);
+            case cmd::kShareLogin:
+                return app::share_login(context_, conn, frame);
             default:
                 conn.link.close(fmt::format("{} before login", proto::command_name(frame.command)));
                 return;
         }
     }
+    if (conn.shared_dash) return shared_frame(conn, frame);
     logged_in_frame(conn, frame);
+}
+
+void AppDispatcher::shared_frame(AppConnection& conn, const proto::FrameView& frame) {
+    // What a guest of a shared dashboard may do (the Java server's MobileShareHandler set); the
+    // handlers see only that dashboard through conn.dashboard().
+    namespace cmd = proto::cmd;
+    switch (frame.command) {
+        case cmd::kResponse:
+            return;
+        case cmd::kPing:
+            return conn.link.send_response(frame.id, proto::status::kOk);
+        case cmd::kLogout:
+            return app::logout(conn, frame);
+        case cmd::kLoadProfileGzipped:
+            return app::load_profile(conn, frame);
+        case cmd::kGetDevices:
+            return app::get_devices(conn, frame);
+        case cmd::kAddPushToken:
+            return app::add_push_token(conn, frame);
+        case cmd::kHardware:
+            return app::hardware(conn, frame);
+        case cmd::kAppSync:
+            return app::app_sync(conn, frame);
+        default:
+            // The Java server ignored the rest; an answer tells the app at once.
+            spdlog::debug("{} not allowed on a shared dashboard ({})",
+                          proto::command_name(frame.command), conn.link.repr());
+            return conn.link.send_response(frame.id, proto::status::kNotAllowed);
+    }
 }
 
 void AppDispatcher::logged_in_frame(AppConnection& conn, const proto::FrameView& frame) {

@@ -1,7 +1,8 @@
 #pragma once
 // The one gate every app frame passes (mobile app and /dashws): quota, then login state, then the
-// handler for its command. Before login only GET_SERVER, REGISTER and LOGIN are served; anything
-// else closes the connection, as the Java server did.
+// handler for its command. Before login only GET_SERVER, REGISTER, LOGIN and SHARE_LOGIN are
+// served; anything else closes the connection, as the Java server did. A shared session (logged
+// in with a dashboard's share token) gets a smaller set of commands.
 
 #include "common/proto/codec.hpp"
 #include "server/hub/app_connection.hpp"
@@ -21,6 +22,7 @@ public:
 
 private:
     void logged_in_frame(AppConnection& conn, const proto::FrameView& frame);
+    void shared_frame(AppConnection& conn, const proto::FrameView& frame);
 
     AppContext& context_;
 };

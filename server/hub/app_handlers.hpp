@@ -18,6 +18,8 @@ namespace blynk::hub::app {
 void get_server(AppConnection& conn, const proto::FrameView& frame);
 void register_account(AppContext& context, AppConnection& conn, const proto::FrameView& frame);
 void login(AppContext& context, AppConnection& conn, const proto::FrameView& frame);
+/// SHARE_LOGIN `ownerEmail\0shareToken[\0os\0version]`: a session on one shared dashboard.
+void share_login(AppContext& context, AppConnection& conn, const proto::FrameView& frame);
 void logout(AppConnection& conn, const proto::FrameView& frame);
 
 // app_dashboards.cpp
@@ -60,8 +62,9 @@ void replay_values(UserState& user, int dash_id, std::optional<int> device_id, A
 std::optional<int> parse_id(std::string_view text);
 /// "dashId" or "dashId-deviceId" (device 0 when absent).
 std::optional<DeviceRef> parse_target(std::string_view text);
-/// The dashboard and its devices, with their live status, for the JSON writers.
-model::DashboardView dashboard_view(UserState& user, const model::Dashboard& dash);
-model::DeviceView device_view(const DeviceEntry& entry);
+/// The dashboard and its devices, with their live status, for the JSON writers, as `conn` may
+/// see them (a shared session gets no device tokens).
+model::DashboardView dashboard_view(const AppConnection& conn, const model::Dashboard& dash);
+model::DeviceView device_view(const AppConnection& conn, const DeviceEntry& entry);
 
 }  // namespace blynk::hub::app

@@ -28,7 +28,7 @@ void hardware(AppConnection& conn, const proto::FrameView& frame) {
         return;
     }
     UserState& user = *conn.user;
-    const model::Dashboard* dash = user.dashboard(ref->dash_id);
+    const model::Dashboard* dash = conn.dashboard(ref->dash_id);
     if (!dash) {
         conn.link.send_response(frame.id, status::kIllegalCommand);
         return;
@@ -59,7 +59,7 @@ void replay_values(UserState& user, int dash_id, std::optional<int> device_id,
         if (conn) {
             conn->link.send(command, kSyncId, body);
         } else {
-            user.send_to_apps(command, kSyncId, body);
+            user.send_to_apps(dash_id, command, kSyncId, body);
         }
     };
     for (const auto& [ref, entry] : user.devices()) {
@@ -91,7 +91,7 @@ void replay_values(UserState& user, int dash_id, std::optional<int> device_id,
 
 void app_sync(AppConnection& conn, const proto::FrameView& frame) {
     auto ref = parse_target(frame.body);
-    if (!ref || !conn.user->dashboard(ref->dash_id)) {
+    if (!ref || !conn.dashboard(ref->dash_id)) {
         conn.link.send_response(frame.id, status::kIllegalCommand);
         return;
     }

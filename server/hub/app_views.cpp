@@ -24,9 +24,10 @@ std::optional<DeviceRef> parse_target(std::string_view text) {
     return DeviceRef{*dash_id, *device_id};
 }
 
-model::DeviceView device_view(const DeviceEntry& entry) {
+model::DeviceView device_view(const AppConnection& conn, const DeviceEntry& entry) {
     model::DeviceView view;
     view.device = &entry.device;
+    view.with_token = !conn.shared_dash;
     view.status.online = entry.online();
     if (view.status.online) {
         view.status.connect_time_ms = entry.device.last_seen_ms;
@@ -37,13 +38,14 @@ model::DeviceView device_view(const DeviceEntry& entry) {
     return view;
 }
 
-model::DashboardView dashboard_view(UserState& user, const model::Dashboard& dash) {
+model::DashboardView dashboard_view(const AppConnection& conn, const model::Dashboard& dash) {
+    const UserState& user = *conn.user;
     model::DashboardView view;
     view.dash = &dash;
     // devices() is ordered by (dashboard, device): this dashboard's devices are one run.
     auto it = user.devices().lower_bound(DeviceRef{dash.id, std::numeric_limits<int>::min()});
     for (; it != user.devices().end() && it->first.dash_id == dash.id; ++it)
-        view.devices.push_back(device_view(it->second));
+        view.devices.push_back(device_view(conn, it->second));
     return view;
 }
 

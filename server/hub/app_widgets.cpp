@@ -133,7 +133,7 @@ void get_widget(AppConnection& conn, const proto::FrameView& frame) {
     model::Widget* widget = find_widget(conn, frame, dash, rest);
     if (!widget) return;
     conn.link.send(proto::cmd::kGetWidget, frame.id,
-                   model::widget_json(*widget, dashboard_view(*conn.user, *dash)));
+                   model::widget_json(*widget, dashboard_view(conn, *dash)));
 }
 
 void set_widget_property(AppConnection& conn, const proto::FrameView& frame) {

@@ -76,6 +76,7 @@ void UserState::remove_dashboard(int id) {
         if (ref.dash_id == id) refs.push_back(ref);
     for (DeviceRef ref : refs)
         remove_device(ref, "dashboard deleted");
+    close_shared_sessions(id, "dashboard deleted");
     dashboards_.erase(id);
     std::erase(dirty_dashboards_, id);
 }
@@ -159,10 +160,15 @@ void UserState::detach_app(AppConnection& app) {
     app_count_.store(static_cast<uint32_t>(apps_.size()), std::memory_order_relaxed);
 }
 
-void UserState::send_to_apps(uint8_t command, uint16_t id, std::string_view body,
-                             const AppConnection* except) {
+void UserState::send_to_apps(std::optional<int> dash_id, uint8_t command, uint16_t id,
+                             std::string_view body, const AppConnection* except) {
     for (AppConnection* a : apps_)
-        if (a != except) a->link.send(command, id, body);
+        if (a != except && (!dash_id || a->sees(*dash_id))) a->link.send(command, id, body);
+}
+
+void UserState::close_shared_sessions(int dash_id, std::string_view reason) {
+    for (AppConnection* a : apps_)
+        if (a->shared_dash == dash_id) a->link.close_after_writes(reason);
 }
 
 void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string_view value) {
@@ -246,7 +252,7 @@ void UserState::relay_to_apps_always(uint8_t command, uint16_t id, DeviceRef ref
         relay_buffer_.push_back('\0');
         relay_buffer_.append(body);
     }
-    send_to_apps(command, id, relay_buffer_, except);
+    send_to_apps(ref.dash_id, command, id, relay_buffer_, except);
 }
 
 }  // namespace blynk::hub

@@ -97,9 +97,13 @@ public:
     std::map<std::pair<int, int64_t>, std::chrono::steady_clock::time_point>& reading_due() {
         return reading_due_;
     }
-    /// Sends a frame to every app session of the user except `except`.
-    void send_to_apps(uint8_t command, uint16_t id, std::string_view body,
-                      const AppConnection* except = nullptr);
+    /// Sends a frame to every app session of the user that sees dashboard `dash_id` (every
+    /// session when nullopt), except `except`.
+    void send_to_apps(std::optional<int> dash_id, uint8_t command, uint16_t id,
+                      std::string_view body, const AppConnection* except = nullptr);
+    /// Closes the shared (SHARE_LOGIN) sessions of dashboard `dash_id` once what is queued for
+    /// them is written: its share token changed, its sharing was turned off, it was deleted.
+    void close_shared_sessions(int dash_id, std::string_view reason);
 
     /// Stores a pin value of a device in memory and marks it for the next persistence batch.
     void store_pin(DeviceRef ref, model::PinKey pin, std::string_view value);

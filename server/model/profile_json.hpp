@@ -88,6 +88,7 @@ struct DeviceStatus {
 struct DeviceView {
     const Device* device = nullptr;
     DeviceStatus status;
+    bool with_token = true;  ///< false for a viewer who is not the owner (a shared dashboard)
 };
 
 /// A dashboard to serialise. `devices` lists the dashboard's devices (in the order to write them,
@@ -101,7 +102,8 @@ struct DashboardView {
 /// "disconnectTime","dataReceivedAt","hardwareInfo":{"version","blynkVersion","boardType",
 /// "cpuType","connectionType","build","templateId","heartbeatInterval","buffIn"}}: zero times,
 /// an empty token and empty hardwareInfo fields are left out, and "hardwareInfo" when it would be
-/// empty. The token is written: callers send this only to the device's owner.
+/// empty. The token is written unless the view says otherwise (a shared dashboard's viewers
+/// must not get the tokens that would let them pose as the device).
 std::string device_json(const DeviceView& device);
 
 /// A JSON array of device_json (the GET_DEVICES reply).

@@ -65,7 +65,7 @@ void append_device(std::string& out, const DeviceView& view) {
     append_json_string(out, device.name);
     append_key(out, "boardType");
     append_json_string(out, device.board_type);
-    append_nonempty(out, "token", device.token);
+    if (view.with_token) append_nonempty(out, "token", device.token);
     append_object_members(out, device.extra);
     append_key(out, "status");
     out += view.status.online ? "\"ONLINE\"" : "\"OFFLINE\"";
