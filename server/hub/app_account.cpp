@@ -54,27 +54,87 @@ bool hash_off_thread(AppContext& context, AppConnection& conn, std::function<boo
     return true;
 }
 
-/// The login limiter's account for share logins: failures with a dashboard's share token lock
-/// further share logins to that owner, never the owner's own login.
-std::string share_account(const std::string& email) {
-    return "share:" + email;
+void refuse_login(AppContext& context, AppConnection& conn, uint16_t id, uint16_t code,
+                  const std::string& address, const std::string& email, std::string_view why) {
+    if (context.logins.failed(address, email, Clock::now())) {
+        spdlog::warn("login: too many failures for {} or from {}: locked for login.lockout seconds",
+                     email, address);
+    }
+    spdlog::info("login rejected: {} ({}): {}", email, conn.link.repr(), why);
+    conn.link.send_response(id, code);
+}
+
+/// How LOGIN and SHARE_LOGIN differ before their own check.
+struct LoginKind {
+    std::string_view name;            ///< for log lines
+    uint16_t unknown_user;            ///< the answer when the account does not exist
+    std::string_view account_prefix;  ///< the login limiter's account: prefix + e-mail
+};
+constexpr LoginKind kPasswordLogin{"login", status::kUserNotRegistered, ""};
+// Failures with a dashboard's share token lock further share logins to that owner, never the
+// owner's own login; an unknown owner gets the wrong token's answer (nothing learnt of
+// accounts).
+constexpr LoginKind kShareLogin{"share login", status::kNotAllowed, "share:"};
+
+struct LoginAttempt {
+    std::shared_ptr<UserState> user;
+    std::string account;  ///< the lower-cased e-mail, with the kind's prefix
+    std::string address;
+    std::string secret;  ///< the app's password hash, or the share token
+    std::string os;
+    uint16_t id = 0;
+};
+
+/// What LOGIN and SHARE_LOGIN share before their own check: `email\0secret[\0os...]`, the
+/// lockout (before any work), the account. On success the connection is LoggingIn with reading
+/// paused; otherwise it has been answered.
+std::optional<LoginAttempt> begin_login(AppContext& context, AppConnection& conn,
+                                        const proto::FrameView& frame, const LoginKind& kind) {
+    const auto fields = proto::split_all(frame.body);
+    if (fields.size() < 2 || fields[1].empty() || fields[1].size() > kMaxPasswordHash) {
+        conn.link.send_response(frame.id, status::kIllegalCommand);
+        return std::nullopt;
+    }
+    const std::string email = lower(fields[0]);
+    LoginAttempt a;
+    a.account = std::string(kind.account_prefix) + email;
+    a.address = conn.link.peer_address();
+    a.id = frame.id;
+    if (auto locked = context.logins.locked_for(a.address, a.account, Clock::now());
+        locked.count()) {
+        spdlog::info("{} refused: {} from {} is locked for {} more s after repeated failures",
+                     kind.name, email, a.address, locked.count());
+        conn.link.send_response(frame.id, status::kNotAllowed);
+        return std::nullopt;
+    }
+    a.user = context.hub.find_user(email);
+    if (!a.user) {
+        refuse_login(context, conn, frame.id, kind.unknown_user, a.address, a.account,
+                     "no such user");
+        return std::nullopt;
+    }
+    a.secret = fields[1];
+    if (fields.size() >= 3) a.os = fields[2];
+    conn.state = AppConnection::State::LoggingIn;
+    conn.link.pause_reading();
+    return a;
 }
 
 /// Ends a successful LOGIN or SHARE_LOGIN (`shared_dash` set) on the user's strand.
-void finish_login(AppContext& context, AppConnection& conn, const std::shared_ptr<UserState>& user,
-                  uint16_t id, const std::string& address, std::string os,
+void finish_login(AppContext& context, AppConnection& conn, LoginAttempt& a,
                   std::optional<int> shared_dash) {
-    context.logins.succeeded(address, shared_dash ? share_account(user->email()) : user->email());
+    context.logins.succeeded(a.address, a.account);
+    const std::shared_ptr<UserState>& user = a.user;
     conn.state = AppConnection::State::LoggedIn;
     conn.user = user;
-    conn.os = std::move(os);
+    conn.os = std::move(a.os);
     conn.shared_dash = shared_dash;
     conn.link.set_identity(shared_dash
                                ? fmt::format("user={} shared dash={}", user->email(), *shared_dash)
                                : "user=" + user->email());
     conn.link.set_idle_timeout(conn.options.idle_timeout);
     user->attach_app(conn);
-    conn.link.send_response(id, status::kOk);
+    conn.link.send_response(a.id, status::kOk);
     ops::announce_app_presence(*user, true);
     spdlog::info("{} ok: {} ({} app session(s))", shared_dash ? "share login" : "login",
                  conn.link.repr(), user->apps().size());
@@ -89,16 +149,6 @@ const model::Dashboard* shared_dashboard(const UserState& user, std::string_view
         }
     }
     return nullptr;
-}
-
-void refuse_login(AppContext& context, AppConnection& conn, uint16_t id, uint16_t code,
-                  const std::string& address, const std::string& email, std::string_view why) {
-    if (context.logins.failed(address, email, Clock::now())) {
-        spdlog::warn("login: too many failures for {} or from {}: locked for login.lockout seconds",
-                     email, address);
-    }
-    spdlog::info("login rejected: {} ({}): {}", email, conn.link.repr(), why);
-    conn.link.send_response(id, code);
 }
 
 }  // namespace
@@ -180,117 +230,68 @@ void register_account(AppContext& context, AppConnection& conn, const proto::Fra
 }
 
 void login(AppContext& context, AppConnection& conn, const proto::FrameView& frame) {
-    const auto fields = proto::split_all(frame.body);
-    if (fields.size() < 2 || fields[1].empty() || fields[1].size() > kMaxPasswordHash) {
-        conn.link.send_response(frame.id, status::kIllegalCommand);
-        return;
-    }
-    const std::string email = lower(fields[0]);
-    const std::string address(conn.link.peer_address());
-    // Checked before any hashing work: a locked account or address costs nothing.
-    if (auto locked = context.logins.locked_for(address, email, Clock::now()); locked.count()) {
-        spdlog::info("login refused: {} from {} is locked for {} more s after repeated failures",
-                     email, address, locked.count());
-        conn.link.send_response(frame.id, status::kNotAllowed);
-        return;
-    }
-    auto user = context.hub.find_user(email);
-    if (!user) {
-        refuse_login(context, conn, frame.id, status::kUserNotRegistered, address, email,
-                     "no such user");
-        return;
-    }
-    conn.state = AppConnection::State::LoggingIn;
-    conn.link.pause_reading();
-    const uint16_t id = frame.id;
-    std::string os = fields.size() >= 3 ? std::string(fields[2]) : std::string();
+    auto attempt = begin_login(context, conn, frame, kPasswordLogin);
+    if (!attempt) return;
+    UserExecutor strand = attempt->user->executor();  // before *attempt moves into the handler
     // Joining the user's strand first: the hash is read there, and the login ends there.
-    conn.link.rebind(
-        user->executor(), [&context, &conn, user, id, address, email,
-                           given = std::string(fields[1]), os = std::move(os)]() mutable {
-            auto fail = [&](uint16_t code, std::string_view why) {
-                conn.state = AppConnection::State::Connected;
-                refuse_login(context, conn, id, code, address, email, why);
+    conn.link.rebind(strand, [&context, &conn, a = std::move(*attempt)]() mutable {
+        auto fail = [&](uint16_t code, std::string_view why) {
+            conn.state = AppConnection::State::Connected;
+            refuse_login(context, conn, a.id, code, a.address, a.account, why);
+            conn.link.resume_reading();
+        };
+        if (a.user->password_kind() == model::PasswordKind::Clear) {
+            spdlog::warn(
+                "login: {} has a password set by an older blynkd, which the app cannot use; "
+                "set a new one with: blynkd user password {}",
+                a.user->email(), a.user->email());
+            return fail(status::kUserNotAuthenticated, "password from an older blynkd");
+        }
+        if (a.user->password_kind() != model::PasswordKind::App) {
+            return fail(status::kUserNotAuthenticated, "the account has no password");
+        }
+        const bool queued = hash_off_thread(
+            context, conn,
+            [given = a.secret, stored = a.user->password_hash()] {
+                return util::verify_password(given, stored);
+            },
+            [&context, &conn, a](bool ok) mutable {
+                if (conn.state != AppConnection::State::LoggingIn) return;  // closed meanwhile
+                if (!ok) {
+                    conn.state = AppConnection::State::Connected;
+                    refuse_login(context, conn, a.id, status::kUserNotAuthenticated, a.address,
+                                 a.account, "wrong password");
+                } else {
+                    finish_login(context, conn, a, std::nullopt);
+                }
                 conn.link.resume_reading();
-            };
-            if (user->password_kind() == model::PasswordKind::Clear) {
-                spdlog::warn(
-                    "login: {} has a password set by an older blynkd, which the app cannot use; "
-                    "set a new one with: blynkd user password {}",
-                    email, email);
-                return fail(status::kUserNotAuthenticated, "password from an older blynkd");
-            }
-            if (user->password_kind() != model::PasswordKind::App) {
-                return fail(status::kUserNotAuthenticated, "the account has no password");
-            }
-            const bool queued = hash_off_thread(
-                context, conn,
-                [given = std::move(given), stored = user->password_hash()] {
-                    return util::verify_password(given, stored);
-                },
-                [&context, &conn, user, id, address, email, os = std::move(os)](bool ok) mutable {
-                    if (conn.state != AppConnection::State::LoggingIn) return;  // closed meanwhile
-                    if (!ok) {
-                        conn.state = AppConnection::State::Connected;
-                        refuse_login(context, conn, id, status::kUserNotAuthenticated, address,
-                                     email, "wrong password");
-                    } else {
-                        finish_login(context, conn, user, id, address, std::move(os), std::nullopt);
-                    }
-                    conn.link.resume_reading();
-                });
-            if (!queued) {
-                conn.state = AppConnection::State::Connected;
-                spdlog::warn("login: too many password checks waiting; {} told to retry ({})",
-                             email, conn.link.repr());
-                conn.link.send_response(id, status::kQuotaLimit);
-                conn.link.resume_reading();
-            }
-        });
+            });
+        if (!queued) {
+            conn.state = AppConnection::State::Connected;
+            spdlog::warn("login: too many password checks waiting; {} told to retry ({})",
+                         a.user->email(), conn.link.repr());
+            conn.link.send_response(a.id, status::kQuotaLimit);
+            conn.link.resume_reading();
+        }
+    });
 }
 
 void share_login(AppContext& context, AppConnection& conn, const proto::FrameView& frame) {
-    const auto fields = proto::split_all(frame.body);
-    if (fields.size() < 2 || fields[1].empty() || fields[1].size() > kMaxPasswordHash) {
-        conn.link.send_response(frame.id, status::kIllegalCommand);
-        return;
-    }
-    const std::string email = lower(fields[0]);
-    const std::string account = share_account(email);
-    const std::string address(conn.link.peer_address());
-    if (auto locked = context.logins.locked_for(address, account, Clock::now()); locked.count()) {
-        spdlog::info(
-            "share login refused: {} from {} is locked for {} more s after repeated "
-            "failures",
-            email, address, locked.count());
-        conn.link.send_response(frame.id, status::kNotAllowed);
-        return;
-    }
-    auto user = context.hub.find_user(email);
-    if (!user) {
-        // The same answer as for a wrong token: a guest learns nothing of which accounts exist.
-        refuse_login(context, conn, frame.id, status::kNotAllowed, address, account,
-                     "no such user");
-        return;
-    }
-    conn.state = AppConnection::State::LoggingIn;
-    conn.link.pause_reading();
-    const uint16_t id = frame.id;
-    std::string os = fields.size() >= 3 ? std::string(fields[2]) : std::string();
+    auto attempt = begin_login(context, conn, frame, kShareLogin);
+    if (!attempt) return;
+    UserExecutor strand = attempt->user->executor();  // before *attempt moves into the handler
     // Dashboards are read on the user's strand.
-    conn.link.rebind(
-        user->executor(), [&context, &conn, user, id, address, account,
-                           token = std::string(fields[1]), os = std::move(os)]() mutable {
-            const model::Dashboard* dash = shared_dashboard(*user, token);
-            if (!dash) {
-                conn.state = AppConnection::State::Connected;
-                refuse_login(context, conn, id, status::kNotAllowed, address, account,
-                             "no shared dashboard with that token");
-            } else {
-                finish_login(context, conn, user, id, address, std::move(os), dash->id);
-            }
-            conn.link.resume_reading();
-        });
+    conn.link.rebind(strand, [&context, &conn, a = std::move(*attempt)]() mutable {
+        const model::Dashboard* dash = shared_dashboard(*a.user, a.secret);
+        if (!dash) {
+            conn.state = AppConnection::State::Connected;
+            refuse_login(context, conn, a.id, status::kNotAllowed, a.address, a.account,
+                         "no shared dashboard with that token");
+        } else {
+            finish_login(context, conn, a, dash->id);
+        }
+        conn.link.resume_reading();
+    });
 }
 
 void logout(AppConnection& conn, const proto::FrameView& frame) {
