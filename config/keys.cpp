@@ -131,6 +131,9 @@ constexpr std::array kTable = {
     KeySpec{"http.body.timeout", KeyType::Uint32, 1, 3600, "30",
             "Seconds an HTTP client may take to send a request's body, and to take a response",
             {}, &Settings::http_body_timeout},
+    KeySpec{"web.console.plain", KeyType::Bool, 0, 0, "false",
+            "Serve the web console on http.port too (behind a TLS-terminating proxy); false = redirect it to https.port",
+            {}, &Settings::web_console_plain},
     // Threads
     KeySpec{"server.worker.threads", KeyType::Uint32, 0, 256, "0",
             "I/O threads; 0 = one per CPU core",

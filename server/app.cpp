@@ -17,6 +17,8 @@
 
 #include "common/util/token.hpp"
 #include "server/http/api.hpp"
+#include "server/http/console.hpp"
+#include "server/http/static_files.hpp"
 #include "server/hub/app_context.hpp"
 #include "server/hub/app_dispatcher.hpp"
 #include "server/hub/dispatcher.hpp"
@@ -178,6 +180,8 @@ int App::run() {
     net::TlsContextHolder tls(tls_files);
     net::HandshakeLimiter handshakes(settings_.tls_handshake_per_ip_limit);
     http::Api api(hub);
+    const http::StaticFiles console_files(http::embedded_web_files());
+    http::Console console(console_files, http::ConsoleOptions{settings_.web_console_plain});
     const net::RouterConfig router{
         io,
         net::HardwareServices{dispatcher, options, limits, deadlines},
@@ -185,6 +189,7 @@ int App::run() {
         tls,
         handshakes,
         api,
+        console,
         net::HttpLimits{settings_.web_request_max_size,
                         std::chrono::seconds(settings_.http_header_timeout),
                         std::chrono::seconds(settings_.http_body_timeout)},
@@ -207,6 +212,7 @@ int App::run() {
         plan.push_back({settings_.hardware_ssl_port, net::Layer::TlsPort, "TLS: legacy hardware"});
     }
     std::vector<std::shared_ptr<net::Listener>> listeners;
+    bool redirect_port_set = false;
     for (const auto& p : plan) {
         auto listener = std::make_shared<net::Listener>(
             io, endpoint_for(settings_.listen_address, p.port), p.what,
@@ -216,9 +222,17 @@ int App::run() {
         listener->start();
         auto ep = listener->local_endpoint();
         spdlog::info("listening on {}:{} ({})", ep.address().to_string(), ep.port(), p.what);
+        // https.port is the plan's first TLS port (the legacy hardware TLS port comes later).
+        if (p.layer == net::Layer::TlsPort && !redirect_port_set) {
+            console.set_https_port(ep.port());
+            redirect_port_set = true;
+        }
         listeners.push_back(std::move(listener));
     }
 
+    spdlog::info("web console: {} file(s), {} KiB compressed, on https.port{}",
+                 console_files.size(), (console_files.compressed_bytes() + 1023) / 1024,
+                 settings_.web_console_plain ? " and http.port (web.console.plain)" : "");
     spdlog::info("data folder {}: {} user(s), {} device(s)", data_dir_.string(), hub.user_count(),
                  hub.device_count());
     if (hub.device_count() == 0) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/hub/hub.hpp"
@@ -18,9 +19,15 @@ struct ApiRequest {
 };
 
 struct ApiResponse {
+    ApiResponse() = default;
+    ApiResponse(unsigned status, std::string content_type, std::string body)
+        : status(status), content_type(std::move(content_type)), body(std::move(body)) {}
+
     unsigned status = 200;
     std::string content_type;  ///< empty = none (empty 200s, as the Java server)
     std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  ///< further header fields
+    bool any_origin = true;  ///< Access-Control-Allow-Origin: * (the REST API; not the console)
 };
 
 class Api {

@@ -1,8 +1,8 @@
 #pragma once
 // One HTTP connection (plain or TLS, after detection): keep-alive, one request at a time (so
 // pipelined requests are answered in order), size limits, header and body deadlines, CORS, the
-// REST API, and the WebSocket upgrades: /websockets (and /websocket) to a hardware session,
-// /dashws to an app session (the browser dashboards).
+// web console's files, the REST API, and the WebSocket upgrades: /websockets (and /websocket) to a
+// hardware session, /dashws to an app session (the browser dashboards).
 
 #include <cstring>
 #include <memory>
@@ -20,6 +20,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "server/http/api.hpp"
+#include "server/http/console.hpp"
 #include "server/http/url.hpp"
 #include "server/net/framed_session.hpp"
 #include "server/net/router_config.hpp"
@@ -139,6 +140,15 @@ private:
         if (req.method() == beast_http::verb::options) {
             return write_response(ApiResponse{204, "", ""}, true);
         }
+        const ConsoleRequest console_req{req.method_string(),
+                                         req.target(),
+                                         req[beast_http::field::host],
+                                         req[beast_http::field::accept_encoding],
+                                         req[beast_http::field::if_none_match],
+                                         std::string_view(transport_) == "tls"};
+        if (auto page = config_.console.serve(console_req)) {
+            return write_response(std::move(*page), false);
+        }
         ApiRequest api_req{method_, target_, std::string(req[beast_http::field::content_type]),
                            std::move(req.body())};
         config_.api.handle(api_req, [self = this->shared_from_this()](ApiResponse r) {
@@ -154,7 +164,9 @@ private:
         res.version(11);
         res.result(r.status);
         res.set(beast_http::field::server, "blynkd");
-        res.set(beast_http::field::access_control_allow_origin, "*");
+        if (r.any_origin) res.set(beast_http::field::access_control_allow_origin, "*");
+        for (auto& [name, value] : r.headers)
+            res.set(name, value);
         if (preflight) {
             res.set(beast_http::field::access_control_allow_methods,
                     "GET, PUT, POST, OPTIONS, HEAD");

@@ -13,6 +13,7 @@
 
 namespace blynk::http {
 class Api;
+class Console;
 }
 
 namespace blynk::net {
@@ -30,6 +31,7 @@ struct RouterConfig {
     TlsContextHolder& tls;
     HandshakeLimiter& handshakes;
     http::Api& api;
+    const http::Console& console;
     HttpLimits http;
     std::chrono::seconds detect_timeout{10};     ///< first bytes must arrive by then
     std::chrono::seconds handshake_timeout{10};  ///< TLS handshake must finish by then
