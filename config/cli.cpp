@@ -242,11 +242,14 @@ A Blynk-compatible IoT server.
 
 Commands:
   run                                  start the server (the default when no command is given)
-  user add EMAIL [--password PASS]     create a user (the app logs in with EMAIL and PASS)
+  user add EMAIL [--password PASS] [--admin]
+                                       create a user (the app logs in with EMAIL and PASS;
+                                       --admin: may use the web console's admin view)
   user password EMAIL [--password PASS]
                                        set a user's password (without --password: read a
                                        line from stdin)
-  user list                            list users: dashboards, devices, how they log in
+  user admin EMAIL on|off              make a user an administrator, or no longer one
+  user list                            list users: dashboards, devices, role, how they log in
   device add EMAIL [--name NAME] [--board BOARD] [--dash DASH_ID]
                                        create a device for a user and print its token
   device list [EMAIL]                  list devices (of one user, or of everybody)

@@ -19,20 +19,27 @@ namespace {
 constexpr int kUsageError = 2;
 constexpr int kFailure = 1;
 
-/// Takes `--name VALUE` style options out of `args`; the rest stay positional.
+/// Takes `--name VALUE` style options and `--flag` switches out of `args`; the rest stay
+/// positional.
 struct ParsedArgs {
     std::vector<std::string> positional;
     std::vector<std::pair<std::string, std::string>> options;
+    std::vector<std::string> flags;
     std::string error;
 };
 
 ParsedArgs parse_args(const std::vector<std::string>& args, size_t from,
-                      const std::vector<std::string>& allowed) {
+                      const std::vector<std::string>& allowed,
+                      const std::vector<std::string>& allowed_flags = {}) {
     ParsedArgs parsed;
     for (size_t i = from; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a.rfind("--", 0) != 0) {
             parsed.positional.push_back(a);
+            continue;
+        }
+        if (std::find(allowed_flags.begin(), allowed_flags.end(), a) != allowed_flags.end()) {
+            parsed.flags.push_back(a);
             continue;
         }
         std::string name = a, value;
@@ -193,9 +200,13 @@ int device_token_refresh(const std::filesystem::path& data_dir, const ParsedArgs
     return 0;
 }
 
+bool has_flag(const ParsedArgs& p, std::string_view flag) {
+    return std::find(p.flags.begin(), p.flags.end(), flag) != p.flags.end();
+}
+
 int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 1) {
-        io.err << "usage: blynkd user add EMAIL [--password PASS]\n";
+        io.err << "usage: blynkd user add EMAIL [--password PASS] [--admin]\n";
         return kUsageError;
     }
     // The app lower-cases the e-mail it logs in with.
@@ -209,13 +220,36 @@ int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStre
         io.err << "error: the password must not be empty\n";
         return kUsageError;
     }
+    const bool admin = has_flag(p, "--admin");
     auto store = open_store(data_dir);
     if (password) {
-        store.add_user(email, app_login_hash(email, *password), model::PasswordKind::App);
+        store.add_user(email, app_login_hash(email, *password), model::PasswordKind::App, admin);
     } else {
-        store.add_user(email, "", model::PasswordKind::None);
+        store.add_user(email, "", model::PasswordKind::None, admin);
     }
-    io.err << "user " << email << " added; next: blynkd device add " << email << "\n";
+    io.err << (admin ? "administrator " : "user ") << email << " added";
+    if (!password) {
+        io.err << " without a password; set one before signing in: blynkd user password " << email
+               << "\n";
+    } else {
+        io.err << "; next: blynkd device add " << email << "\n";
+    }
+    return 0;
+}
+
+int user_admin(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+    if (p.positional.size() != 2 || (p.positional[1] != "on" && p.positional[1] != "off")) {
+        io.err << "usage: blynkd user admin EMAIL on|off\n";
+        return kUsageError;
+    }
+    auto store = open_store(data_dir);
+    const std::string email = stored_email(store, p.positional[0]);
+    const bool admin = p.positional[1] == "on";
+    if (!store.set_admin(email, admin)) {
+        io.err << "error: no user " << p.positional[0] << "\n";
+        return kFailure;
+    }
+    io.err << email << (admin ? " is now" : " is no longer") << " an administrator\n";
     return 0;
 }
 
@@ -269,12 +303,12 @@ int user_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStr
         email_width = std::max(email_width, u.email.size() + 2);
     const auto width = static_cast<int>(email_width);
     io.out << std::left << std::setw(width) << "EMAIL" << std::setw(12) << "DASHBOARDS"
-           << std::setw(9) << "DEVICES" << std::setw(25) << "CREATED"
+           << std::setw(9) << "DEVICES" << std::setw(25) << "CREATED" << std::setw(7) << "ROLE"
            << "LOGIN\n";
     for (const auto& u : users) {
         io.out << std::left << std::setw(width) << u.email << std::setw(12) << u.dashboards
                << std::setw(9) << u.devices << std::setw(25) << format_time(u.created_at_ms)
-               << login_description(u) << "\n";
+               << std::setw(7) << (u.admin ? "admin" : "user") << login_description(u) << "\n";
     }
     if (users.empty()) io.err << "no users\n";
     return 0;
@@ -285,9 +319,10 @@ int user_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStr
 int run_user_command(const config::Settings&, const std::filesystem::path& data_dir,
                      const std::vector<std::string>& args, CliStreams io) {
     const std::string usage =
-        "usage: blynkd user add EMAIL [--password PASS]\n"
+        "usage: blynkd user add EMAIL [--password PASS] [--admin]\n"
         "       blynkd user password EMAIL [--password PASS]   (without --password: read a "
         "line from stdin)\n"
+        "       blynkd user admin EMAIL on|off   (the web console's admin view)\n"
         "       blynkd user list\n";
     if (args.empty()) {
         io.err << usage;
@@ -296,7 +331,9 @@ int run_user_command(const config::Settings&, const std::filesystem::path& data_
     const std::string& verb = args[0];
     auto p = parse_args(
         args, 1,
-        verb == "list" ? std::vector<std::string>{} : std::vector<std::string>{"--password"});
+        verb == "add" || verb == "password" ? std::vector<std::string>{"--password"}
+                                            : std::vector<std::string>{},
+        verb == "add" ? std::vector<std::string>{"--admin"} : std::vector<std::string>{});
     if (!p.error.empty()) {
         io.err << p.error << "\n" << usage;
         return kUsageError;
@@ -304,6 +341,7 @@ int run_user_command(const config::Settings&, const std::filesystem::path& data_
     try {
         if (verb == "add") return user_add(data_dir, p, io);
         if (verb == "password") return user_password(data_dir, p, io);
+        if (verb == "admin") return user_admin(data_dir, p, io);
         if (verb == "list") return user_list(data_dir, p, io);
     } catch (const std::exception& e) {
         io.err << "error: " << e.what() << "\n";

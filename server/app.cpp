@@ -65,13 +65,22 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                          e.dash_id, e.device_id, e.email, util::redact_token(e.old_token),
                          util::redact_token(e.token));
             hub.token_refreshed(e.old_token, e.token);
+        } else if (e.kind == store::kAdminChanged) {
+            worker.post([&hub, e](store::SqliteStore& db) {
+                auto user = db.find_user(e.email);
+                if (!user) return;
+                spdlog::info("provisioning: {} is {} an administrator", e.email,
+                             user->admin ? "now" : "no longer");
+                hub.admin_changed(user->email, user->admin);
+            });
         } else if (e.kind == store::kUserAdded || e.kind == store::kPasswordChanged) {
             worker.post([&hub, e](store::SqliteStore& db) {
                 auto user = db.find_user(e.email);
                 if (!user) return;
                 if (e.kind == store::kUserAdded) {
                     spdlog::info("provisioning: user {} added", e.email);
-                    hub.add_user(user->email, user->password_hash, user->password_kind);
+                    hub.add_user(user->email, user->password_hash, user->password_kind,
+                                 user->admin);
                 } else {
                     spdlog::info("provisioning: password of {} changed", e.email);
                     hub.password_changed(user->email, user->password_hash, user->password_kind);
@@ -109,15 +118,18 @@ int App::run() {
 
     std::vector<model::User> users;
     std::vector<std::string> users_with_old_passwords;
+    bool any_admin = false;
     int64_t last_seq = 0;
     {
         store::SqliteStore db(db_path);
         // Online flags left behind by a crash are stale: nobody is connected yet.
         db.mark_all_offline();
         users = db.load_all();
-        for (const auto& u : users)
+        for (const auto& u : users) {
             if (u.password_kind == model::PasswordKind::Clear)
                 users_with_old_passwords.push_back(u.email);
+            any_admin |= u.admin;
+        }
         last_seq = db.last_provision_seq();
     }
 
@@ -143,6 +155,13 @@ int App::run() {
 
     persistence.set_limits({settings_.user_dashboard_max_limit, settings_.user_devices_limit});
     report_old_passwords(users_with_old_passwords);
+    if (!any_admin) {
+        // There is no default account: the first administrator is made on the server.
+        spdlog::info(
+            "no administrator yet; the web console's admin view needs one:\n"
+            "    {} user add admin@example.com --password '<password>' --admin --data-dir {}",
+            self_path(), data_dir_.string());
+    }
 
     hub::Dispatcher dispatcher(hub);
     const hub::HardwareOptions options{settings_.user_message_quota_limit,

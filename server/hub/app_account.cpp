@@ -215,7 +215,8 @@ void register_account(AppContext& context, AppConnection& conn, const proto::Fra
                         } else {
                             // The storage thread may have announced the new user already (its
                             // provision log reports our own writes too): either way it is known.
-                            context.hub.add_user(email, *hashed, model::PasswordKind::App);
+                            context.hub.add_user(email, *hashed, model::PasswordKind::App,
+                                                 /*admin=*/false);
                             spdlog::info("registered: {} ({})", email, conn.link.repr());
                             conn.link.send_response(id, status::kOk);
                         }

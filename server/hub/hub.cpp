@@ -25,6 +25,7 @@ void Hub::load(std::vector<model::User> users) {
     for (auto& user : users) {
         auto state = user_locked(user.email);
         state->set_password(std::move(user.password_hash), user.password_kind);
+        state->set_admin(user.admin);
         for (auto& dash : user.dashboards) {
             auto devices = std::move(dash.devices);
             const int dash_id = dash.id;
@@ -52,13 +53,18 @@ std::shared_ptr<UserState> Hub::find_user(const std::string& email) const {
 }
 
 std::shared_ptr<UserState> Hub::add_user(const std::string& email, std::string password_hash,
-                                         model::PasswordKind kind) {
+                                         model::PasswordKind kind, bool admin) {
     std::unique_lock lock(mutex_);
     if (users_.contains(email)) return nullptr;
     auto state = user_locked(email);
     // Nothing else knows the user yet: its state may be set from here.
     state->set_password(std::move(password_hash), kind);
+    state->set_admin(admin);
     return state;
+}
+
+void Hub::admin_changed(const std::string& email, bool admin) {
+    post_to_user(email, [admin](UserState& user) { user.set_admin(admin); });
 }
 
 void Hub::index_token(const std::string& token, std::shared_ptr<UserState> user, DeviceRef ref) {

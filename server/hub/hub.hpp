@@ -37,7 +37,7 @@ public:
     /// Adds a user that was just stored (registration, CLI) with its password; returns null when
     /// the user exists already. Thread-safe.
     std::shared_ptr<UserState> add_user(const std::string& email, std::string password_hash,
-                                        model::PasswordKind kind);
+                                        model::PasswordKind kind, bool admin);
     /// Token index updates for devices created, deleted or given a new token on the user's
     /// strand (the strand's state is changed by the caller). Thread-safe.
     void index_token(const std::string& token, std::shared_ptr<UserState> user, DeviceRef ref);
@@ -52,6 +52,9 @@ public:
     /// A password was set by another process (CLI): app sessions of the user are closed.
     void password_changed(const std::string& email, std::string password_hash,
                           model::PasswordKind kind);
+
+    /// A user was made an administrator or not by another process (CLI). Thread-safe.
+    void admin_changed(const std::string& email, bool admin);
 
     /// Runs `fn(user)` on the user's strand; false when the user is unknown. Thread-safe.
     bool post_to_user(const std::string& email, std::function<void(UserState&)> fn);

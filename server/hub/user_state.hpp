@@ -64,6 +64,9 @@ public:
     const std::string& password_hash() const { return password_hash_; }
     model::PasswordKind password_kind() const { return password_kind_; }
     void set_password(std::string hash, model::PasswordKind kind);
+    /// May use the web console's admin view.
+    bool admin() const { return admin_; }
+    void set_admin(bool admin) { admin_ = admin; }
 
     /// Adds or replaces a dashboard's own fields and widgets (its devices live in devices()).
     model::Dashboard& put_dashboard(model::Dashboard dash);
@@ -128,6 +131,7 @@ private:
     Persistence& persistence_;
     std::string password_hash_;
     model::PasswordKind password_kind_ = model::PasswordKind::None;
+    bool admin_ = false;
     std::map<int, model::Dashboard> dashboards_;  // without devices: those are in devices_
     std::map<DeviceRef, DeviceEntry> devices_;
     std::vector<AppConnection*> apps_;

@@ -103,6 +103,7 @@ struct User {
     std::string email;
     std::string password_hash;  ///< empty = no password set (CLI-created user)
     PasswordKind password_kind = PasswordKind::None;
+    bool admin = false;  ///< may use the web console's admin view
     int64_t created_at_ms = 0;
     std::vector<Dashboard> dashboards;
     std::vector<PushToken> push_tokens;

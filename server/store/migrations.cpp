@@ -119,9 +119,15 @@ CREATE TABLE push_tokens (
 );
 )sql";
 
+// Version 3: administrators (the web console's admin view).
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
     Migration{2, kSchemaV2},
+    Migration{3, kSchemaV3},
 };
 
 int64_t pragma_int(Database& db, const char* sql, const char* purpose) {

@@ -86,11 +86,7 @@ std::vector<model::User> SqliteStore::load_all() {
     {
         StatementScope st(st_->all_users);
         while (st->step()) {
-            model::User u;
-            u.email = st->column_text(0);
-            u.password_hash = st->column_text(1);
-            u.created_at_ms = st->column_int64(2);
-            u.password_kind = static_cast<model::PasswordKind>(st->column_int(3));
+            model::User u = read_user_row(*st);
             user_index.emplace(u.email, users.size());
             users.push_back(std::move(u));
         }

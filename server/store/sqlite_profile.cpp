@@ -72,6 +72,21 @@ bool SqliteStore::set_password(const std::string& email, const std::string& pass
     return true;
 }
 
+bool SqliteStore::set_admin(const std::string& email, bool admin) {
+    Transaction tx(db_);
+    {
+        StatementScope st(st_->update_admin);
+        st->bind_text(1, email);
+        st->bind_int(2, admin ? 1 : 0);
+        st->run();
+        if (db_.changes() == 0) return false;
+    }
+    log_provision(kAdminChanged, email, 0, 0, "", "");
+    tx.commit();
+    store_log()->info("{} is {} an administrator", email, admin ? "now" : "no longer");
+    return true;
+}
+
 std::vector<UserSummary> SqliteStore::list_users() {
     std::vector<UserSummary> users;
     StatementScope st(st_->user_summaries);
@@ -80,8 +95,9 @@ std::vector<UserSummary> SqliteStore::list_users() {
         u.email = st->column_text(0);
         u.password_kind = static_cast<model::PasswordKind>(st->column_int(1));
         u.created_at_ms = st->column_int64(2);
-        u.dashboards = static_cast<size_t>(st->column_int64(3));
-        u.devices = static_cast<size_t>(st->column_int64(4));
+        u.admin = st->column_int(3) != 0;
+        u.dashboards = static_cast<size_t>(st->column_int64(4));
+        u.devices = static_cast<size_t>(st->column_int64(5));
         users.push_back(std::move(u));
     }
     return users;

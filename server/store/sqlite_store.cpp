@@ -132,12 +132,7 @@ std::optional<model::User> SqliteStore::find_user(const std::string& email) {
     StatementScope st(st_->find_user);
     st->bind_text(1, email);
     if (!st->step()) return std::nullopt;
-    model::User user;
-    user.email = st->column_text(0);
-    user.password_hash = st->column_text(1);
-    user.created_at_ms = st->column_int64(2);
-    user.password_kind = static_cast<model::PasswordKind>(st->column_int64(3));
-    return user;
+    return read_user_row(*st);
 }
 
 bool SqliteStore::user_exists(const std::string& email) {
@@ -175,7 +170,7 @@ void SqliteStore::log_provision(std::string_view kind, const std::string& email,
 }
 
 model::User SqliteStore::add_user(const std::string& email, const std::string& password_hash,
-                                  model::PasswordKind kind) {
+                                  model::PasswordKind kind, bool admin) {
     if (email.empty()) throw StoreError("user email must not be empty");
     Transaction tx(db_);
     if (user_exists(email)) throw StoreError("user " + email + " already exists");
@@ -183,6 +178,7 @@ model::User SqliteStore::add_user(const std::string& email, const std::string& p
     user.email = email;
     user.password_hash = password_hash;
     user.password_kind = kind;
+    user.admin = admin;
     user.created_at_ms = util::now_ms();
     {
         StatementScope st(st_->insert_user);
@@ -190,11 +186,12 @@ model::User SqliteStore::add_user(const std::string& email, const std::string& p
         st->bind_text(2, password_hash);
         st->bind_int(3, user.created_at_ms);
         st->bind_int(4, static_cast<int64_t>(kind));
+        st->bind_int(5, admin ? 1 : 0);
         st->run();
     }
     log_provision(kUserAdded, email, 0, 0, "", "");
     tx.commit();
-    store_log()->info("user {} added", email);
+    store_log()->info("user {} added{}", email, admin ? " (administrator)" : "");
     return user;
 }
 

@@ -34,10 +34,14 @@ public:
     std::vector<model::User> load_all();
 
     /// Creates a user without dashboards, `password_hash` made as `kind` says (empty with
-    /// PasswordKind::None). Throws StoreError "user EMAIL already exists". Committed before
-    /// returning; logged as kUserAdded.
+    /// PasswordKind::None), an administrator when `admin`. Throws StoreError "user EMAIL already
+    /// exists". Committed before returning; logged as kUserAdded.
     model::User add_user(const std::string& email, const std::string& password_hash,
-                         model::PasswordKind kind);
+                         model::PasswordKind kind, bool admin = false);
+
+    /// Makes a user an administrator or not; false when there is no such user. Committed before
+    /// returning; logged as kAdminChanged.
+    bool set_admin(const std::string& email, bool admin);
 
     /// Replaces a user's password hash and kind; false when there is no such user. Committed
     /// before returning; logged as kPasswordChanged.

@@ -15,6 +15,10 @@ namespace blynk::store {
 inline constexpr const char* kDeviceColumns =
     "user_email, dash_id, id, name, board_type, token, created_at_ms, last_seen_ms, online, extra";
 
+// Columns of a user's account (read by read_user_row()).
+inline constexpr const char* kUserColumns =
+    "email, password_hash, created_at_ms, password_kind, admin";
+
 // Parameters ?3 to ?11 of insert_dashboard and update_dashboard (bound by bind_dashboard()),
 // columns 2 to 10 of all_dashboards.
 inline constexpr const char* kDashboardFields =
@@ -25,20 +29,19 @@ inline constexpr const char* kDashboardFields =
 struct SqliteStore::Statements {
     explicit Statements(Database& db)
         : user_exists(db, "SELECT 1 FROM users WHERE email = ?1", "look up user"),
-          find_user(db,
-                    "SELECT email, password_hash, created_at_ms, password_kind FROM users "
-                    "WHERE email = ?1",
+          find_user(db, std::string("SELECT ") + kUserColumns + " FROM users WHERE email = ?1",
                     "read user"),
           insert_user(db,
-                      "INSERT INTO users (email, password_hash, created_at_ms, password_kind) "
-                      "VALUES (?1, ?2, ?3, ?4)",
+                      "INSERT INTO users (email, password_hash, created_at_ms, password_kind, "
+                      "admin) VALUES (?1, ?2, ?3, ?4, ?5)",
                       "insert user"),
+          update_admin(db, "UPDATE users SET admin = ?2 WHERE email = ?1", "change admin"),
           update_password(db,
                           "UPDATE users SET password_hash = ?2, password_kind = ?3 "
                           "WHERE email = ?1",
                           "change password"),
           user_summaries(db,
-                         "SELECT email, password_kind, created_at_ms, "
+                         "SELECT email, password_kind, created_at_ms, admin, "
                          "(SELECT COUNT(*) FROM dashboards WHERE user_email = users.email), "
                          "(SELECT COUNT(*) FROM devices WHERE user_email = users.email) "
                          "FROM users ORDER BY email",
@@ -90,9 +93,7 @@ struct SqliteStore::Statements {
                            "INSERT INTO provision_log (kind, user_email, dash_id, device_id, "
                            "token, old_token, time_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            "insert provision log"),
-          all_users(db,
-                    "SELECT email, password_hash, created_at_ms, password_kind FROM users "
-                    "ORDER BY email",
+          all_users(db, std::string("SELECT ") + kUserColumns + " FROM users ORDER BY email",
                     "load users"),
           all_dashboards(db,
                          std::string("SELECT user_email, id, ") + kDashboardFields +
@@ -179,6 +180,7 @@ struct SqliteStore::Statements {
     Statement user_exists;
     Statement find_user;
     Statement insert_user;
+    Statement update_admin;
     Statement update_password;
     Statement user_summaries;
     Statement count_dashboards;
@@ -217,6 +219,17 @@ struct SqliteStore::Statements {
     Statement insert_event;
     Statement device_events;
 };
+
+/// A row of kUserColumns: the account, without dashboards.
+inline model::User read_user_row(const Statement& st) {
+    model::User user;
+    user.email = st.column_text(0);
+    user.password_hash = st.column_text(1);
+    user.created_at_ms = st.column_int64(2);
+    user.password_kind = static_cast<model::PasswordKind>(st.column_int(3));
+    user.admin = st.column_int(4) != 0;
+    return user;
+}
 
 /// A row of kDeviceColumns.
 inline DeviceRow read_device_row(const Statement& st) {

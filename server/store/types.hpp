@@ -18,6 +18,7 @@ inline constexpr std::string_view kDeviceAdded = "device_added";
 inline constexpr std::string_view kTokenRefreshed = "token_refreshed";
 inline constexpr std::string_view kDeviceDeleted = "device_deleted";
 inline constexpr std::string_view kPasswordChanged = "password_changed";
+inline constexpr std::string_view kAdminChanged = "admin_changed";
 
 /// A device just created by SqliteStore::add_device().
 struct AddedDevice {
@@ -30,6 +31,7 @@ struct AddedDevice {
 struct UserSummary {
     std::string email;
     model::PasswordKind password_kind = model::PasswordKind::None;
+    bool admin = false;
     int64_t created_at_ms = 0;
     size_t dashboards = 0;
     size_t devices = 0;  ///< in all of the user's dashboards
@@ -51,7 +53,7 @@ struct ProvisionEvent {
     int dash_id = 0;
     int device_id = 0;
     /// The device's token: the new one for kTokenRefreshed, the deleted one for kDeviceDeleted;
-    /// empty for kUserAdded and kPasswordChanged.
+    /// empty for kUserAdded, kPasswordChanged and kAdminChanged.
     std::string token;
     std::string old_token;  ///< the replaced token for kTokenRefreshed
 };

@@ -47,6 +47,9 @@ TEST(CliTest, EmptyDataDirLogsTheFirstStepsWithTheRealBinaryPath) {
     EXPECT_TRUE(server.wait_for_log(std::string(BLYNKD_BINARY) + " user add you@example.com"))
         << server.log();
     EXPECT_TRUE(server.wait_for_log(" device add you@example.com"));
+    EXPECT_TRUE(server.wait_for_log(std::string(BLYNKD_BINARY) +
+                                    " user add admin@example.com --password '<password>' --admin"))
+        << "no default account: the log says how to make the first administrator";
 }
 
 class LiveProvisioningTest : public ServerTest {};
@@ -208,14 +211,16 @@ TEST(CliUsersTest, UserAddWithPasswordLetsTheAppLogInAndUserListSaysSo) {
     EXPECT_EQ(list.exit_code, 0) << list.err;
     EXPECT_EQ(list.err.find("no users"), std::string::npos) << list.err;
     EXPECT_TRUE(std::regex_match(list.out.substr(0, list.out.find('\n')),
-                                 std::regex("EMAIL +DASHBOARDS +DEVICES +CREATED +LOGIN")))
+                                 std::regex("EMAIL +DASHBOARDS +DEVICES +CREATED +ROLE +LOGIN")))
         << list.out;
     const std::string time = R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)";
-    EXPECT_TRUE(std::regex_match(line_starting(list.out, "carol@example.com"),
-                                 std::regex("carol@example.com +1 +2 +" + time + " +app password")))
+    EXPECT_TRUE(
+        std::regex_match(line_starting(list.out, "carol@example.com"),
+                         std::regex("carol@example.com +1 +2 +" + time + " +user +app password")))
         << list.out;
-    EXPECT_TRUE(std::regex_match(line_starting(list.out, "dan@example.com"),
-                                 std::regex("dan@example.com +0 +0 +" + time + " +no password")))
+    EXPECT_TRUE(
+        std::regex_match(line_starting(list.out, "dan@example.com"),
+                         std::regex("dan@example.com +0 +0 +" + time + " +user +no password")))
         << list.out;
     EXPECT_LT(list.out.find("carol@"), list.out.find("dan@")) << "ordered by email";
 }
@@ -276,13 +281,13 @@ TEST(CliUsersTest, UserListTellsOldPasswordUsersWhatToRun) {
     EXPECT_EQ(list.exit_code, 0) << list.err;
     EXPECT_TRUE(std::regex_search(
         line_starting(list.out, "old@example.com"),
-        std::regex(" UTC +old password: run blynkd user password old@example.com$")))
+        std::regex(" UTC +user +old password: run blynkd user password old@example.com$")))
         << list.out;
     ASSERT_EQ(server.cli({"user", "password", "old@example.com", "--password", "pw"}).exit_code, 0);
     EXPECT_TRUE(app_can_log_in(server, "old@example.com", "pw"));
     list = server.cli({"user", "list"});
     EXPECT_TRUE(std::regex_search(line_starting(list.out, "old@example.com"),
-                                  std::regex(" UTC +app password$")))
+                                  std::regex(" UTC +user +app password$")))
         << list.out;
 }
 
@@ -310,6 +315,36 @@ TEST(CliUsersTest, EmailsAreStoredLowerCasedAndFoundAsWritten) {
     EXPECT_EQ(list.out.find("Mixed"), std::string::npos) << list.out;
     auto devices = server.cli({"device", "list", "Mixed.Case@Example.COM"});
     EXPECT_NE(devices.out.find("mixed.case@example.com"), std::string::npos) << devices.out;
+}
+
+TEST(CliUsersTest, AdministratorsAreMadeAndUnmadeOnTheServer) {
+    ServerProcess server;
+    auto add = server.cli({"user", "add", "Root@Example.com", "--admin", "--password", "pw"});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+    EXPECT_NE(add.err.find("administrator root@example.com added"), std::string::npos) << add.err;
+    EXPECT_TRUE(stored_user(server, "root@example.com").admin);
+    ASSERT_EQ(server.cli({"user", "add", "eve@example.com"}).exit_code, 0);
+    EXPECT_FALSE(stored_user(server, "eve@example.com").admin);
+    const std::string time = R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)";
+    auto list = server.cli({"user", "list"});
+    EXPECT_TRUE(
+        std::regex_match(line_starting(list.out, "root@example.com"),
+                         std::regex("root@example.com +0 +0 +" + time + " +admin +app password")))
+        << list.out;
+
+    EXPECT_EQ(server.cli({"user", "admin", "eve@example.com", "on"}).exit_code, 0);
+    EXPECT_TRUE(stored_user(server, "eve@example.com").admin);
+    EXPECT_EQ(server.cli({"user", "admin", "root@example.com", "off"}).exit_code, 0);
+    EXPECT_FALSE(stored_user(server, "root@example.com").admin);
+    EXPECT_EQ(server.cli({"user", "admin", "nobody@example.com", "on"}).exit_code, 1);
+    EXPECT_EQ(server.cli({"user", "admin", "eve@example.com", "maybe"}).exit_code, 2);
+    EXPECT_EQ(server.cli({"user", "list", "--admin"}).exit_code, 2) << "a flag of add only";
+
+    // A running server hears of it, and no longer asks for a first administrator.
+    server.start();
+    EXPECT_FALSE(server.wait_for_log("no administrator yet", 500ms));
+    EXPECT_EQ(server.cli({"user", "admin", "root@example.com", "on"}).exit_code, 0);
+    EXPECT_TRUE(server.wait_for_log("provisioning: root@example.com is now an administrator"));
 }
 
 }  // namespace

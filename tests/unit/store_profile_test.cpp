@@ -66,6 +66,33 @@ TEST(StoreSqlite, PasswordKindsAndSetPassword) {
     EXPECT_EQ(events[0].token, "");
 }
 
+TEST(StoreSqlite, AdministratorsAreStoredAndChangedWithAProvisionEvent) {
+    SqliteStore store(":memory:");
+    EXPECT_TRUE(store.add_user("root@b.c", "h", model::PasswordKind::App, /*admin=*/true).admin);
+    store.add_user("user@b.c", "h", model::PasswordKind::App);
+    EXPECT_TRUE(store.find_user("root@b.c")->admin);
+    EXPECT_FALSE(store.find_user("user@b.c")->admin);
+    const int64_t seq = store.last_provision_seq();
+    EXPECT_FALSE(store.set_admin("nobody@b.c", true));
+    EXPECT_EQ(store.last_provision_seq(), seq);
+    EXPECT_TRUE(store.set_admin("user@b.c", true));
+    EXPECT_TRUE(store.set_admin("root@b.c", false));
+
+    auto users = store.load_all();
+    ASSERT_EQ(users.size(), 2u);
+    EXPECT_FALSE(users[0].admin);  // root@
+    EXPECT_TRUE(users[1].admin);   // user@
+    auto summaries = store.list_users();
+    ASSERT_EQ(summaries.size(), 2u);
+    EXPECT_FALSE(summaries[0].admin);
+    EXPECT_TRUE(summaries[1].admin);
+    auto events = store.provision_events_after(seq);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].kind, "admin_changed");
+    EXPECT_EQ(events[0].email, "user@b.c");
+    EXPECT_EQ(events[1].email, "root@b.c");
+}
+
 TEST(StoreSqlite, ListUsersCountsDashboardsAndDevicesByEmail) {
     SqliteStore store(":memory:");
     EXPECT_TRUE(store.list_users().empty());

@@ -32,7 +32,7 @@ TEST(StoreMigrations, InMemoryIdempotentAndVersionSet) {
     EXPECT_EQ(schema_version(db), 0);
     open_schema(db);
     EXPECT_EQ(schema_version(db), latest_schema_version());
-    EXPECT_EQ(latest_schema_version(), 2);
+    EXPECT_EQ(latest_schema_version(), 3);
     open_schema(db);  // second run: nothing to do, no error
     EXPECT_EQ(schema_version(db), latest_schema_version());
 
@@ -110,7 +110,7 @@ TEST_F(StoreFileTest, StoreMigrationsSchemaOneFileKeepsEveryValueAndGetsDefaults
     SqliteStore store(path_);
     {
         Database db(path_);
-        EXPECT_EQ(schema_version(db), 2);
+        EXPECT_EQ(schema_version(db), 3);
     }
     auto users = store.load_all();
     ASSERT_EQ(users.size(), 2u);
@@ -119,6 +119,7 @@ TEST_F(StoreFileTest, StoreMigrationsSchemaOneFileKeepsEveryValueAndGetsDefaults
     EXPECT_EQ(nopass.password_hash, "");
     EXPECT_EQ(nopass.password_kind, model::PasswordKind::None);
     EXPECT_EQ(nopass.created_at_ms, 2000);
+    EXPECT_FALSE(nopass.admin) << "nobody becomes an administrator by migrating";
     EXPECT_TRUE(nopass.dashboards.empty());
 
     const model::User& old = users[1];

@@ -16,7 +16,7 @@ void put_be(std::string& out, uint64_t value, size_t width) {
 
 struct Zone {
     std::vector<int64_t> transitions;
-    std::vector<uint8_t> types;   // per transition
+    std::vector<uint8_t> types;    // per transition
     std::vector<int32_t> offsets;  // per type
 };
 
