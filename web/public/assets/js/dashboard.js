@@ -80,10 +80,10 @@ export class DashboardView {
     // should not show blanks until then.
     if (Array.isArray(widget.pins)) {
       widget.pins.forEach((stream, index) => {
-        if (typeof stream.value === 'string') view.accept(index, stream.value.split('\0'));
+        if (typeof stream.value === 'string') view.accept(index, stream.value.split('\0'), true);
       });
     } else if (typeof widget.value === 'string') {
-      view.accept(0, widget.value.split('\0'));
+      view.accept(0, widget.value.split('\0'), true);
     }
     this.invalidate(view);
   }
@@ -138,10 +138,11 @@ export class DashboardView {
    * @param {string} letter  "v", "d" or "a"
    * @param {number} pin
    * @param {string[]} values
+   * @param {boolean} replay  a stored value replayed, not a new write
    */
-  receivePin(deviceId, letter, pin, values) {
+  receivePin(deviceId, letter, pin, values, replay) {
     for (const route of this.routes.get(pinKey(deviceId, letter, pin)) ?? []) {
-      route.view.receive(route.index, values);
+      route.view.receive(route.index, values, replay);
     }
   }
 

@@ -3,7 +3,15 @@
 
 import { DashboardView } from './dashboard.js';
 import { dashboardsOf } from './profile.js';
-import { AppConnection, Command, Status, StatusError, dashboardSocketUrl, describeStatus } from './protocol.js';
+import {
+  AppConnection,
+  Command,
+  REPLAY_ID,
+  Status,
+  StatusError,
+  dashboardSocketUrl,
+  describeStatus,
+} from './protocol.js';
 import { currentSession, signIn, signOut } from './session.js';
 
 /** @typedef {import('./session.js').Credentials} Credentials */
@@ -111,6 +119,7 @@ async function openChosenDashboard() {
   const dashboard = chosenDashboard();
   state.view?.destroy();
   state.view = null;
+  delete ui.dashboard.dataset.activeDashboard;
   if (!dashboard || !state.connection) {
     ui.dashboard.replaceChildren(document.createTextNode('No dashboards yet: create one in the Blynk app.'));
     return;
@@ -126,6 +135,8 @@ async function openChosenDashboard() {
   // replays every stored value.
   try {
     await connection.activateDashboard(dashboard.id);
+    // Tells styles and tests that device writes now arrive.
+    ui.dashboard.dataset.activeDashboard = String(dashboard.id);
   } catch (error) {
     // A dropped connection reconnects and activates again; anything else is worth saying.
     if (error instanceof StatusError) showNotice(`The dashboard could not be activated: ${error.message}.`);
@@ -153,7 +164,8 @@ function onPush(frame) {
       // "vw", "dw", "aw": a write; "vm" and the like carry several stored values at once.
       const [operation, pin, ...values] = rest;
       if (operation?.length === 2 && 'vda'.includes(operation[0]) && 'wm'.includes(operation[1])) {
-        state.view.receivePin(deviceId, operation[0], Number(pin), values);
+        const replay = (frame.command === Command.APP_SYNC && frame.id === REPLAY_ID) || operation[1] === 'm';
+        state.view.receivePin(deviceId, operation[0], Number(pin), values, replay);
       }
       break;
     }

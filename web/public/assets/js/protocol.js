@@ -42,6 +42,9 @@ export function describeStatus(status) {
   return statusText[status] ?? `status ${status}`;
 }
 
+/** The message id of APP_SYNC frames that replay stored values (not new writes). */
+export const REPLAY_ID = 1111;
+
 /** The server closes app sessions idle for app.socket.idle.timeout (300 s by default). */
 const PING_INTERVAL_MS = 10_000;
 /** A request the server never answers must not hang the page. */

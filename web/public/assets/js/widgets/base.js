@@ -79,9 +79,11 @@ export class WidgetView {
    * A value (its NUL-separated parts) for stream `index` arrived: keep it, draw later.
    * @param {number} index
    * @param {string[]} values
+   * @param {boolean} [replay]  true for a stored value replayed (on activation, or from the
+   *   profile), false for a new write; appending widgets must not append a replay twice
    */
-  receive(index, values) {
-    this.accept(index, values);
+  receive(index, values, replay = false) {
+    this.accept(index, values, replay);
     this.context.invalidate(this);
   }
 
@@ -89,8 +91,9 @@ export class WidgetView {
    * Families keep the value here; no DOM work.
    * @param {number} _index
    * @param {string[]} _values
+   * @param {boolean} _replay
    */
-  accept(_index, _values) {}
+  accept(_index, _values, _replay) {}
 
   /**
    * A property set from hardware (SET_WIDGET_PROPERTY).

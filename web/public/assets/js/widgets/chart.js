@@ -9,6 +9,8 @@ import { cssColor } from '../profile.js';
 
 /** How much time the chart shows; older points are dropped. */
 const WINDOW_MS = 5 * 60_000;
+/** The shortest time the axis shows, so the first points do not fill the width. */
+const MIN_SPAN_MS = 10_000;
 /** Enough points for 10 values a second over the window, with room to spare. */
 const MAX_POINTS = 4000;
 const PALETTE = ['#23c48e', '#04c0f8', '#ed9d00', '#d3435c', '#5f7cd8'];
@@ -57,8 +59,10 @@ class ChartView extends WidgetView {
     new ResizeObserver(() => this.context.invalidate(this)).observe(this.canvas);
   }
 
-  /** @param {number} index @param {string[]} values */
-  accept(index, values) {
+  /** @param {number} index @param {string[]} values @param {boolean} replay */
+  accept(index, values, replay) {
+    // A replayed value is an old measurement, not one taken now.
+    if (replay) return;
     const series = this.series[index];
     const value = Number.parseFloat(values[0] ?? '');
     if (!series || !Number.isFinite(value)) return;
@@ -80,11 +84,14 @@ class ChartView extends WidgetView {
     const g = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext('2d'));
     g.clearRect(0, 0, width, height);
 
+    // The time axis grows with the data, from MIN_SPAN_MS up to WINDOW_MS.
     const now = Date.now();
-    const start = now - WINDOW_MS;
+    const oldest = Math.min(...this.series.map((s) => s.times.find((t) => t >= now - WINDOW_MS) ?? now));
+    const start = Math.min(oldest, now - MIN_SPAN_MS);
+    const span = now - start;
     const [low, high] = this.yRange ?? this.autoRange(start);
     const pad = 4 * ratio;
-    const x = (/** @type {number} */ t) => pad + ((t - start) / WINDOW_MS) * (width - 2 * pad);
+    const x = (/** @type {number} */ t) => pad + ((t - start) / span) * (width - 2 * pad);
     const y = (/** @type {number} */ v) => height - pad - ((v - low) / (high - low || 1)) * (height - 2 * pad);
 
     g.font = `${10 * ratio}px sans-serif`;

@@ -125,7 +125,7 @@ class VideoView extends WidgetView {
   draw() {
     if (this.url === this.shownUrl) return;
     this.shownUrl = this.url;
-    const link = this.url ? externalLink(this.url, '▶ open video stream ↗') : null;
+    const link = this.url ? externalLink(this.url, '▶ stream ↗') : null;
     this.body.replaceChildren(link ?? element('span', 'media__empty', 'no stream address'));
   }
 }

@@ -27,6 +27,8 @@ class TableView extends WidgetView {
       : [];
     this.currentRow = toNumber(widget.currentRowIndex, 0);
     this.clickable = widget.isClickableRows === true;
+    /** "pick" asks for the current row to be scrolled into view on the next draw. */
+    this.scrollPending = false;
     /** @type {string[]} */
     const columns = Array.isArray(widget.columns)
       ? widget.columns.map((/** @type {{ name?: string }} */ c) => String(c.name ?? ''))
@@ -41,9 +43,9 @@ class TableView extends WidgetView {
     }
     this.tbody = element('tbody', '');
     this.table.append(this.tbody);
-    const scroller = element('div', 'table-scroller');
-    scroller.append(this.table);
-    this.body.append(scroller);
+    this.scroller = element('div', 'table-scroller');
+    this.scroller.append(this.table);
+    this.body.append(this.scroller);
     this.tbody.addEventListener('click', (event) => this.onClick(event));
   }
 
@@ -78,6 +80,7 @@ class TableView extends WidgetView {
       }
       case 'pick':
         this.currentRow = toNumber(args[0], this.currentRow);
+        this.scrollPending = true;
         break;
       case 'select':
       case 'deselect': {
@@ -100,7 +103,12 @@ class TableView extends WidgetView {
         return line;
       }),
     );
-    this.tbody.querySelector('.is-current')?.scrollIntoView({ block: 'nearest' });
+    const current = this.tbody.querySelector('.is-current');
+    if (this.scrollPending && current instanceof HTMLElement) {
+      // Scrolls the table only; scrollIntoView would scroll the whole page too.
+      this.scroller.scrollTop = current.offsetTop - this.scroller.clientHeight / 2;
+    }
+    this.scrollPending = false;
   }
 }
 

@@ -48,8 +48,11 @@ class TerminalView extends WidgetView {
     this.text = (this.text + text).slice(-MAX_CHARACTERS);
   }
 
-  /** @param {number} _index @param {string[]} values */
-  accept(_index, values) {
+  /** @param {number} _index @param {string[]} values @param {boolean} replay */
+  accept(_index, values, replay) {
+    // The server keeps only a terminal's last write and replays it to every session on each
+    // activation; the text on screen already holds it.
+    if (replay && this.text !== '') return;
     for (const value of values) {
       if (value === 'clr') this.text = '';
       else this.append(value);
