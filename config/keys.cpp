@@ -134,6 +134,9 @@ constexpr std::array kTable = {
     KeySpec{"web.console.plain", KeyType::Bool, 0, 0, "false",
             "Serve the web console on http.port too (behind a TLS-terminating proxy); false = redirect it to https.port",
             {}, &Settings::web_console_plain},
+    KeySpec{"web.session.lifetime", KeyType::Uint32, 60, 31536000, "604800",
+            "Seconds a web console sign-in lasts (the cookie's Max-Age)",
+            {}, &Settings::web_session_lifetime},
     // Threads
     KeySpec{"server.worker.threads", KeyType::Uint32, 0, 256, "0",
             "I/O threads; 0 = one per CPU core",

@@ -59,6 +59,7 @@ struct Settings {
     uint32_t http_header_timeout = 10;       ///< seconds to receive a request header
     uint32_t http_body_timeout = 30;         ///< seconds to receive a body or send a response
     bool web_console_plain = false;          ///< serve the console over plain HTTP too
+    uint32_t web_session_lifetime = 604800;  ///< seconds a console sign-in lasts
 
     // Threads
     uint32_t server_worker_threads = 0;  ///< 0 = number of cores

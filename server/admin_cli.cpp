@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 
+#include "common/util/ascii.hpp"
 #include "common/util/password.hpp"
 #include "server/store/sqlite_store.hpp"
 
@@ -93,19 +94,13 @@ store::SqliteStore open_store(const std::filesystem::path& data_dir) {
     return store::SqliteStore(store::SqliteStore::db_path(data_dir).string());
 }
 
-std::string lower_case(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 /// The e-mail a user is stored under: as written when such a user exists (users added before
 /// `user add` lower-cased), otherwise lower-cased, as `user add` stores it.
 std::string stored_email(store::SqliteStore& store, const std::string& email) {
     const auto users = store.list_users();
     bool exact = std::any_of(users.begin(), users.end(),
                              [&](const store::UserSummary& u) { return u.email == email; });
-    return exact ? email : lower_case(email);
+    return exact ? email : util::ascii_lower(email);
 }
 
 /// What is stored for a password the legacy Blynk app can log in with.
@@ -210,7 +205,7 @@ int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStre
         return kUsageError;
     }
     // The app lower-cases the e-mail it logs in with.
-    const std::string email = lower_case(p.positional[0]);
+    const std::string email = util::ascii_lower(p.positional[0]);
     if (!plausible_email(email)) {
         io.err << "\"" << p.positional[0] << "\" is not an e-mail address\n";
         return kUsageError;

@@ -18,6 +18,7 @@
 #include "common/util/token.hpp"
 #include "server/http/api.hpp"
 #include "server/http/console.hpp"
+#include "server/http/console_api.hpp"
 #include "server/http/static_files.hpp"
 #include "server/hub/app_context.hpp"
 #include "server/hub/app_dispatcher.hpp"
@@ -43,6 +44,9 @@ std::string self_path() {
     return ec ? std::string("blynkd") : p.string();
 }
 
+/// Console sessions held at once; beyond it the one closest to expiring is dropped.
+constexpr size_t kMaxWebSessions = 10000;
+
 tcp::endpoint endpoint_for(const std::string& address, uint16_t port) {
     if (address.empty()) return tcp::endpoint(tcp::v6(), port);  // dual-stack: IPv6 and IPv4
     return tcp::endpoint(boost::asio::ip::make_address(address), port);
@@ -50,6 +54,7 @@ tcp::endpoint endpoint_for(const std::string& address, uint16_t port) {
 
 /// Applies provisioning done by another process (the CLI) to the running hub.
 void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
+                            http::WebSessions& web_sessions,
                             std::vector<store::ProvisionEvent> events) {
     for (auto& e : events) {
         if (e.kind == store::kDeviceAdded) {
@@ -74,6 +79,12 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                 hub.admin_changed(user->email, user->admin);
             });
         } else if (e.kind == store::kUserAdded || e.kind == store::kPasswordChanged) {
+            if (e.kind == store::kPasswordChanged) {
+                if (size_t n = web_sessions.revoke_user(e.email)) {
+                    spdlog::info("password of {} changed: {} console session(s) signed out",
+                                 e.email, n);
+                }
+            }
             worker.post([&hub, e](store::SqliteStore& db) {
                 auto user = db.find_user(e.email);
                 if (!user) return;
@@ -140,13 +151,16 @@ int App::run() {
     // The worker starts before the hub exists (the hub persists through it); provisioning
     // events are applied once the hub is published here.
     std::atomic<hub::Hub*> live_hub{nullptr};
+    // Console sign-ins; a password changed by the CLI signs the user's sessions out.
+    http::WebSessions web_sessions(std::chrono::seconds(settings_.web_session_lifetime),
+                                   kMaxWebSessions);
     store::StorageWorker* worker_ptr = nullptr;
-    store::StorageWorker worker(db_path,
-                                std::chrono::milliseconds(settings_.storage_flush_interval_ms),
-                                last_seq, [&](std::vector<store::ProvisionEvent> events) {
-                                    if (hub::Hub* h = live_hub.load())
-                                        apply_provision_events(*worker_ptr, *h, std::move(events));
-                                });
+    store::StorageWorker worker(
+        db_path, std::chrono::milliseconds(settings_.storage_flush_interval_ms), last_seq,
+        [&](std::vector<store::ProvisionEvent> events) {
+            if (hub::Hub* h = live_hub.load())
+                apply_provision_events(*worker_ptr, *h, web_sessions, std::move(events));
+        });
     worker_ptr = &worker;
     WorkerPersistence persistence(worker);
     hub::Hub hub(io, persistence);
@@ -201,6 +215,7 @@ int App::run() {
     http::Api api(hub);
     const http::StaticFiles console_files(http::embedded_web_files());
     http::Console console(console_files, http::ConsoleOptions{settings_.web_console_plain});
+    http::ConsoleApi console_api(app_context, web_sessions, settings_.web_console_plain);
     const net::RouterConfig router{
         io,
         net::HardwareServices{dispatcher, options, limits, deadlines},
@@ -209,6 +224,7 @@ int App::run() {
         handshakes,
         api,
         console,
+        console_api,
         net::HttpLimits{settings_.web_request_max_size,
                         std::chrono::seconds(settings_.http_header_timeout),
                         std::chrono::seconds(settings_.http_body_timeout)},

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/util/ascii.hpp"
 #include "common/util/token.hpp"
 
 namespace blynk::util {
@@ -42,9 +43,7 @@ std::string hash_password(std::string_view password) {
 }
 
 std::string app_password_hash(std::string_view email, std::string_view password) {
-    std::string lower(email);
-    for (char& c : lower)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const std::string lower = ascii_lower(email);
     unsigned char email_digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(lower.data()), lower.size(), email_digest);
     std::string salted(password);

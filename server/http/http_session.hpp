@@ -21,6 +21,7 @@
 
 #include "server/http/api.hpp"
 #include "server/http/console.hpp"
+#include "server/http/console_api.hpp"
 #include "server/http/url.hpp"
 #include "server/net/framed_session.hpp"
 #include "server/net/router_config.hpp"
@@ -94,7 +95,13 @@ private:
             const bool hardware = is_hardware_websocket_path(req.target());
             if (hardware || is_dashboard_websocket_path(req.target())) {
                 disarm();
-                return upgrade(parser_->release(), hardware);
+                // A console page's upgrade carries its cookie: the session starts signed in.
+                std::string web_user =
+                    hardware ? std::string()
+                             : config_.console_api.websocket_user(
+                                   req[beast_http::field::cookie], req[beast_http::field::origin],
+                                   req[beast_http::field::host], is_tls());
+                return upgrade(parser_->release(), hardware, std::move(web_user));
             }
         }
         if (parser_->is_done()) return on_request({});
@@ -137,6 +144,8 @@ private:
         head_ = req.method() == beast_http::verb::head;
         method_ = std::string(req.method_string());
         target_ = std::string(req.target());
+        const std::string_view path = std::string_view(target_).substr(0, target_.find('?'));
+        if (ConsoleApi::handles(path)) return console_api_request(std::move(req), path);
         if (req.method() == beast_http::verb::options) {
             return write_response(ApiResponse{204, "", ""}, true);
         }
@@ -145,7 +154,7 @@ private:
                                          req[beast_http::field::host],
                                          req[beast_http::field::accept_encoding],
                                          req[beast_http::field::if_none_match],
-                                         std::string_view(transport_) == "tls"};
+                                         is_tls()};
         if (auto page = config_.console.serve(console_req)) {
             return write_response(std::move(*page), false);
         }
@@ -157,6 +166,30 @@ private:
             });
         });
     }
+
+    void console_api_request(Request req, std::string_view path) {
+        ConsoleApiRequest api_req{method_,
+                                  std::string(path),
+                                  std::string(req[beast_http::field::content_type]),
+                                  std::move(req.body()),
+                                  std::string(req[beast_http::field::cookie]),
+                                  std::string(req["X-CSRF-Token"]),
+                                  std::string(req[beast_http::field::origin]),
+                                  std::string(req[beast_http::field::host]),
+                                  peer_address(),
+                                  is_tls()};
+        config_.console_api.handle(
+            std::move(api_req), [self = this->shared_from_this()](ApiResponse r) {
+                boost::asio::post(self->strand_, [self, r = std::move(r)]() mutable {
+                    self->write_response(std::move(r), false);
+                });
+            });
+    }
+
+    bool is_tls() const { return std::string_view(transport_) == "tls"; }
+    /// The client's address without the port (the login limits count per address); peer_ is
+    /// "address:port", as for framed sessions.
+    std::string peer_address() const { return peer_.substr(0, peer_.rfind(':')); }
 
     void write_response(ApiResponse r, bool preflight) {
         response_.emplace();
@@ -192,7 +225,7 @@ private:
                 }));
     }
 
-    void upgrade(Request req, bool hardware) {
+    void upgrade(Request req, bool hardware, std::string web_user) {
         // permessage-deflate stays off, so an offer of it is declined (RFC 7692 lets the server
         // do so): Blynk frames are a few bytes, and the compressor's state would cost about
         // 120 KB per connection. The Node-RED client's `ws` library offers it by default.
@@ -207,14 +240,16 @@ private:
         ws_->set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(beast_http::field::server, "blynkd"); }));
         upgrade_request_ = std::move(req);
-        ws_->async_accept(upgrade_request_, boost::asio::bind_executor(
-                                                strand_, [self = this->shared_from_this(),
-                                                          hardware](boost::system::error_code ec) {
-                                                    self->on_upgraded(ec, hardware);
-                                                }));
+        ws_->async_accept(
+            upgrade_request_,
+            boost::asio::bind_executor(
+                strand_, [self = this->shared_from_this(), hardware,
+                          web_user = std::move(web_user)](boost::system::error_code ec) mutable {
+                    self->on_upgraded(ec, hardware, std::move(web_user));
+                }));
     }
 
-    void on_upgraded(boost::system::error_code ec, bool hardware) {
+    void on_upgraded(boost::system::error_code ec, bool hardware, std::string web_user) {
         const char* ws_transport = std::string_view(transport_) == "tls" ? "wss" : "ws";
         if (ec) {
             spdlog::info("{} {}: WebSocket handshake failed: {}", ws_transport, peer_,
@@ -229,9 +264,10 @@ private:
                 std::move(*ws_), strand_, config_.hardware, peer_, ws_transport)
                 ->start();
         } else {
-            std::make_shared<net::FramedSession<WsStream, net::DashwsProtocol>>(
-                std::move(*ws_), strand_, config_.app, peer_, ws_transport)
-                ->start();
+            auto session = std::make_shared<net::FramedSession<WsStream, net::DashwsProtocol>>(
+                std::move(*ws_), strand_, config_.app, peer_, ws_transport);
+            session->connection().web_user = std::move(web_user);
+            session->start();
         }
     }
 

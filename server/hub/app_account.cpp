@@ -4,11 +4,11 @@
 #include <optional>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/post.hpp>
 
 #include "common/proto/body.hpp"
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
+#include "common/util/ascii.hpp"
 #include "common/util/password.hpp"
 #include "server/hub/app_handlers.hpp"
 #include "server/hub/operations.hpp"
@@ -20,16 +20,12 @@ namespace {
 namespace status = proto::status;
 using Clock = std::chrono::steady_clock;
 
+/// LOGIN's secret from a web console page signed in with its cookie.
+constexpr std::string_view kWebSessionSecret = "session";
+
 /// The app hashes the password as Base64 of a SHA-256: 44 characters; anything much longer is
 /// not a Blynk app.
 constexpr size_t kMaxPasswordHash = 128;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 bool plausible_email(std::string_view email) {
     auto at = email.find('@');
@@ -41,17 +37,10 @@ bool plausible_email(std::string_view email) {
 /// queued) when too many password checks are waiting already.
 bool hash_off_thread(AppContext& context, AppConnection& conn, std::function<bool()> work,
                      std::function<void(bool)> then) {
-    if (context.pending_hashes.fetch_add(1) >= AppContext::kMaxPendingHashes) {
-        context.pending_hashes.fetch_sub(1);
-        return false;
-    }
-    boost::asio::post(context.cpu, [&context, &conn, alive = conn.link.keep_alive(),
-                                    work = std::move(work), then = std::move(then)]() mutable {
-        const bool result = work();
-        context.pending_hashes.fetch_sub(1);
-        conn.link.post([alive, then = std::move(then), result] { then(result); });
-    });
-    return true;
+    return context.run_password_work(
+        std::move(work), [&conn, alive = conn.link.keep_alive(), then = std::move(then)](bool ok) {
+            conn.link.post([alive, then, ok] { then(ok); });
+        });
 }
 
 void refuse_login(AppContext& context, AppConnection& conn, uint16_t id, uint16_t code,
@@ -95,7 +84,7 @@ std::optional<LoginAttempt> begin_login(AppContext& context, AppConnection& conn
         conn.link.send_response(frame.id, status::kIllegalCommand);
         return std::nullopt;
     }
-    const std::string email = lower(fields[0]);
+    const std::string email = util::ascii_lower(fields[0]);
     LoginAttempt a;
     a.account = std::string(kind.account_prefix) + email;
     a.address = conn.link.peer_address();
@@ -187,7 +176,7 @@ void register_account(AppContext& context, AppConnection& conn, const proto::Fra
         conn.link.send_response(frame.id, status::kNotAllowed);
         return;
     }
-    const std::string email = lower(f.field[0]);
+    const std::string email = util::ascii_lower(f.field[0]);
     if (context.hub.find_user(email)) {
         conn.link.send_response(frame.id, status::kUserAlreadyRegistered);
         return;
@@ -241,6 +230,12 @@ void login(AppContext& context, AppConnection& conn, const proto::FrameView& fra
             refuse_login(context, conn, a.id, code, a.address, a.account, why);
             conn.link.resume_reading();
         };
+        if (a.secret == kWebSessionSecret && !conn.web_user.empty() &&
+            conn.web_user == a.user->email()) {
+            // The console's cookie, checked at the upgrade, already proved who this is.
+            finish_login(context, conn, a, std::nullopt);
+            return conn.link.resume_reading();
+        }
         if (a.user->password_kind() == model::PasswordKind::Clear) {
             spdlog::warn(
                 "login: {} has a password set by an older blynkd, which the app cannot use; "

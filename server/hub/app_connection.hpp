@@ -44,6 +44,9 @@ public:
     bool registered = false;  ///< this connection already registered an account
     /// Set for a SHARE_LOGIN session: the one dashboard of the owner's it sees and controls.
     std::optional<int> shared_dash;
+    /// A /dashws session whose upgrade request carried a valid web console cookie: the user it
+    /// is signed in as. LOGIN of that e-mail with the secret "session" needs no password.
+    std::string web_user;
 
     bool logged_in() const { return state == State::LoggedIn; }
     /// Whether this session hears of and may act on dashboard `dash_id` (the owner's sessions see

@@ -1,9 +1,11 @@
 #pragma once
-// What the app handlers share: the hub, the login and registration limits, and the CPU pool that
-// hashes passwords (PBKDF2 takes tens of milliseconds: never on an I/O thread).
+// What the app handlers (and the web console's sign-in) share: the hub, the login and
+// registration limits, and the CPU pool that hashes passwords (PBKDF2 takes tens of
+// milliseconds: never on an I/O thread).
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -22,6 +24,10 @@ struct AppContext {
     HourlyLimiter& registrations;
     boost::asio::thread_pool& cpu;
     std::atomic<uint32_t> pending_hashes{0};
+
+    /// Runs `work` (a password hash or check) on the CPU pool, then `then(result)` on that pool
+    /// thread; false, with nothing queued, when kMaxPendingHashes wait already.
+    bool run_password_work(std::function<bool()> work, std::function<void(bool)> then);
 };
 
 }  // namespace blynk::hub

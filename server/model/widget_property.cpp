@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "common/util/ascii.hpp"
 #include "server/model/json_text.hpp"
 #include "server/model/profile_json.hpp"
 #include "server/model/widget.hpp"
@@ -129,9 +130,7 @@ std::optional<Json> convert(ValueKind kind, std::string_view value, std::string&
             return std::nullopt;
         }
         case ValueKind::Flag: {
-            std::string lower(value);
-            for (char& c : lower)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            const std::string lower = util::ascii_lower(value);
             if (lower == "true" || lower == "1") return Json(true);
             if (lower == "false" || lower == "0") return Json(false);
             problem = "needs true or false";

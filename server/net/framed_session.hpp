@@ -54,6 +54,10 @@ public:
 
     ~FramedSession() { services_.deadlines.cancel(*this); }
 
+    /// The protocol state, for what the transport learnt before the session starts (the web
+    /// console's cookie on a /dashws upgrade).
+    typename Protocol::Connection& connection() { return conn_; }
+
     /// Starts the session with bytes that were already read while detecting the protocol.
     void start(std::string_view already_read = {}) {
         spdlog::info("connect: {}", repr());

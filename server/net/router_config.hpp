@@ -14,6 +14,7 @@
 namespace blynk::http {
 class Api;
 class Console;
+class ConsoleApi;
 }
 
 namespace blynk::net {
@@ -32,6 +33,7 @@ struct RouterConfig {
     HandshakeLimiter& handshakes;
     http::Api& api;
     const http::Console& console;
+    http::ConsoleApi& console_api;
     HttpLimits http;
     std::chrono::seconds detect_timeout{10};     ///< first bytes must arrive by then
     std::chrono::seconds handshake_timeout{10};  ///< TLS handshake must finish by then

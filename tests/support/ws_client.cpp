@@ -63,6 +63,10 @@ WsClient::WsClient(uint16_t port, const Options& options) : impl_(std::make_uniq
         ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
             if (kind == websocket::frame_type::pong) impl_->pong = true;
         });
+        ws.set_option(websocket::stream_base::decorator([&](websocket::request_type& req) {
+            if (!options.cookie.empty()) req.set(beast::http::field::cookie, options.cookie);
+            if (!options.origin.empty()) req.set(beast::http::field::origin, options.origin);
+        }));
         websocket::response_type response;
         ws.handshake(response, "127.0.0.1", options.path);
         impl_->extensions = std::string(response[beast::http::field::sec_websocket_extensions]);

@@ -16,6 +16,8 @@ public:
         std::string path = "/websockets";
         std::string ca_file;   ///< set = wss, trusting this certificate
         bool deflate = false;  ///< offer permessage-deflate
+        std::string cookie;    ///< a Cookie header for the upgrade (the web console's)
+        std::string origin;    ///< an Origin header for the upgrade
     };
     WsClient(uint16_t port, const Options& options);
     ~WsClient();
