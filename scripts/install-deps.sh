@@ -5,7 +5,8 @@ set -euo pipefail
 what=${1:-build}
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev
             nlohmann-json3-dev zlib1g-dev tzdata)
-test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl)
+# chromium and a font for the web console's browser tests (tests/browser).
+test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl chromium fonts-liberation)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 
@@ -24,10 +25,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$what" = test ]; then
-    dir="$(cd "$(dirname "$0")/.." && pwd)/tests/clients"
-    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-        echo "install-deps: npm ci in tests/clients"
-        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-        touch "$dir/node_modules"
-    fi
+    root="$(cd "$(dirname "$0")/.." && pwd)"
+    # The real-client tests, the browser tests and the console's type check and lint, each
+    # pinned by its own package-lock.json.
+    for sub in tests/clients tests/browser web; do
+        dir="$root/$sub"
+        if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+            echo "install-deps: npm ci in $sub"
+            (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+            touch "$dir/node_modules"
+        fi
+    done
 fi

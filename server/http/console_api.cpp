@@ -184,8 +184,9 @@ void ConsoleApi::sign_out(const ConsoleApiRequest& request, std::function<void(A
     }
     sessions_.revoke(cookie);
     spdlog::info("console sign-out: {} from {}", session->email, request.peer_address);
-    ApiResponse r(204, "", "");
-    r.any_origin = false;
+    // 200 with GET's signed-out answer, not 204: Chromium reported the page's fetch answered
+    // 204 as failed (net::ERR_ABORTED) although it had been handled.
+    ApiResponse r = json_answer(200, json{{"email", nullptr}});
     r.headers.emplace_back("Set-Cookie", session_cookie("", std::chrono::seconds(0)));
     done(std::move(r));
 }

@@ -5,7 +5,7 @@
 //
 //   GET    /api/session  200 {"email","admin","csrf"}, or 200 {"email":null} when signed out
 //   POST   /api/session  {"email","hash"} → 200 as GET + Set-Cookie; 401 wrong; 403 locked
-//   DELETE /api/session  X-CSRF-Token → 204, the cookie cleared
+//   DELETE /api/session  X-CSRF-Token → 200 {"email":null}, the cookie cleared
 //
 // A /dashws upgrade that carries the cookie is signed in as its user (websocket_user()).
 

@@ -6,17 +6,21 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
 const { Command, connectApp, connectBoard } = require('./lib/blynk_wire');
-const { startConsoleServer } = require('./lib/static_server');
 const { showcaseWidgets } = require('./lib/showcase');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/images');
+// ctest sets a folder in the build tree; SCREENSHOT_DIR=docs/images refreshes the README's.
+const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'blynkd-console-screenshots');
 const EMAIL = 'web@example.com';
 const PASSWORD = 'correct horse battery';
+// A second account, locked out by the lockout test (login.failures.per.account: 5 by default).
+const LOCKED_EMAIL = 'guessed@example.com';
 const PHONE = { width: 360, height: 740, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const DESKTOP = { width: 1280, height: 800, deviceScaleFactor: 1 };
 
@@ -27,7 +31,7 @@ function appHash(email, password) {
 }
 
 const server = new Blynkd({ 'storage.flush.interval.ms': '100' });
-let consoleServer;
+let consoleUrl;
 let browser;
 let page;
 let app;
@@ -36,10 +40,15 @@ let dashId;
 let deviceId;
 const problems = [];
 const pages = [];
+// Refused sign-ins (401/403) are logged by the browser as failed loads; only the lockout test
+// expects them.
+let expectRefusals = false;
 
 test.before(async () => {
   const token = server.provision(EMAIL, 'Greenhouse', { password: PASSWORD });
+  server.provision(LOCKED_EMAIL, 'Shed', { password: PASSWORD });
   await server.start();
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 
   // The dashboard is built over the app protocol, as the app (or later the console) would.
   app = await connectApp(server.port, EMAIL, appHash(EMAIL, PASSWORD));
@@ -49,8 +58,8 @@ test.before(async () => {
   for (const widget of showcaseWidgets(deviceId)) await app.createWidget(dashId, widget);
   board = await connectBoard(server.port, token);
 
-  // Switching to the page blynkd serves is this line: `https://127.0.0.1:${server.tlsPort}/`.
-  consoleServer = await startConsoleServer(server.port);
+  // The console blynkd serves from the binary, over TLS (its generated certificate).
+  consoleUrl = `https://127.0.0.1:${server.tlsPort}/`;
 
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -65,14 +74,12 @@ async function watchedPage(viewport) {
   const tab = await browser.newPage();
   tab.on('console', (message) => {
     if (message.type() !== 'error' && message.type() !== 'warn') return;
-    // Without the session API (until blynkd has it) the page asks /api/session and gets 404,
-    // as the contract says; that request failing is expected, nothing else is.
     const url = message.location()?.url ?? '';
-    if (/\/api\/session$/.test(url) && /status of 404/.test(message.text())) return;
+    if (expectRefusals && /\/api\/session$/.test(url) && /status of 40[13]/.test(message.text())) return;
     problems.push(`console ${message.type()}: ${message.text()} ${url}`);
   });
   tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  tab.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  tab.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`));
   await tab.evaluateOnNewDocument(() => {
     window.cspViolations = [];
     document.addEventListener('securitypolicyviolation', (event) => {
@@ -85,22 +92,26 @@ async function watchedPage(viewport) {
   return tab;
 }
 
+/** Waits for the dashboard to be shown and active (device writes reach the page only then). */
+async function dashboardShown(tab) {
+  await tab.waitForSelector('.widget--button .toggle');
+  await tab.waitForSelector(`#dashboard[data-active-dashboard="${dashId}"]`);
+}
+
 /** Signs in on the console's form and waits for the dashboard to be active. */
 async function signIn(tab) {
-  await tab.goto(consoleServer.url, { waitUntil: 'load' });
+  await tab.goto(consoleUrl, { waitUntil: 'load' });
+  await tab.waitForSelector('#sign-in:not([hidden])');
   await tab.type('#email', EMAIL);
   await tab.type('#password', PASSWORD);
   await tab.click('#sign-in-button');
-  await tab.waitForSelector('.widget--button .toggle');
-  // Device writes reach the page only once its dashboard is active.
-  await tab.waitForSelector(`#dashboard[data-active-dashboard="${dashId}"]`);
+  await dashboardShown(tab);
 }
 
 test.after(async () => {
   board?.close();
   app?.close();
   await browser?.close();
-  await consoleServer?.close();
   try {
     await server.stop();
   } finally {
@@ -139,6 +150,22 @@ test('signs in with the app password and shows the dashboard live', async () => 
   assert.strictEqual(await page.$eval('#user', (e) => e.textContent), EMAIL);
   const device = await page.$eval(`.device[data-device-id="${deviceId}"]`, (e) => e.classList.contains('is-online'));
   assert.strictEqual(device, true, 'the board logged in before the page: its chip shows online');
+});
+
+test('the session cookie is HttpOnly, Secure and SameSite=Strict; changes need the CSRF token', async () => {
+  const cookie = (await page.cookies()).find((c) => c.name === 'blynkd_session');
+  assert.ok(cookie, 'signed in with a cookie');
+  assert.strictEqual(cookie.httpOnly, true);
+  assert.strictEqual(cookie.secure, true);
+  assert.strictEqual(cookie.sameSite, 'Strict');
+  assert.strictEqual(await page.evaluate(() => document.cookie.includes('blynkd_session')), false);
+  // A request without the token (what a forged one would be) is refused; the session stays.
+  expectRefusals = true;
+  const status = await page.evaluate(async () => (await fetch('/api/session', { method: 'DELETE' })).status);
+  expectRefusals = false;
+  assert.strictEqual(status, 403);
+  const session = await page.evaluate(async () => (await fetch('/api/session')).json());
+  assert.strictEqual(session.email, EMAIL);
 });
 
 test("a board's write to V5 shows in the value display", async () => {
@@ -233,9 +260,10 @@ test('a phone-size screenshot, every family with a value', async () => {
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-phone.png'), fullPage: true });
 });
 
-test('a second tab at desktop size gets the stored values on activation', async () => {
+test('a second tab at desktop size is signed in by the cookie and gets the stored values', async () => {
   const desktop = await watchedPage(DESKTOP);
-  await signIn(desktop);
+  await desktop.goto(consoleUrl, { waitUntil: 'load' });
+  await dashboardShown(desktop);
   // Activation replays each pin's last value: the gauge's 640, the LCD's last "p" command.
   await desktop.waitForFunction(() => document.querySelector('.gauge__value')?.textContent === '640');
   await desktop.waitForFunction(() => document.querySelector('.lcd')?.textContent.includes('Air  23.5 C'));
@@ -252,9 +280,43 @@ test('the board going offline shows live', async () => {
   await page.waitForSelector('.widget--button.is-offline');
 });
 
+test('signing out ends the session; the sign-in form comes back', async () => {
+  const other = await watchedPage(DESKTOP);
+  await other.goto(consoleUrl, { waitUntil: 'load' });
+  await dashboardShown(other);
+  await other.click('#sign-out');
+  await other.waitForSelector('#sign-in:not([hidden])');
+  const session = await other.evaluate(async () => (await fetch('/api/session')).json());
+  assert.strictEqual(session.email, null);
+  await other.close();
+  await page.bringToFront();
+});
+
+test('repeated wrong passwords lock the account, and the page says so', async () => {
+  const tab = await watchedPage(PHONE);
+  await tab.goto(consoleUrl, { waitUntil: 'load' });
+  await tab.waitForSelector('#sign-in:not([hidden])');
+  expectRefusals = true;
+  const attempt = async (password) => {
+    await tab.$eval('#email', (e) => { e.value = ''; });
+    await tab.$eval('#password', (e) => { e.value = ''; });
+    await tab.type('#email', LOCKED_EMAIL);
+    await tab.type('#password', password);
+    await tab.$eval('#sign-in-error', (e) => { e.textContent = ''; });
+    await tab.click('#sign-in-button');
+    await tab.waitForFunction(() => document.querySelector('#sign-in-error').textContent !== '');
+    return tab.$eval('#sign-in-error', (e) => e.textContent);
+  };
+  for (let i = 0; i < 5; i++) assert.match(await attempt(`guess ${i}`), /Wrong e-mail or password/);
+  assert.match(await attempt(PASSWORD), /Too many failed sign-ins/, 'locked even with the right password');
+  expectRefusals = false;
+  await tab.close();
+  await page.bringToFront();
+});
+
 test('no console errors, page errors or CSP violations', async () => {
   const violations = await page.evaluate(() => window.cspViolations);
   assert.deepStrictEqual(violations, []);
-  assert.strictEqual(pages.length, 2);
+  assert.strictEqual(pages.length, 4);
   assert.deepStrictEqual(problems, []);
 });

@@ -258,14 +258,16 @@ ui.signOutButton.addEventListener('click', async () => {
   state.connection?.close();
   state.connection = null;
   ui.dashboard.replaceChildren();
-  showSignIn();
+  // The form comes back once the server has ended the session: a reload then stays signed out.
+  let error = '';
   if (credentials) {
     try {
       await signOut(credentials);
-    } catch (error) {
-      showSignIn(`Signing out failed: ${error instanceof Error ? error.message : String(error)}`);
+    } catch (e) {
+      error = `Signing out failed: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
+  showSignIn(error);
 });
 
 ui.picker.addEventListener('change', () => {

@@ -1,13 +1,13 @@
-// Signing in and out over HTTP (/api/session). The server sets an HttpOnly cookie; the page then
-// logs in on the WebSocket with the secret "session". A server without /api/session (404) is
-// still usable: the page logs in on the WebSocket with the password hash, kept in memory only.
+// Signing in and out over HTTP (/api/session). The server checks the app password hash and sets
+// an HttpOnly cookie; the page then logs in on the WebSocket with the secret "session", which
+// the server accepts because the WebSocket's upgrade request carries that cookie.
 
 import { appPasswordHash } from './hash.js';
 
 /**
- * What the page needs to log in on the WebSocket. `secret` is "session" when the cookie proves
- * who we are, else the app password hash. `csrf` is needed to sign out of a cookie session.
- * @typedef {{ email: string, admin: boolean, secret: string, csrf: string | null }} Credentials
+ * What the page needs to log in on the WebSocket (`secret`: always "session", the cookie proves
+ * who we are) and to sign out (`csrf`).
+ * @typedef {{ email: string, admin: boolean, secret: string, csrf: string }} Credentials
  */
 
 /** The secret the server accepts on LOGIN when the upgrade request carried a valid cookie. */
@@ -40,13 +40,15 @@ function fromSessionBody(body) {
 }
 
 /**
- * The session the cookie holds, or null when there is none (or the server has no session API).
+ * The session the cookie holds, or null when signed out (the server answers {"email": null}).
  * @returns {Promise<Credentials | null>}
  */
 export async function currentSession() {
   const response = await fetch('/api/session', { credentials: 'same-origin' });
-  if (response.ok) return fromSessionBody(await response.json());
-  return null;
+  if (!response.ok) throw new Error(await errorText(response));
+  const body = await response.json();
+  if (body === null || typeof body !== 'object' || body.email === null) return null;
+  return fromSessionBody(body);
 }
 
 /**
@@ -63,19 +65,14 @@ export async function signIn(email, password) {
     body: JSON.stringify({ email, hash }),
   });
   if (response.ok) return fromSessionBody(await response.json());
-  if (response.status === 404) {
-    // No session API on this server: the WebSocket login checks the hash instead.
-    return { email, admin: false, secret: hash, csrf: null };
-  }
   throw new Error(await errorText(response));
 }
 
 /**
- * Ends the cookie session; a hash-only session has nothing to end on the server.
+ * Ends the cookie session.
  * @param {Credentials} credentials
  */
 export async function signOut(credentials) {
-  if (credentials.csrf === null) return;
   const response = await fetch('/api/session', {
     method: 'DELETE',
     credentials: 'same-origin',
