@@ -11,6 +11,7 @@
 #include <ostream>
 
 #include "common/util/ascii.hpp"
+#include "common/util/email.hpp"
 #include "common/util/password.hpp"
 #include "server/store/sqlite_store.hpp"
 
@@ -71,12 +72,6 @@ std::optional<std::string> option(const ParsedArgs& p, const std::string& name) 
     for (const auto& [k, value] : p.options)
         if (k == name) v = value;
     return v;
-}
-
-bool plausible_email(const std::string& email) {
-    auto at = email.find('@');
-    return at != std::string::npos && at > 0 && at + 1 < email.size() && email.size() <= 255 &&
-           email.find_first_of(" \t\r\n\"'<>") == std::string::npos;
 }
 
 std::string format_time(int64_t ms) {
@@ -206,7 +201,7 @@ int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStre
     }
     // The app lower-cases the e-mail it logs in with.
     const std::string email = util::ascii_lower(p.positional[0]);
-    if (!plausible_email(email)) {
+    if (!util::plausible_email(email)) {
         io.err << "\"" << p.positional[0] << "\" is not an e-mail address\n";
         return kUsageError;
     }

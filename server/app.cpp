@@ -14,8 +14,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <nlohmann/json.hpp>
 
 #include "common/util/token.hpp"
+#include "server/http/admin_api.hpp"
 #include "server/http/api.hpp"
 #include "server/http/console.hpp"
 #include "server/http/console_api.hpp"
@@ -215,7 +217,16 @@ int App::run() {
     http::Api api(hub);
     const http::StaticFiles console_files(http::embedded_web_files());
     http::Console console(console_files, http::ConsoleOptions{settings_.web_console_plain});
-    http::ConsoleApi console_api(app_context, web_sessions, settings_.web_console_plain);
+    http::AdminApi admin_api(app_context, settings_.user_devices_limit, [&](nlohmann::json& o) {
+        const auto stats = worker.stats();
+        o["storage"] = {{"pending_pins", stats.pending_pins},
+                        {"pending_events", stats.pending_events},
+                        {"flushes", stats.flushes},
+                        {"failed_flushes", stats.failed_flushes},
+                        {"dropped_events", stats.dropped_events}};
+        o["console_sessions"] = web_sessions.size();
+    });
+    http::ConsoleApi console_api(app_context, web_sessions, admin_api, settings_.web_console_plain);
     const net::RouterConfig router{
         io,
         net::HardwareServices{dispatcher, options, limits, deadlines},

@@ -63,9 +63,9 @@ public:
             });
     }
     void add_user(const std::string& email, std::string password_hash, model::PasswordKind kind,
-                  hub::Done done) override {
-        answer([email, password_hash = std::move(password_hash),
-                kind](store::SqliteStore& db) { db.add_user(email, password_hash, kind); },
+                  bool admin, hub::Done done) override {
+        answer([email, password_hash = std::move(password_hash), kind,
+                admin](store::SqliteStore& db) { db.add_user(email, password_hash, kind, admin); },
                std::move(done));
     }
     void create_dashboard(const std::string& email, model::Dashboard dash,

@@ -8,6 +8,7 @@
 
 #include "common/util/ascii.hpp"
 #include "common/util/password.hpp"
+#include "server/http/console_answers.hpp"
 #include "server/hub/user_state.hpp"
 
 namespace blynk::http {
@@ -20,20 +21,8 @@ using nlohmann::json;
 constexpr size_t kMaxHash = 128;
 constexpr size_t kMaxEmail = 255;
 
-ApiResponse json_answer(unsigned status, const json& body) {
-    ApiResponse r(status, "application/json; charset=utf-8", body.dump());
-    r.any_origin = false;
-    r.headers.emplace_back("Cache-Control", "no-store");
-    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    return r;
-}
-
-ApiResponse error_answer(unsigned status, std::string_view text) {
-    return json_answer(status, json{{"error", text}});
-}
-
 ApiResponse session_answer(const std::string& email, bool admin, const std::string& csrf) {
-    return json_answer(200, json{{"email", email}, {"admin", admin}, {"csrf", csrf}});
+    return console_json(200, json{{"email", email}, {"admin", admin}, {"csrf", csrf}});
 }
 
 std::string session_cookie(std::string_view value, std::chrono::seconds max_age) {
@@ -49,26 +38,28 @@ bool equal_secret(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-ConsoleApi::ConsoleApi(hub::AppContext& context, WebSessions& sessions, bool serve_plain)
-    : context_(context), sessions_(sessions), serve_plain_(serve_plain) {}
+ConsoleApi::ConsoleApi(hub::AppContext& context, WebSessions& sessions, AdminApi& admin,
+                       bool serve_plain)
+    : context_(context), sessions_(sessions), admin_(admin), serve_plain_(serve_plain) {}
 
 bool ConsoleApi::handles(std::string_view path) {
-    return path == "/api/session";
+    return path == "/api/session" || AdminApi::handles(path);
 }
 
 void ConsoleApi::handle(ConsoleApiRequest request, std::function<void(ApiResponse)> done) {
     if (!request.tls && !serve_plain_) {
-        return done(error_answer(403, "The console is served over https."));
+        return done(console_error(403, "The console is served over https."));
     }
     if (!same_origin(request.origin, request.host, request.tls)) {
         spdlog::warn("console: {} {} from {} refused: Origin {} is not this server", request.method,
                      request.path, request.peer_address, request.origin);
-        return done(error_answer(403, "Cross-site request refused."));
+        return done(console_error(403, "Cross-site request refused."));
     }
+    if (AdminApi::handles(request.path)) return administer(std::move(request), std::move(done));
     if (request.method == "GET" || request.method == "HEAD") return get_session(request, done);
     if (request.method == "POST") return sign_in(request, done);
     if (request.method == "DELETE") return sign_out(request, done);
-    ApiResponse r = error_answer(405, "Method not allowed.");
+    ApiResponse r = console_error(405, "Method not allowed.");
     r.headers.emplace_back("Allow", "GET, POST, DELETE");
     done(std::move(r));
 }
@@ -95,7 +86,7 @@ void ConsoleApi::get_session(const ConsoleApiRequest& request,
     const std::string_view cookie = cookie_value(request.cookie, kSessionCookie);
     auto session = cookie.empty() ? std::nullopt : sessions_.find(cookie, Clock::now());
     auto user = session ? context_.hub.find_user(session->email) : nullptr;
-    if (!user) return done(json_answer(200, json{{"email", nullptr}}));
+    if (!user) return done(console_json(200, json{{"email", nullptr}}));
     // The administrator flag lives on the user's strand (the CLI may change it at any time).
     boost::asio::post(user->executor(), [user, csrf = session->csrf, done = std::move(done)] {
         done(session_answer(user->email(), user->admin(), csrf));
@@ -104,7 +95,7 @@ void ConsoleApi::get_session(const ConsoleApiRequest& request,
 
 void ConsoleApi::sign_in(const ConsoleApiRequest& request, std::function<void(ApiResponse)> done) {
     if (!request.content_type.starts_with("application/json")) {
-        return done(error_answer(415, "Send the sign-in as application/json."));
+        return done(console_error(415, "Send the sign-in as application/json."));
     }
     const json body = json::parse(request.body, nullptr, false);
     const json* email_field = body.is_object() && body.contains("email") ? &body["email"] : nullptr;
@@ -113,7 +104,7 @@ void ConsoleApi::sign_in(const ConsoleApiRequest& request, std::function<void(Ap
         email_field->get_ref<const std::string&>().size() > kMaxEmail ||
         hash_field->get_ref<const std::string&>().empty() ||
         hash_field->get_ref<const std::string&>().size() > kMaxHash) {
-        return done(error_answer(400, "Expected {\"email\": ..., \"hash\": ...}."));
+        return done(console_error(400, "Expected {\"email\": ..., \"hash\": ...}."));
     }
     const std::string email = util::ascii_lower(email_field->get_ref<const std::string&>());
     const std::string& address = request.peer_address;
@@ -121,8 +112,8 @@ void ConsoleApi::sign_in(const ConsoleApiRequest& request, std::function<void(Ap
     if (auto locked = context_.logins.locked_for(address, email, Clock::now()); locked.count()) {
         spdlog::info("console sign-in refused: {} from {} is locked for {} more s", email, address,
                      locked.count());
-        ApiResponse r = error_answer(403, "Too many failed sign-ins: try again in " +
-                                              std::to_string(locked.count()) + " seconds.");
+        ApiResponse r = console_error(403, "Too many failed sign-ins: try again in " +
+                                               std::to_string(locked.count()) + " seconds.");
         r.headers.emplace_back("Retry-After", std::to_string(locked.count()));
         return done(std::move(r));
     }
@@ -134,7 +125,7 @@ void ConsoleApi::sign_in(const ConsoleApiRequest& request, std::function<void(Ap
                 email, address);
         }
         spdlog::info("console sign-in rejected: {} from {}: {}", email, address, why);
-        return error_answer(401, "Wrong e-mail or password.");
+        return console_error(401, "Wrong e-mail or password.");
     };
     auto user = context_.hub.find_user(email);
     if (!user) return done(refuse("no such user"));
@@ -168,25 +159,48 @@ void ConsoleApi::sign_in(const ConsoleApiRequest& request, std::function<void(Ap
         if (!queued) {
             spdlog::warn("console sign-in: too many password checks waiting; {} told to retry",
                          email);
-            done(error_answer(503, "Too many sign-ins at once: try again in a moment."));
+            done(console_error(503, "Too many sign-ins at once: try again in a moment."));
         }
     });
+}
+
+void ConsoleApi::administer(ConsoleApiRequest request, std::function<void(ApiResponse)> done) {
+    const std::string_view cookie = cookie_value(request.cookie, kSessionCookie);
+    auto session = cookie.empty() ? std::nullopt : sessions_.find(cookie, Clock::now());
+    auto user = session ? context_.hub.find_user(session->email) : nullptr;
+    if (!user) return done(console_error(401, "Not signed in."));
+    const bool change = request.method != "GET" && request.method != "HEAD";
+    if (change && !equal_secret(request.csrf, session->csrf)) {
+        spdlog::warn("console: {} {} by {} from {} refused: wrong X-CSRF-Token", request.method,
+                     request.path, session->email, request.peer_address);
+        return done(console_error(403, "Missing or wrong X-CSRF-Token."));
+    }
+    // The flag is read on the user's strand: the CLI may have just changed it.
+    boost::asio::post(user->executor(),
+                      [this, user, request = std::move(request), done = std::move(done)] {
+                          if (!user->admin()) {
+                              spdlog::warn("console: {} {} refused: {} is not an administrator",
+                                           request.method, request.path, user->email());
+                              return done(console_error(403, "Administrators only."));
+                          }
+                          admin_.handle(request, user->email(), done);
+                      });
 }
 
 void ConsoleApi::sign_out(const ConsoleApiRequest& request, std::function<void(ApiResponse)> done) {
     const std::string_view cookie = cookie_value(request.cookie, kSessionCookie);
     auto session = cookie.empty() ? std::nullopt : sessions_.find(cookie, Clock::now());
-    if (!session) return done(error_answer(401, "Not signed in."));
+    if (!session) return done(console_error(401, "Not signed in."));
     if (!equal_secret(request.csrf, session->csrf)) {
         spdlog::warn("console: sign-out of {} from {} refused: wrong X-CSRF-Token", session->email,
                      request.peer_address);
-        return done(error_answer(403, "Missing or wrong X-CSRF-Token."));
+        return done(console_error(403, "Missing or wrong X-CSRF-Token."));
     }
     sessions_.revoke(cookie);
     spdlog::info("console sign-out: {} from {}", session->email, request.peer_address);
     // 200 with GET's signed-out answer, not 204: Chromium reported the page's fetch answered
     // 204 as failed (net::ERR_ABORTED) although it had been handled.
-    ApiResponse r = json_answer(200, json{{"email", nullptr}});
+    ApiResponse r = console_json(200, json{{"email", nullptr}});
     r.headers.emplace_back("Set-Cookie", session_cookie("", std::chrono::seconds(0)));
     done(std::move(r));
 }

@@ -8,11 +8,13 @@
 //   DELETE /api/session  X-CSRF-Token → 200 {"email":null}, the cookie cleared
 //
 // A /dashws upgrade that carries the cookie is signed in as its user (websocket_user()).
+// /api/admin/... (admin_api.hpp) needs a signed-in administrator, and the CSRF token for changes.
 
 #include <functional>
 #include <string>
 #include <string_view>
 
+#include "server/http/admin_api.hpp"
 #include "server/http/api.hpp"
 #include "server/http/web_sessions.hpp"
 #include "server/hub/app_context.hpp"
@@ -35,7 +37,7 @@ struct ConsoleApiRequest {
 class ConsoleApi {
 public:
     /// `serve_plain`: web.console.plain (sign-in over plain HTTP is refused otherwise).
-    ConsoleApi(hub::AppContext& context, WebSessions& sessions, bool serve_plain);
+    ConsoleApi(hub::AppContext& context, WebSessions& sessions, AdminApi& admin, bool serve_plain);
 
     /// Whether `path` is the console API's.
     static bool handles(std::string_view path);
@@ -51,10 +53,12 @@ private:
     void get_session(const ConsoleApiRequest& request, std::function<void(ApiResponse)> done);
     void sign_in(const ConsoleApiRequest& request, std::function<void(ApiResponse)> done);
     void sign_out(const ConsoleApiRequest& request, std::function<void(ApiResponse)> done);
+    void administer(ConsoleApiRequest request, std::function<void(ApiResponse)> done);
     bool same_origin(std::string_view origin, std::string_view host, bool tls) const;
 
     hub::AppContext& context_;
     WebSessions& sessions_;
+    AdminApi& admin_;
     bool serve_plain_;
 };
 

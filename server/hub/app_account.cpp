@@ -9,6 +9,7 @@
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "common/util/ascii.hpp"
+#include "common/util/email.hpp"
 #include "common/util/password.hpp"
 #include "server/hub/app_handlers.hpp"
 #include "server/hub/operations.hpp"
@@ -26,12 +27,6 @@ constexpr std::string_view kWebSessionSecret = "session";
 /// The app hashes the password as Base64 of a SHA-256: 44 characters; anything much longer is
 /// not a Blynk app.
 constexpr size_t kMaxPasswordHash = 128;
-
-bool plausible_email(std::string_view email) {
-    auto at = email.find('@');
-    return at != std::string_view::npos && at > 0 && at + 1 < email.size() && email.size() <= 255 &&
-           email.find_first_of(" \t\r\n\"'<>\\") == std::string_view::npos;
-}
 
 /// Runs `work` on the CPU pool, then `then(result)` on the session's strand; false (nothing
 /// queued) when too many password checks are waiting already.
@@ -144,7 +139,7 @@ const model::Dashboard* shared_dashboard(const UserState& user, std::string_view
 
 void get_server(AppConnection& conn, const proto::FrameView& frame) {
     auto f = proto::split_n<2>(frame.body);
-    if (f.count < 1 || !plausible_email(f.field[0])) {
+    if (f.count < 1 || !util::plausible_email(f.field[0])) {
         conn.link.send_response(frame.id, status::kIllegalCommand);
         return;
     }
@@ -165,7 +160,7 @@ void register_account(AppContext& context, AppConnection& conn, const proto::Fra
         conn.link.send_response(frame.id, status::kNotAllowed);
         return;
     }
-    if (f.count < 2 || !plausible_email(f.field[0]) || f.field[1].empty() ||
+    if (f.count < 2 || !util::plausible_email(f.field[0]) || f.field[1].empty() ||
         f.field[1].size() > kMaxPasswordHash) {
         conn.link.send_response(frame.id, status::kIllegalCommand);
         return;
@@ -193,7 +188,7 @@ void register_account(AppContext& context, AppConnection& conn, const proto::Fra
         },
         [&context, &conn, hashed, email, id](bool) {
             context.hub.persistence().add_user(
-                email, *hashed, model::PasswordKind::App,
+                email, *hashed, model::PasswordKind::App, /*admin=*/false,
                 [&context, &conn, alive = conn.link.keep_alive(), hashed, email,
                  id](std::string error) {
                     conn.link.post([&context, &conn, alive, hashed, email, id, error] {

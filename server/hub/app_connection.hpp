@@ -11,6 +11,7 @@
 
 #include "server/hub/peer.hpp"
 #include "server/hub/quota.hpp"
+#include "server/hub/session_identity.hpp"
 #include "server/model/user.hpp"
 
 namespace blynk::hub {
@@ -37,6 +38,7 @@ public:
 
     SessionLink& link;
     const AppOptions& options;
+    const SessionIdentity identity;
     State state = State::Connected;
     std::shared_ptr<UserState> user;  ///< set once logged in
     QuotaMeter quota;

@@ -10,6 +10,7 @@
 #include "server/hub/device_ref.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/quota.hpp"
+#include "server/hub/session_identity.hpp"
 
 namespace blynk::hub {
 
@@ -42,6 +43,7 @@ public:
 
     SessionLink& link;
     const HardwareOptions& options;
+    const SessionIdentity identity;
     State state = State::Connected;
     uint32_t max_forward_body = kDefaultMaxForwardBody;  ///< from buff-in: larger relays dropped
     std::shared_ptr<UserState> user;                     ///< set once logged in

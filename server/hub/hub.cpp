@@ -164,6 +164,15 @@ void Hub::poll_reading_widgets() {
         boost::asio::post(user->executor(), [user, now] { ops::poll_reading_widgets(*user, now); });
 }
 
+std::vector<std::shared_ptr<UserState>> Hub::all_users() const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::shared_ptr<UserState>> users;
+    users.reserve(users_.size());
+    for (const auto& [email, user] : users_)
+        users.push_back(user);
+    return users;
+}
+
 size_t Hub::user_count() const {
     std::shared_lock lock(mutex_);
     return users_.size();

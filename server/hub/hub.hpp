@@ -71,6 +71,10 @@ public:
     /// Where lasting changes go (the storage worker in the server).
     Persistence& persistence() { return persistence_; }
 
+    /// Every user, at the time of the call (the admin view visits each on its strand).
+    /// Thread-safe.
+    std::vector<std::shared_ptr<UserState>> all_users() const;
+
     size_t user_count() const;
     size_t device_count() const;
 

@@ -49,8 +49,9 @@ public:
     virtual void remove_push_tokens(const std::string& email, std::string uid) = 0;
 
     // ---- committed before they answer ----
+    /// A new account (an administrator when `admin`).
     virtual void add_user(const std::string& email, std::string password_hash,
-                          model::PasswordKind kind, Done done) = 0;
+                          model::PasswordKind kind, bool admin, Done done) = 0;
     /// Stores a new dashboard with its devices; the answer carries the devices' new tokens.
     virtual void create_dashboard(const std::string& email, model::Dashboard dash,
                                   DoneWith<model::Dashboard> done) = 0;

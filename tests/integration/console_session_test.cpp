@@ -2,51 +2,16 @@
 // cookie and its flags, CSRF on sign-out, the Origin check, the shared failed-login limits, a
 // /dashws upgrade signed in by its cookie, and sessions ended by a new password.
 
-#include <nlohmann/json.hpp>
-
-#include "common/util/password.hpp"
-#include "tests/support/app_fixture.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/support/console_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
 namespace blynk::test {
 namespace {
 
-class ConsoleSessionTest : public AppTest {
+class ConsoleSessionTest : public ConsoleApiTest {
 protected:
     std::map<std::string, std::string> settings() const override {
         return {{"storage.flush.interval.ms", "100"}, {"login.failures.per.account", "3"}};
-    }
-
-    /// One request over TLS to the console API; `headers` end with CRLF each.
-    HttpResponse call(const std::string& method, const std::string& body = "",
-                      const std::string& headers = "",
-                      const std::string& content_type = "application/json") {
-        RawClient c(server_->tls_port(), TlsOptions{});
-        c.send(
-            http_request(method, "/api/session", body, body.empty() ? "" : content_type, headers));
-        return read_http_response(c);
-    }
-    HttpResponse sign_in(const std::string& email, const std::string& password,
-                         const std::string& headers = "") {
-        return call(
-            "POST",
-            json{{"email", email}, {"hash", util::app_password_hash(email, password)}}.dump(),
-            headers);
-    }
-    /// "blynkd_session=<value>" from a Set-Cookie header.
-    static std::string cookie_of(const HttpResponse& r) {
-        const std::string set = r.header("set-cookie");
-        return set.substr(0, set.find(';'));
-    }
-    static json body_of(const HttpResponse& r) { return json::parse(r.body, nullptr, false); }
-
-    WsClient::Options dashws(const std::string& cookie) const {
-        WsClient::Options o;
-        o.path = "/dashws";
-        o.ca_file = (server_->data_dir() / "tls" / "cert.pem").string();
-        o.cookie = cookie;
-        return o;
     }
 };
 

@@ -86,7 +86,7 @@ public:
     }
     void put_push_token(const std::string&, model::PushToken) override {}
     void remove_push_tokens(const std::string&, std::string) override {}
-    void add_user(const std::string&, std::string, model::PasswordKind, Done done) override {
+    void add_user(const std::string&, std::string, model::PasswordKind, bool, Done done) override {
         done({});
     }
     void create_dashboard(const std::string&, model::Dashboard dash,
