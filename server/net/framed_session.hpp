@@ -210,7 +210,17 @@ private:
     void read_more() {
         if (closing_ || suspended_ || paused_ || finishing_ || reading_) return;
         if constexpr (Traits::kWaitRead) {
-            if (in_len_ == 0) return wait_until_ready(Socket::wait_read);
+            if (in_len_ == 0) {
+                if (!Traits::has_buffered_input(stream_))
+                    return wait_until_ready(Socket::wait_read);
+                // Input is waiting inside the stream (OpenSSL read ahead): the socket may never
+                // become readable for it. Posted, so that other sessions get their turn.
+                reading_ = true;
+                boost::asio::post(strand_, [self = this->shared_from_this()] {
+                    self->on_ready(boost::system::error_code{});
+                });
+                return;
+            }
         }
         reading_ = true;
         if (in_.size() - in_len_ < kMinReadSpace) in_.resize(in_len_ + 2 * kMinReadSpace);
