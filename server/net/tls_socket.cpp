@@ -29,6 +29,17 @@ TlsSocket::~TlsSocket() {
     if (ssl_) SSL_free(ssl_);
 }
 
+boost::system::error_code tls_syscall_error(int saved_errno, unsigned long queued_error) {
+    if (queued_error != 0) {
+        return {static_cast<int>(queued_error), boost::asio::error::get_ssl_category()};
+    }
+    // No errno: the peer closed the TCP connection without close_notify.
+    if (saved_errno == 0) return boost::asio::error::eof;
+    // Any errno is an error, EBADF and ETIMEDOUT included: reported as success (a read of 0
+    // bytes), the caller would read again at once, for ever.
+    return {saved_errno, boost::system::system_category()};
+}
+
 TlsSocket::Step TlsSocket::classify(int result, boost::system::error_code& ec) {
     ec = {};
     if (!ssl_) {
@@ -45,15 +56,8 @@ TlsSocket::Step TlsSocket::classify(int result, boost::system::error_code& ec) {
             ec = boost::asio::error::eof;  // close_notify
             return Step::Done;
         case SSL_ERROR_SYSCALL: {
-            // errno 0 / no queued error: the peer closed the TCP connection without close_notify.
-            const int err = errno;
-            if (ERR_peek_error() == 0 && (err == 0 || err == ECONNRESET || err == EPIPE)) {
-                ec = err == 0 ? boost::asio::error::eof
-                              : boost::system::error_code(err, boost::system::system_category());
-            } else {
-                ec = boost::system::error_code(static_cast<int>(ERR_get_error()),
-                                               boost::asio::error::get_ssl_category());
-            }
+            const int err = errno;  // before anything else can change it
+            ec = tls_syscall_error(err, ERR_get_error());
             return Step::Done;
         }
         default:

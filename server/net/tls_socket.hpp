@@ -164,6 +164,10 @@ private:
     bool read_again_ = false;  ///< read_now() returned data and has a result to report next
 };
 
+/// The error of an SSL call that failed with SSL_ERROR_SYSCALL, from the errno saved right after
+/// it and OpenSSL's first queued error: never success.
+boost::system::error_code tls_syscall_error(int saved_errno, unsigned long queued_error);
+
 // Beast's WebSocket stream closes its next layer through these (found by ADL).
 void teardown(boost::beast::role_type role, TlsSocket& stream, boost::system::error_code& ec);
 
