@@ -218,7 +218,7 @@ export class DashboardView {
  * @param {HTMLElement} node
  * @param {Widget} widget
  */
-function place(node, widget) {
+export function place(node, widget) {
   const width = Math.min(GRID_COLUMNS, Math.max(1, widget.width || 1));
   const height = Math.max(1, widget.height || 1);
   const x = Math.min(GRID_COLUMNS - width, Math.max(0, widget.x || 0));
