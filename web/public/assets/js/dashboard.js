@@ -165,6 +165,9 @@ export class DashboardView {
    */
   setDeviceOnline(deviceId, online) {
     this.online.set(deviceId, online);
+    // Kept in the model too, so that a view built again after an edit starts from it.
+    const device = this.dashboard.devices?.find((d) => d.id === deviceId);
+    if (device) device.status = online ? 'ONLINE' : 'OFFLINE';
     this.drawDevices();
     this.refreshOnline();
   }

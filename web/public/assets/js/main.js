@@ -196,7 +196,24 @@ const editor = new Editor(ui.editorBar, {
     if (state.view) document.title = `${state.view.dashboard.name || 'Dashboard'} · blynkd`;
   },
   show: showDashboard,
+  reload: reloadProfile,
 });
+
+/**
+ * Loads the profile again and shows the same dashboard: after a refused change, the page shows
+ * what the server has rather than what the page assumed.
+ */
+async function reloadProfile() {
+  const connection = state.connection;
+  if (!connection) return;
+  try {
+    state.dashboards = dashboardsOf(await connection.loadProfile());
+  } catch {
+    return; // a lost connection reconnects, which loads the profile anyway
+  }
+  fillPicker();
+  await openChosenDashboard();
+}
 
 /**
  * "dashId-deviceId" from a push, for the dashboard on screen; null for any other.
@@ -308,7 +325,7 @@ ui.signOutButton.addEventListener('click', async () => {
   const credentials = state.credentials;
   state.credentials = null;
   window.clearTimeout(state.reconnectTimer);
-  editor.setEditing(false);
+  editor.reset();
   state.view?.destroy();
   state.view = null;
   state.connection?.close();

@@ -30,6 +30,7 @@ import { widgetForm } from './widget-form.js';
  * @property {() => void} redraw     rebuilds the dashboard on screen from the model
  * @property {() => void} dashboardsChanged   the list or a name changed
  * @property {(id: number | null) => void} show   shows a dashboard (null: the first)
+ * @property {() => Promise<void>} reload   loads the profile again and shows it
  */
 
 /**
@@ -70,6 +71,8 @@ export class Editor {
   constructor(bar, hooks) {
     this.hooks = hooks;
     this.editing = false;
+    /** False until the page has shown a dashboard or said there is none. */
+    this.ready = false;
     /** @type {number | null} */
     this.selected = null;
     /** Changes go to the server one at a time, in order. */
@@ -108,8 +111,9 @@ export class Editor {
       palette(this.host, this.hooks.view()?.currentTab ?? 0),
     );
     this.devicesButton = this.barButton('Devices', 'devices-button', () => devicePanel(this.host));
-    this.menuButton = this.barButton('Dashboard…', 'dashboard-menu-button', () => dashboardMenu(this.host));
+    this.menuButton = this.barButton('Dashboard', 'dashboard-menu-button', () => dashboardMenu(this.host));
     this.newButton = this.barButton('+ New dashboard', 'new-dashboard', () => createDashboard(this.host));
+    this.bar = bar;
     bar.append(this.toggleButton, this.addButton, this.devicesButton, this.menuButton, this.newButton);
 
     this.toolsName = element('span', 'widget-tools__name');
@@ -163,6 +167,7 @@ export class Editor {
   /** Shows the buttons that fit: Edit when there is a dashboard, the rest while editing. */
   refreshBar() {
     const hasDashboard = this.hooks.current() !== null;
+    this.bar.hidden = !this.ready;
     if (!hasDashboard && this.editing) this.editing = false;
     this.toggleButton.hidden = !hasDashboard;
     this.toggleButton.textContent = this.editing ? 'Done' : 'Edit';
@@ -181,10 +186,17 @@ export class Editor {
     this.decorate();
   }
 
+  /** Signed out: nothing to edit until the next dashboard shows. */
+  reset() {
+    this.ready = false;
+    this.setEditing(false);
+  }
+
   /**
    * The page built a new dashboard view: add the handles again when editing.
    */
   attach() {
+    this.ready = true;
     this.refreshBar();
     this.decorate();
   }
@@ -251,9 +263,10 @@ export class Editor {
    * @param {() => Promise<void>} change
    */
   enqueue(change) {
-    this.queue = this.queue.then(change).catch((error) => {
+    this.queue = this.queue.then(change).catch(async (error) => {
       this.hooks.notice(`The server refused the change: ${error instanceof Error ? error.message : String(error)}.`);
-      this.hooks.redraw();
+      // Show what the server has, not what the page assumed.
+      await this.hooks.reload();
     });
     return this.queue;
   }
