@@ -387,6 +387,51 @@ test('renames the dashboard, deletes the widget, the device and the dashboard', 
   assert.deepStrictEqual(dash, []);
 });
 
+test('every family of the palette is created, drawn by its own view, and stored as the app reads it', async () => {
+  await page.click('#new-dashboard');
+  await fill('dialog.dashboard-form input[name="name"]', 'Every widget');
+  await page.click('.dashboard-form__create');
+  await page.waitForFunction(() => document.title === 'Every widget · blynkd');
+  await page.click('#edit-toggle');
+  const types = [];
+  await page.click('#add-widget');
+  for (const type of await page.$$eval('.palette__item', (items) => items.map((i) => i.dataset.type))) types.push(type);
+  await page.click('dialog.palette .sheet__cancel');
+  await page.waitForSelector('dialog.palette', { hidden: true });
+  for (const type of types) {
+    await page.click('#add-widget');
+    await page.click(`.palette__item[data-type="${type}"]`);
+    await page.waitForSelector(`form.widget-form[data-type="${type}"]`);
+    await page.click('.widget-form__save');
+    await page.waitForSelector('dialog.widget-sheet', { hidden: true });
+  }
+  assert.strictEqual(await page.$$eval('.grid .widget', (nodes) => nodes.length), types.length);
+  assert.strictEqual(await page.$('.widget--placeholder'), null, 'no family falls back to the placeholder');
+  await page.click('#edit-toggle');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'console-every-widget.png'), fullPage: true });
+
+  const dash = (await app.loadProfile()).dashBoards.find((d) => d.name === 'Every widget');
+  assert.deepStrictEqual(dash.widgets.map((w) => w.type), types);
+  const cells = new Set();
+  for (const w of dash.widgets) {
+    assert.ok(w.x >= 0 && w.x + w.width <= 8, `${w.type} inside the 8 columns`);
+    for (let x = w.x; x < w.x + w.width; x++) {
+      for (let y = w.y; y < w.y + w.height; y++) {
+        assert.ok(!cells.has(`${x},${y}`), `${w.type} overlaps another widget at ${x},${y}`);
+        cells.add(`${x},${y}`);
+      }
+    }
+    if (w.type === 'ENHANCED_GRAPH') {
+      assert.deepStrictEqual([w.dataStreams[0].pin.pinType, typeof w.dataStreams[0].pin.pin], ['VIRTUAL', 'number']);
+    } else if (['RGB', 'TWO_AXIS_JOYSTICK', 'LCD'].includes(w.type)) {
+      assert.ok(w.pins.every((p) => p.pinType === 'VIRTUAL' && p.pin >= 0), w.type);
+    } else {
+      assert.deepStrictEqual([w.pinType, typeof w.pin], ['VIRTUAL', 'number'], w.type);
+    }
+  }
+  assert.ok(types.length >= 23, `${types.length} families`);
+});
+
 test('no console errors, page errors or CSP violations', async () => {
   assert.deepStrictEqual(await page.evaluate(() => window.cspViolations), []);
   assert.deepStrictEqual(problems, []);
