@@ -107,6 +107,7 @@ function placeOf(id, tab = page) {
 }
 
 async function waitForPlace(id, expected) {
+  await page.waitForSelector('body:not([data-saving])');
   await page.waitForFunction(
     (id, x, y) => {
       const node = document.querySelector(`.widget[data-widget-id="${id}"]`);
@@ -407,6 +408,20 @@ test('every family of the palette is created, drawn by its own view, and stored 
   }
   assert.strictEqual(await page.$$eval('.grid .widget', (nodes) => nodes.length), types.length);
   assert.strictEqual(await page.$('.widget--placeholder'), null, 'no family falls back to the placeholder');
+
+  // The chart's resize grip, dragged one cell down with a mouse: one row taller.
+  const chart = await page.$eval('.widget--enhanced-graph', (e) => Number(e.dataset.widgetId));
+  const before = await placeOf(chart);
+  const grip = await page.$(`.edit-overlay[data-widget-id="${chart}"] .edit-grip--resize`);
+  await grip.scrollIntoView();
+  const box = await grip.boundingBox();
+  const pitch = await page.$eval('.grid', (g) => (g.getBoundingClientRect().width + parseFloat(getComputedStyle(g).columnGap)) / 8);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + pitch, { steps: 6 });
+  await page.mouse.up();
+  await page.waitForSelector('body:not([data-saving])');
+  await waitForPlace(chart, { ...before, height: before.height + 1 });
   await page.click('#edit-toggle');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-every-widget.png'), fullPage: true });
 
@@ -430,6 +445,7 @@ test('every family of the palette is created, drawn by its own view, and stored 
     }
   }
   assert.ok(types.length >= 23, `${types.length} families`);
+  assert.strictEqual(dash.widgets.find((w) => w.id === chart).height, before.height + 1);
 });
 
 test('no console errors, page errors or CSP violations', async () => {

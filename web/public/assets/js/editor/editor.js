@@ -77,6 +77,8 @@ export class Editor {
     this.selected = null;
     /** Changes go to the server one at a time, in order. */
     this.queue = Promise.resolve();
+    /** How many of them wait for the server's answer. */
+    this.waiting = 0;
 
     /** @type {EditorHost} */
     this.host = {
@@ -263,11 +265,20 @@ export class Editor {
    * @param {() => Promise<void>} change
    */
   enqueue(change) {
-    this.queue = this.queue.then(change).catch(async (error) => {
-      this.hooks.notice(`The server refused the change: ${error instanceof Error ? error.message : String(error)}.`);
-      // Show what the server has, not what the page assumed.
-      await this.hooks.reload();
-    });
+    // While changes wait for the server, <body data-saving> says so (to styles and tests).
+    this.waiting += 1;
+    document.body.dataset.saving = 'true';
+    this.queue = this.queue
+      .then(change)
+      .catch(async (error) => {
+        this.hooks.notice(`The server refused the change: ${error instanceof Error ? error.message : String(error)}.`);
+        // Show what the server has, not what the page assumed.
+        await this.hooks.reload();
+      })
+      .finally(() => {
+        this.waiting -= 1;
+        if (this.waiting === 0) delete document.body.dataset.saving;
+      });
     return this.queue;
   }
 
