@@ -63,6 +63,16 @@ function rectOf(widget) {
   return { x: widget.x || 0, y: widget.y || 0, width: widget.width || 1, height: widget.height || 1 };
 }
 
+/**
+ * Where the grips go depends on the widget's size (see console.css).
+ * @param {Element} overlay
+ * @param {Rect} rect
+ */
+function shapeOverlay(overlay, rect) {
+  overlay.classList.toggle('edit-overlay--short', rect.height === 1);
+  overlay.classList.toggle('edit-overlay--tiny', rect.height === 1 && rect.width === 1);
+}
+
 export class Editor {
   /**
    * @param {HTMLElement} bar  the editor bar (buttons are made here)
@@ -113,7 +123,9 @@ export class Editor {
       palette(this.host, this.hooks.view()?.currentTab ?? 0),
     );
     this.devicesButton = this.barButton('Devices', 'devices-button', () => devicePanel(this.host));
-    this.menuButton = this.barButton('Dashboard', 'dashboard-menu-button', () => dashboardMenu(this.host));
+    this.menuButton = this.barButton('Menu', 'dashboard-menu-button', () => dashboardMenu(this.host));
+    this.menuButton.setAttribute('aria-label', 'Dashboard menu: new, rename, delete');
+    this.menuButton.title = 'New, rename or delete a dashboard';
     this.newButton = this.barButton('+ New dashboard', 'new-dashboard', () => createDashboard(this.host));
     this.bar = bar;
     bar.append(this.toggleButton, this.addButton, this.devicesButton, this.menuButton, this.newButton);
@@ -220,6 +232,7 @@ export class Editor {
       const widget = widgetView.widget;
       const overlay = element('div', 'edit-overlay');
       overlay.dataset.widgetId = String(widget.id);
+      shapeOverlay(overlay, rectOf(widget));
       const pick = button('', 'edit-overlay__select');
       pick.setAttribute('aria-label', `Select ${widget.label || widget.type}`);
       pick.addEventListener('click', () => this.select(widget.id));
@@ -327,7 +340,11 @@ export class Editor {
     const widgets = dashboard.widgets ?? [];
     widgets[widgets.indexOf(widget)] = copy;
     const node = this.elementOf(widget.id);
-    if (node) place(node, copy);
+    if (node) {
+      place(node, copy);
+      const overlay = node.querySelector('.edit-overlay');
+      if (overlay) shapeOverlay(overlay, rect);
+    }
     // The view keeps drawing from its own widget object; its place is all that changed.
     const view = this.hooks.view()?.views.find((v) => v.view.widget.id === widget.id)?.view;
     if (view) Object.assign(view.widget, rect);
