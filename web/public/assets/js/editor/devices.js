@@ -145,7 +145,8 @@ export function showToken(host, dashboard, device) {
   const sheet = openSheet(device.name || `Device ${device.id}`, 'token-sheet');
   const token = String(device.token ?? '');
   const { port, known } = hardwarePort();
-  const hostName = location.hostname;
+  // An IPv6 address comes in brackets, which the Blynk library does not take.
+  const hostName = location.hostname.replace(/^\[|\]$/g, '');
 
   const tokenBox = copyable('token', 'code', token, 'Copy token');
   const snippetBox = copyable('snippet', 'pre', sketchFor(device, token, hostName, port), 'Copy sketch');
