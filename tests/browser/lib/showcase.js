@@ -26,7 +26,7 @@ function showcaseWidgets(deviceId) {
     w('MENU', 4, 5, 4, 1, { ...pin('VIRTUAL', 12), label: 'Menu', labels: ['Tomatoes', 'Basil', 'Peppers'] }),
     w('ENHANCED_GRAPH', 0, 6, 8, 3, {
       label: 'Chart',
-      dataStreams: [{ title: 'V5 live', graphType: 'LINE', color: 0xed9d00ff | 0, targetId: deviceId, dataStream: pin('VIRTUAL', 5) }],
+      dataStreams: [{ title: 'V5 live', graphType: 'LINE', color: 0xed9d00ff | 0, targetId: deviceId, pin: pin('VIRTUAL', 5) }],
     }),
     w('RGB', 0, 9, 2, 2, { deviceId, label: 'zeRGBa', splitMode: false, pins: [pin('VIRTUAL', 14), pin('VIRTUAL', 14), pin('VIRTUAL', 14)] }),
     w('TWO_AXIS_JOYSTICK', 2, 9, 3, 3, { deviceId, label: 'Joystick', split: false, autoReturnOn: true, pins: [pin('VIRTUAL', 15), pin('VIRTUAL', 15)] }),

@@ -165,6 +165,9 @@ export class DashboardView {
    */
   setDeviceOnline(deviceId, online) {
     this.online.set(deviceId, online);
+    // Kept in the model too, so that a view built again after an edit starts from it.
+    const device = this.dashboard.devices?.find((d) => d.id === deviceId);
+    if (device) device.status = online ? 'ONLINE' : 'OFFLINE';
     this.drawDevices();
     this.refreshOnline();
   }
@@ -218,7 +221,7 @@ export class DashboardView {
  * @param {HTMLElement} node
  * @param {Widget} widget
  */
-function place(node, widget) {
+export function place(node, widget) {
   const width = Math.min(GRID_COLUMNS, Math.max(1, widget.width || 1));
   const height = Math.max(1, widget.height || 1);
   const x = Math.min(GRID_COLUMNS - width, Math.max(0, widget.x || 0));

@@ -2,6 +2,7 @@
 // reconnect when the connection drops.
 
 import { DashboardView } from './dashboard.js';
+import { Editor } from './editor/editor.js';
 import { dashboardsOf } from './profile.js';
 import {
   AppConnection,
@@ -44,6 +45,7 @@ const ui = {
   password: byId('password', HTMLInputElement),
   consoleSection: byId('console', HTMLElement),
   picker: byId('dashboard-picker', HTMLSelectElement),
+  editorBar: byId('editor-bar', HTMLElement),
   dashboard: byId('dashboard', HTMLElement),
   connection: byId('connection-state', HTMLElement),
   user: byId('user', HTMLElement),
@@ -115,22 +117,37 @@ function fillPicker() {
   ui.picker.hidden = state.dashboards.length < 2;
 }
 
+/**
+ * Builds the view of `dashboard` from the model (the profile as loaded, with the editor's
+ * changes the server accepted).
+ * @param {Dashboard} dashboard
+ * @param {AppConnection} connection
+ */
+function drawDashboard(dashboard, connection) {
+  state.view?.destroy();
+  state.view = new DashboardView(ui.dashboard, dashboard, {
+    writePin: (dashId, deviceId, operation, pin, values) =>
+      connection.writePin(dashId, deviceId, operation, pin, values),
+  });
+  editor.attach();
+}
+
 async function openChosenDashboard() {
   const dashboard = chosenDashboard();
   state.view?.destroy();
   state.view = null;
   delete ui.dashboard.dataset.activeDashboard;
   if (!dashboard || !state.connection) {
-    ui.dashboard.replaceChildren(document.createTextNode('No dashboards yet: create one in the Blynk app.'));
+    ui.dashboard.replaceChildren(
+      document.createTextNode('No dashboards yet: create one here (New dashboard) or in the Blynk app.'),
+    );
+    editor.attach();
     return;
   }
   ui.picker.value = String(dashboard.id);
   document.title = `${dashboard.name || 'Dashboard'} · blynkd`;
   const connection = state.connection;
-  state.view = new DashboardView(ui.dashboard, dashboard, {
-    writePin: (dashId, deviceId, operation, pin, values) =>
-      connection.writePin(dashId, deviceId, operation, pin, values),
-  });
+  drawDashboard(dashboard, connection);
   // Device writes reach app sessions only while the dashboard is active; activation also
   // replays every stored value.
   try {
@@ -141,6 +158,61 @@ async function openChosenDashboard() {
     // A dropped connection reconnects and activates again; anything else is worth saying.
     if (error instanceof StatusError) showNotice(`The dashboard could not be activated: ${error.message}.`);
   }
+}
+
+/**
+ * After an edit: the dashboard on screen is drawn again from the model, and the server replays
+ * its stored values into the new widgets (APP_SYNC).
+ */
+function redrawDashboard() {
+  const dashboard = state.view?.dashboard ?? null;
+  const connection = state.connection;
+  if (!dashboard || !connection) return;
+  drawDashboard(dashboard, connection);
+  connection.syncValues(dashboard.id).catch(() => {
+    // A lost connection reconnects and activates the dashboard again, which replays too.
+  });
+}
+
+/**
+ * Shows a dashboard: `#/dashboard/ID`, or the first one for null.
+ * @param {number | null} id
+ */
+function showDashboard(id) {
+  const target = id === null ? '' : `#/dashboard/${id}`;
+  if (location.hash === target || (target === '' && location.hash === '#')) void openChosenDashboard();
+  else location.hash = target;
+}
+
+const editor = new Editor(ui.editorBar, {
+  connection: () => state.connection,
+  dashboards: () => state.dashboards,
+  current: () => state.view?.dashboard ?? null,
+  view: () => state.view,
+  notice: showNotice,
+  redraw: redrawDashboard,
+  dashboardsChanged: () => {
+    fillPicker();
+    if (state.view) document.title = `${state.view.dashboard.name || 'Dashboard'} · blynkd`;
+  },
+  show: showDashboard,
+  reload: reloadProfile,
+});
+
+/**
+ * Loads the profile again and shows the same dashboard: after a refused change, the page shows
+ * what the server has rather than what the page assumed.
+ */
+async function reloadProfile() {
+  const connection = state.connection;
+  if (!connection) return;
+  try {
+    state.dashboards = dashboardsOf(await connection.loadProfile());
+  } catch {
+    return; // a lost connection reconnects, which loads the profile anyway
+  }
+  fillPicker();
+  await openChosenDashboard();
 }
 
 /**
@@ -253,6 +325,7 @@ ui.signOutButton.addEventListener('click', async () => {
   const credentials = state.credentials;
   state.credentials = null;
   window.clearTimeout(state.reconnectTimer);
+  editor.reset();
   state.view?.destroy();
   state.view = null;
   state.connection?.close();

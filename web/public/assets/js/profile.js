@@ -44,6 +44,8 @@
  * @property {number} id
  * @property {string} [name]
  * @property {string} [boardType]
+ * @property {string} [connectionType]  "WI_FI", "ETHERNET", "USB", …
+ * @property {string} [token]  the device's auth token (in the owner's own profile)
  * @property {string} [status]  "ONLINE" or "OFFLINE"
  */
 
@@ -125,9 +127,12 @@ export function bindingsOf(widget) {
   if (Array.isArray(widget.pins)) {
     found = widget.pins.map((stream, index) => binding(deviceId, stream, index));
   } else if (Array.isArray(widget.dataStreams)) {
+    // The app stores a chart stream's pin under "pin" (earlier console builds wrote "dataStream").
     found = widget.dataStreams.map(
-      (/** @type {{ targetId?: number, dataStream?: PinStream }} */ graph, /** @type {number} */ index) =>
-        binding(graph.targetId ?? 0, graph.dataStream, index),
+      (
+        /** @type {{ targetId?: number, pin?: PinStream, dataStream?: PinStream }} */ graph,
+        /** @type {number} */ index,
+      ) => binding(graph.targetId ?? 0, graph.pin ?? graph.dataStream, index),
     );
   } else {
     found = [binding(deviceId, widget, 0)];

@@ -8,10 +8,19 @@ export const Command = Object.freeze({
   HARDWARE_CONNECTED: 4,
   PING: 6,
   ACTIVATE_DASHBOARD: 7,
+  REFRESH_TOKEN: 9,
   SET_WIDGET_PROPERTY: 19,
   HARDWARE: 20,
+  CREATE_DASH: 21,
+  DELETE_DASH: 23,
   LOAD_PROFILE_GZIPPED: 24,
   APP_SYNC: 25,
+  CREATE_WIDGET: 33,
+  UPDATE_WIDGET: 34,
+  DELETE_WIDGET: 35,
+  UPDATE_PROJECT_SETTINGS: 38,
+  CREATE_DEVICE: 42,
+  DELETE_DEVICE: 44,
   DEVICE_OFFLINE: 71,
 });
 
@@ -26,10 +35,11 @@ export const Status = Object.freeze({
 
 /** @type {Record<number, string>} */
 const statusText = {
+  1: 'a limit of this server was reached',
   2: 'the server refused the command',
   3: 'wrong e-mail or password',
   5: 'wrong e-mail or password',
-  6: 'not allowed (too many failed attempts?)',
+  6: 'not allowed (too many failed attempts, a duplicate id, or too large)',
   7: 'the device is offline',
   8: 'the dashboard is not active',
   9: 'invalid token',
@@ -300,5 +310,96 @@ export class AppConnection {
    */
   writePin(dashId, deviceId, operation, pin, values) {
     return this.send(Command.HARDWARE, [`${dashId}-${deviceId}`, operation, String(pin), ...values]);
+  }
+
+  /**
+   * Asks for every stored value of the dashboard again (APP_SYNC with id 1111 to this session
+   * only), e.g. after the page rebuilt its widgets.
+   * @param {number} dashId
+   */
+  async syncValues(dashId) {
+    await this.request(Command.APP_SYNC, [String(dashId)]);
+  }
+
+  // Editing: the commands the app uses to build dashboards. Each resolves once the server has
+  // answered 200 (or with the data it answers) and rejects with StatusError otherwise.
+
+  /**
+   * @param {object} dashboard  at least {id, name, widgets: []}
+   */
+  async createDashboard(dashboard) {
+    await this.request(Command.CREATE_DASH, [JSON.stringify(dashboard)]);
+  }
+
+  /**
+   * @param {number} dashId
+   * @param {object} settings  e.g. {name}
+   */
+  async updateDashboardSettings(dashId, settings) {
+    await this.request(Command.UPDATE_PROJECT_SETTINGS, [String(dashId), JSON.stringify(settings)]);
+  }
+
+  /** @param {number} dashId */
+  async deleteDashboard(dashId) {
+    await this.request(Command.DELETE_DASH, [String(dashId)]);
+  }
+
+  /**
+   * Resolves with the device as the server stored it, its token included.
+   * @param {number} dashId
+   * @param {{ id: number, name: string, boardType: string }} device
+   * @returns {Promise<import('./profile.js').Device>}
+   */
+  async createDevice(dashId, device) {
+    const frame = await this.request(Command.CREATE_DEVICE, [String(dashId), JSON.stringify(device)], {
+      expectsData: true,
+    });
+    return JSON.parse(frame.fields.join('\0'));
+  }
+
+  /**
+   * A new token for the device; boards still using the old one are disconnected.
+   * @param {number} dashId
+   * @param {number} deviceId
+   * @returns {Promise<string>}
+   */
+  async refreshToken(dashId, deviceId) {
+    const frame = await this.request(Command.REFRESH_TOKEN, [String(dashId), String(deviceId)], {
+      expectsData: true,
+    });
+    return frame.fields[0] ?? '';
+  }
+
+  /**
+   * @param {number} dashId
+   * @param {number} deviceId
+   */
+  async deleteDevice(dashId, deviceId) {
+    await this.request(Command.DELETE_DEVICE, [String(dashId), String(deviceId)]);
+  }
+
+  /**
+   * @param {number} dashId
+   * @param {import('./profile.js').Widget} widget
+   */
+  async createWidget(dashId, widget) {
+    await this.request(Command.CREATE_WIDGET, [String(dashId), JSON.stringify(widget)]);
+  }
+
+  /**
+   * Replaces the stored widget of the same id (and type) with this one.
+   * @param {number} dashId
+   * @param {import('./profile.js').Widget} widget
+   */
+  async updateWidget(dashId, widget) {
+    await this.request(Command.UPDATE_WIDGET, [String(dashId), JSON.stringify(widget)]);
+  }
+
+  /**
+   * @param {number} dashId
+   * @param {number} widgetId
+   */
+  async deleteWidget(dashId, widgetId) {
+    await this.request(Command.DELETE_WIDGET, [String(dashId), String(widgetId)]);
   }
 }
