@@ -243,6 +243,7 @@ Commands:
                                        set a user's password (without --password: read a
                                        line from stdin)
   user admin EMAIL on|off              make a user an administrator, or no longer one
+  user delete EMAIL                    delete a user with its dashboards, devices and values
   user list                            list users: dashboards, devices, role, how they log in
   device add EMAIL [--name NAME] [--board BOARD] [--dash DASH_ID]
                                        create a device for a user and print its token

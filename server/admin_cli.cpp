@@ -227,6 +227,22 @@ int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStre
     return 0;
 }
 
+int user_delete(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+    if (p.positional.size() != 1) {
+        io.err << "usage: blynkd user delete EMAIL\n";
+        return kUsageError;
+    }
+    auto store = open_store(data_dir);
+    const std::string email = stored_email(store, p.positional[0]);
+    if (!store.delete_user(email)) {
+        io.err << "error: no user " << p.positional[0] << "\n";
+        return kFailure;
+    }
+    io.err << "user " << email
+           << " deleted with its dashboards and devices; a running server disconnects them\n";
+    return 0;
+}
+
 int user_admin(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 2 || (p.positional[1] != "on" && p.positional[1] != "off")) {
         io.err << "usage: blynkd user admin EMAIL on|off\n";
@@ -313,6 +329,7 @@ int run_user_command(const config::Settings&, const std::filesystem::path& data_
         "       blynkd user password EMAIL [--password PASS]   (without --password: read a "
         "line from stdin)\n"
         "       blynkd user admin EMAIL on|off   (the web console's admin view)\n"
+        "       blynkd user delete EMAIL   (with its dashboards, devices and values)\n"
         "       blynkd user list\n";
     if (args.empty()) {
         io.err << usage;
@@ -332,6 +349,7 @@ int run_user_command(const config::Settings&, const std::filesystem::path& data_
         if (verb == "add") return user_add(data_dir, p, io);
         if (verb == "password") return user_password(data_dir, p, io);
         if (verb == "admin") return user_admin(data_dir, p, io);
+        if (verb == "delete") return user_delete(data_dir, p, io);
         if (verb == "list") return user_list(data_dir, p, io);
     } catch (const std::exception& e) {
         io.err << "error: " << e.what() << "\n";

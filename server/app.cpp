@@ -72,6 +72,10 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                          e.dash_id, e.device_id, e.email, util::redact_token(e.old_token),
                          util::redact_token(e.token));
             hub.token_refreshed(e.old_token, e.token);
+        } else if (e.kind == store::kUserDeleted) {
+            spdlog::info("provisioning: user {} deleted", e.email);
+            web_sessions.revoke_user(e.email);
+            hub.remove_user(e.email);
         } else if (e.kind == store::kAdminChanged) {
             worker.post([&hub, e](store::SqliteStore& db) {
                 auto user = db.find_user(e.email);

@@ -68,6 +68,13 @@ public:
                 admin](store::SqliteStore& db) { db.add_user(email, password_hash, kind, admin); },
                std::move(done));
     }
+    void delete_user(const std::string& email, hub::Done done) override {
+        answer(
+            [email](store::SqliteStore& db) {
+                if (!db.delete_user(email)) throw store::StoreError("no such user");
+            },
+            std::move(done));
+    }
     void create_dashboard(const std::string& email, model::Dashboard dash,
                           hub::DoneWith<model::Dashboard> done) override {
         answer_with<model::Dashboard>(

@@ -155,6 +155,7 @@ void AdminApi::handle(const ConsoleApiRequest& request, const std::string& admin
     }
     const json body = json::parse(request.body, nullptr, false);
     if (path == "/api/admin/users/create") return create_user(body, admin, std::move(done));
+    if (path == "/api/admin/users/delete") return delete_user(body, admin, std::move(done));
     if (path == "/api/admin/devices/create") return create_device(body, admin, std::move(done));
     if (path == "/api/admin/devices/delete") return delete_device(body, admin, std::move(done));
     if (path == "/api/admin/devices/refresh-token") {
@@ -348,6 +349,25 @@ void AdminApi::create_user(const json& body, const std::string& admin, Done done
                 });
         });
     if (!queued) done(console_error(503, "Too many password checks waiting: try again."));
+}
+
+void AdminApi::delete_user(const json& body, const std::string& admin, Done done) {
+    if (!body.is_object() || !body.contains("email") || !body["email"].is_string()) {
+        return done(console_error(400, "Expected {\"email\"}."));
+    }
+    const std::string email = util::ascii_lower(body["email"].get<std::string>());
+    if (email == admin) return done(console_error(409, "An administrator cannot delete itself."));
+    if (!context_.hub.find_user(email)) return done(console_error(404, "No such user."));
+    context_.hub.persistence().delete_user(email, [this, email, admin, done](std::string error) {
+        if (!error.empty()) {
+            spdlog::info("admin {}: deleting user {} failed: {}", admin, email, error);
+            return done(console_error(404, error));
+        }
+        // The storage thread announces the deletion too; removing twice is harmless.
+        context_.hub.remove_user(email);
+        spdlog::info("admin {}: deleted user {}", admin, email);
+        done(console_json(200, json{{"deleted", email}}));
+    });
 }
 
 void AdminApi::create_device(const json& body, const std::string& admin, Done done) {

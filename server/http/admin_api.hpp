@@ -10,6 +10,7 @@
 //   GET  /api/admin/sessions               every live board and app session
 //   GET  /api/admin/events?email=&dash=&device=[&limit=]   a device's event log, newest first
 //   POST /api/admin/users/create           {"email","hash","admin"}: hash as the app sends it
+//   POST /api/admin/users/delete           {"email"}: with everything the account holds
 //   POST /api/admin/devices/create         {"email","dash","name","board"} → the device
 //   POST /api/admin/devices/delete         {"email","dash","device"}
 //   POST /api/admin/devices/refresh-token  {"email","dash","device"} → {"token"}
@@ -54,6 +55,7 @@ private:
     void sessions(Done done);
     void events(const ConsoleApiRequest& request, Done done);
     void create_user(const nlohmann::json& body, const std::string& admin, Done done);
+    void delete_user(const nlohmann::json& body, const std::string& admin, Done done);
     void create_device(const nlohmann::json& body, const std::string& admin, Done done);
     void delete_device(const nlohmann::json& body, const std::string& admin, Done done);
     void refresh_token(const nlohmann::json& body, const std::string& admin, Done done);

@@ -63,6 +63,32 @@ std::shared_ptr<UserState> Hub::add_user(const std::string& email, std::string p
     return state;
 }
 
+void Hub::remove_user(const std::string& email) {
+    std::shared_ptr<UserState> user;
+    {
+        std::unique_lock lock(mutex_);
+        auto it = users_.find(email);
+        if (it == users_.end()) return;
+        user = std::move(it->second);
+        users_.erase(it);
+        std::erase_if(tokens_, [&](const auto& t) { return t.second.user == user; });
+    }
+    boost::asio::post(user->executor(), [user] {
+        std::vector<DeviceRef> devices;
+        for (const auto& [ref, entry] : user->devices())
+            devices.push_back(ref);
+        for (DeviceRef ref : devices)
+            user->remove_device(ref, "user deleted");  // closes its boards, drops unsaved values
+        std::vector<int> dashboards;
+        for (const auto& [id, dash] : user->dashboards())
+            dashboards.push_back(id);
+        for (int id : dashboards)
+            user->remove_dashboard(id);
+        for (AppConnection* app : user->apps())
+            app->link.close("user deleted");
+    });
+}
+
 void Hub::admin_changed(const std::string& email, bool admin) {
     post_to_user(email, [admin](UserState& user) { user.set_admin(admin); });
 }

@@ -55,6 +55,9 @@ public:
 
     /// A user was made an administrator or not by another process (CLI). Thread-safe.
     void admin_changed(const std::string& email, bool admin);
+    /// A user was deleted (CLI or admin view): it leaves the directory, its tokens stop working
+    /// and its boards and app sessions are closed. Thread-safe; nothing when unknown.
+    void remove_user(const std::string& email);
 
     /// Runs `fn(user)` on the user's strand; false when the user is unknown. Thread-safe.
     bool post_to_user(const std::string& email, std::function<void(UserState&)> fn);

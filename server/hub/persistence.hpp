@@ -52,6 +52,8 @@ public:
     /// A new account (an administrator when `admin`).
     virtual void add_user(const std::string& email, std::string password_hash,
                           model::PasswordKind kind, bool admin, Done done) = 0;
+    /// Deletes an account with everything it holds.
+    virtual void delete_user(const std::string& email, Done done) = 0;
     /// Stores a new dashboard with its devices; the answer carries the devices' new tokens.
     virtual void create_dashboard(const std::string& email, model::Dashboard dash,
                                   DoneWith<model::Dashboard> done) = 0;

@@ -87,6 +87,21 @@ bool SqliteStore::set_admin(const std::string& email, bool admin) {
     return true;
 }
 
+bool SqliteStore::delete_user(const std::string& email) {
+    Transaction tx(db_);
+    {
+        // The foreign keys' ON DELETE CASCADE removes everything the account holds.
+        StatementScope st(st_->delete_user);
+        st->bind_text(1, email);
+        st->run();
+        if (db_.changes() == 0) return false;
+    }
+    log_provision(kUserDeleted, email, 0, 0, "", "");
+    tx.commit();
+    store_log()->info("user {} deleted", email);
+    return true;
+}
+
 std::vector<UserSummary> SqliteStore::list_users() {
     std::vector<UserSummary> users;
     StatementScope st(st_->user_summaries);

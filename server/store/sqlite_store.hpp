@@ -43,6 +43,11 @@ public:
     /// returning; logged as kAdminChanged.
     bool set_admin(const std::string& email, bool admin);
 
+    /// Deletes a user with everything the account holds (dashboards, devices and their tokens,
+    /// pin values, properties, events, push tokens); false when there is no such user.
+    /// Committed before returning; logged as kUserDeleted.
+    bool delete_user(const std::string& email);
+
     /// Replaces a user's password hash and kind; false when there is no such user. Committed
     /// before returning; logged as kPasswordChanged.
     bool set_password(const std::string& email, const std::string& password_hash,

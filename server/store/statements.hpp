@@ -36,6 +36,7 @@ struct SqliteStore::Statements {
                       "admin) VALUES (?1, ?2, ?3, ?4, ?5)",
                       "insert user"),
           update_admin(db, "UPDATE users SET admin = ?2 WHERE email = ?1", "change admin"),
+          delete_user(db, "DELETE FROM users WHERE email = ?1", "delete user"),
           update_password(db,
                           "UPDATE users SET password_hash = ?2, password_kind = ?3 "
                           "WHERE email = ?1",
@@ -181,6 +182,7 @@ struct SqliteStore::Statements {
     Statement find_user;
     Statement insert_user;
     Statement update_admin;
+    Statement delete_user;
     Statement update_password;
     Statement user_summaries;
     Statement count_dashboards;

@@ -19,6 +19,7 @@ inline constexpr std::string_view kTokenRefreshed = "token_refreshed";
 inline constexpr std::string_view kDeviceDeleted = "device_deleted";
 inline constexpr std::string_view kPasswordChanged = "password_changed";
 inline constexpr std::string_view kAdminChanged = "admin_changed";
+inline constexpr std::string_view kUserDeleted = "user_deleted";
 
 /// A device just created by SqliteStore::add_device().
 struct AddedDevice {
@@ -53,7 +54,7 @@ struct ProvisionEvent {
     int dash_id = 0;
     int device_id = 0;
     /// The device's token: the new one for kTokenRefreshed, the deleted one for kDeviceDeleted;
-    /// empty for kUserAdded, kPasswordChanged and kAdminChanged.
+    /// empty for kUserAdded, kPasswordChanged, kAdminChanged and kUserDeleted.
     std::string token;
     std::string old_token;  ///< the replaced token for kTokenRefreshed
 };

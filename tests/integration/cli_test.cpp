@@ -82,6 +82,23 @@ TEST_F(LiveProvisioningTest, TokenRefreshDisconnectsTheOldTokenAndTheNewOneWorks
     EXPECT_EQ(missing.exit_code, 1);
 }
 
+TEST_F(LiveProvisioningTest, UserDeleteDisconnectsEverythingTheAccountHad) {
+    auto a = logged_in(token_a_);
+    auto b = logged_in(token_b_);
+    auto deleted = server_->cli({"user", "delete", "Alice@Example.com"});
+    ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+    EXPECT_TRUE(a->expect_closed(5s));
+    EXPECT_TRUE(b->expect_closed(5s));
+    EXPECT_TRUE(server_->wait_for_log("provisioning: user alice@example.com deleted"));
+    EXPECT_TRUE(server_->wait_for_log("user deleted"));
+    auto again = connect();
+    again->send_frame(cmd::kHardwareLogin, 1, token_a_);
+    EXPECT_TRUE(again->expect_response(1, status::kInvalidToken));
+    EXPECT_EQ(server_->cli({"user", "delete", "alice@example.com"}).exit_code, 1);
+    auto list = server_->cli({"user", "list"});
+    EXPECT_EQ(list.out.find("alice@"), std::string::npos) << list.out;
+}
+
 TEST_F(LiveProvisioningTest, DeviceListShowsOnlineDevices) {
     auto c = logged_in(token_a_);
     std::this_thread::sleep_for(500ms);  // > flush interval

@@ -155,6 +155,15 @@ TEST_F(ConsoleAdminTest, AdministratorsCreateUsersAndManageDevices) {
               409);
     EXPECT_EQ(post("/api/admin/users/create", {{"email", "nope"}, {"hash", "x"}}).status, 400);
     EXPECT_TRUE(server_->wait_for_log("admin root@example.com: created user bob@example.com"));
+    auto bob = app();
+    ASSERT_EQ(bob->login("bob@example.com", "hunter2", 2), status::kOk);
+    EXPECT_EQ(post("/api/admin/users/delete", {{"email", kAdmin}}).status, 409) << "not oneself";
+    EXPECT_EQ(post("/api/admin/users/delete", {{"email", "nobody@example.com"}}).status, 404);
+    HttpResponse gone = post("/api/admin/users/delete", {{"email", "Bob@Example.com"}});
+    EXPECT_EQ(gone.status, 200) << gone.body;
+    EXPECT_TRUE(bob->raw().expect_closed()) << "the deleted user's app is disconnected";
+    EXPECT_EQ(app()->login("bob@example.com", "hunter2"), status::kUserNotRegistered);
+    EXPECT_TRUE(server_->wait_for_log("admin root@example.com: deleted user bob@example.com"));
 
     // A device for alice's dashboard 1: the next id, a token that logs in.
     HttpResponse device =

@@ -93,6 +93,29 @@ TEST(StoreSqlite, AdministratorsAreStoredAndChangedWithAProvisionEvent) {
     EXPECT_EQ(events[1].email, "root@b.c");
 }
 
+TEST(StoreSqlite, DeletingAUserTakesEverythingTheAccountHolds) {
+    SqliteStore store(":memory:");
+    store.add_user("a@b.c", "h", model::PasswordKind::App);
+    store.add_user("keep@b.c", "h", model::PasswordKind::App);
+    const auto a = store.add_device("a@b.c", "A", "ESP32", std::nullopt, 10);
+    const auto keep = store.add_device("keep@b.c", "K", "ESP32", std::nullopt, 10);
+    store.put_push_token("a@b.c", model::PushToken{a.dash_id, "uid", "fcm", "android"});
+    const int64_t seq = store.last_provision_seq();
+
+    EXPECT_TRUE(store.delete_user("a@b.c"));
+    EXPECT_FALSE(store.delete_user("a@b.c"));
+    EXPECT_FALSE(store.find_user("a@b.c"));
+    EXPECT_FALSE(store.find_device_by_token(a.device.token)) << "its token no longer works";
+    EXPECT_TRUE(store.find_device_by_token(keep.device.token)) << "nobody else's is touched";
+    auto users = store.load_all();
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(users[0].email, "keep@b.c");
+    auto events = store.provision_events_after(seq);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].kind, "user_deleted");
+    EXPECT_EQ(events[0].email, "a@b.c");
+}
+
 TEST(StoreSqlite, ListUsersCountsDashboardsAndDevicesByEmail) {
     SqliteStore store(":memory:");
     EXPECT_TRUE(store.list_users().empty());
