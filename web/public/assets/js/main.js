@@ -13,6 +13,7 @@ import {
   describeStatus,
 } from './protocol.js';
 import { currentSession, signIn, signOut } from './session.js';
+import { installAdmin } from './admin/index.js';
 
 /** @typedef {import('./session.js').Credentials} Credentials */
 /** @typedef {import('./profile.js').Dashboard} Dashboard */
@@ -50,6 +51,9 @@ const ui = {
   signOutButton: byId('sign-out', HTMLButtonElement),
   notice: byId('notice', HTMLElement),
 };
+
+/** The admin view (#/admin) and its top-bar button. */
+const admin = installAdmin();
 
 const state = {
   /** @type {Credentials | null} */
@@ -89,6 +93,7 @@ function showSignIn(error = '') {
   ui.user.textContent = '';
   ui.connection.textContent = '';
   ui.signInSection.hidden = false;
+  admin.signedOut();
   ui.signInError.textContent = error;
   ui.signInButton.disabled = false;
   ui.email.focus();
@@ -99,6 +104,7 @@ function showConsole() {
   ui.consoleSection.hidden = false;
   ui.signOutButton.hidden = false;
   ui.user.textContent = state.credentials?.email ?? '';
+  if (state.credentials) admin.signedIn(state.credentials);
 }
 
 /** The dashboard the address names ("#/dashboard/ID"), else the first. */
