@@ -97,11 +97,14 @@ export class DevicesSection {
     remove.addEventListener('click', () => void this.remove(d, remove));
     const software = [d.firmware && `fw ${d.firmware}`, d.library && `lib ${d.library}`].filter(Boolean).join(' · ');
     return [
-      h('span', '', {}, [h('strong', '', {}, [d.name || `Device ${d.device}`]), h('span', 'admin-dim admin-ref', {}, [` dash ${d.dash} · device ${d.device}`])]),
+      h('span', '', {}, [h('strong', '', {}, [d.name || `Device ${d.device}`]), h('span', 'admin-dim admin-ref', {}, [`dash ${d.dash} · device ${d.device}`])]),
       h('span', 'admin-email', {}, [d.email]),
       d.online
         ? h('span', 'admin-state is-online', {}, [d.connections > 1 ? `online (${d.connections})` : 'online'])
-        : h('span', 'admin-state', {}, ['offline, seen ', timeAndAgo(d.last_seen_ms)]),
+        : h('span', 'admin-state', {}, [
+            'offline',
+            h('span', 'admin-seen', {}, [d.last_seen_ms > 0 ? 'last seen ' : '', timeAndAgo(d.last_seen_ms, 'never seen')]),
+          ]),
       h('span', 'admin-token-cell', {}, [token, copyButton(d.token, token)]),
       software || h('span', 'admin-dim', {}, ['—']),
       h('span', 'admin-actions', {}, [refresh, remove]),

@@ -24,6 +24,8 @@ export class AdminView {
     this.credentials = credentials;
     this.api = new AdminApi(credentials.csrf);
     this.running = false;
+    /** Set once the API refused this session: it is not asked again (reload to retry). */
+    this.refused = false;
     /** Whether the API has let this session in once (then all lists load at once). */
     this.admitted = false;
     this.timer = 0;
@@ -67,7 +69,7 @@ export class AdminView {
 
   /** Starts loading and reloading. */
   start() {
-    if (this.running) return;
+    if (this.running || this.refused) return;
     this.running = true;
     void this.refresh();
   }
@@ -156,6 +158,7 @@ export class AdminView {
     const refusal = errors.find((e) => e instanceof AdminApiError && (e.status === 401 || e.status === 403));
     if (refusal instanceof AdminApiError) {
       this.stop();
+      this.refused = true;
       this.refuse(refusal);
       return;
     }
@@ -173,8 +176,8 @@ export class AdminView {
         ? [
             h('h1', '', {}, ['Administrators only']),
             h('p', '', {}, [
-              `The server refused: ${refusal.message} `,
-              `${this.credentials.email} is not an administrator on this server; an administrator can make it one with `,
+              `The server refused the admin pages to ${this.credentials.email} (“${refusal.message}”). `,
+              'An administrator can grant them with ',
               h('code', '', {}, [`blynkd user admin ${this.credentials.email} on`]),
               '.',
             ]),
