@@ -200,6 +200,7 @@ test("a board's session appears by itself, with its firmware and address", async
   const device = (await rows(desktop, 'admin-devices'))[0];
   assert.match(device[2], /^online/);
   assert.match(device[4], /fw 2\.1\.0/);
+  await desktop.screenshot({ path: path.join(SCREENSHOTS, 'console-admin.png'), fullPage: true });
 });
 
 test('at phone size the lists are stacked cards; Disconnect (confirmed) closes the board', async () => {
@@ -219,7 +220,9 @@ test('at phone size the lists are stacked cards; Disconnect (confirmed) closes t
     };
   });
   assert.deepStrictEqual(layout, { row: 'block', label: '"Device"', header: 'none', overflow: 0 });
-  await phone.screenshot({ path: path.join(SCREENSHOTS, 'console-admin-phone.png'), fullPage: true });
+  // One screen's worth, from the devices: the cards with a token and the actions.
+  await phone.$eval('#admin-devices', (e) => e.scrollIntoView({ block: 'start' }));
+  await phone.screenshot({ path: path.join(SCREENSHOTS, 'console-admin-phone.png') });
 
   const board = boards[0];
   const gone = closed(board);
@@ -309,7 +312,6 @@ test('creating a device for a user: it shows with its token, and can be deleted 
   assert.strictEqual(await desktop.$eval('#admin-devices .admin-empty', (e) => e.hidden), false);
   await desktop.select('#admin-device-filter', '');
   assert.strictEqual((await rows(desktop, 'admin-devices')).length, 1);
-  await desktop.screenshot({ path: path.join(SCREENSHOTS, 'console-admin.png'), fullPage: true });
 });
 
 test('"Dashboards" leaves the view; the Admin button brings it back', async () => {
