@@ -234,6 +234,26 @@ test('at phone size the lists are stacked cards; Disconnect (confirmed) closes t
   await server.waitForLog(/admin root@example\.com: disconnected session/);
 });
 
+test('a tab in the background does not reload; brought to the front it reloads at once', async () => {
+  // The phone tab is in front: the desktop tab is hidden.
+  assert.strictEqual(await desktop.evaluate(() => document.visibilityState), 'hidden');
+  const polls = [];
+  const onRequest = (request) => {
+    if (request.url().includes('/api/admin/')) polls.push(Date.now());
+  };
+  desktop.on('request', onRequest);
+  await new Promise((r) => setTimeout(r, 6000));
+  assert.deepStrictEqual(polls, [], 'no reload while hidden (the interval is 5 s)');
+  const shown = Date.now();
+  await desktop.bringToFront();
+  await desktop.waitForFunction(() => document.visibilityState === 'visible');
+  const deadline = Date.now() + 2000;
+  while (polls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  desktop.off('request', onRequest);
+  assert.ok(polls.length > 0 && polls[0] - shown < 2000, 'reloaded when shown');
+  await phone.bringToFront();
+});
+
 test('a refused confirmation changes nothing', async () => {
   const board = await connectBoard(server.port, token);
   boards.push(board);
