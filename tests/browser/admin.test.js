@@ -139,7 +139,7 @@ async function confirmDialog(tab, expected) {
 }
 
 /** Resolves when the board's socket is closed by the server. */
-function closed(board, ms = 5000) {
+function closed(board, ms = 15000) {
   return new Promise((resolve, reject) => {
     if (board.socket.destroyed) return resolve();
     const timer = setTimeout(() => reject(new Error('the board was not disconnected')), ms);
