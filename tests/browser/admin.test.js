@@ -316,6 +316,13 @@ test('creating a device for a user: it shows with its token, and can be deleted 
   const dash = await desktop.$eval('#admin-new-device-dash', (e) => e.value);
   assert.match(dash, /^\d+$/, 'the dashboard of the user’s devices is offered');
   await desktop.type('#admin-new-device-name', 'Pump');
+  // A dashboard the user does not have: the API's refusal, in its words.
+  await desktop.$eval('#admin-new-device-dash', (e) => { e.value = '999'; });
+  await desktop.click('#admin-create-device button[type="submit"]');
+  await desktop.waitForFunction(() => document.querySelector('#admin-create-device .admin-status').dataset.kind === 'error');
+  assert.strictEqual(await desktop.$eval('#admin-create-device .admin-status', (e) => e.textContent), 'No such dashboard or device.');
+  await expectConsoleError(/status of 404/);
+  await desktop.$eval('#admin-new-device-dash', (e, dash) => { e.value = dash; }, dash);
   await desktop.click('#admin-create-device button[type="submit"]');
   await desktop.waitForFunction(() => /Created “Pump”/.test(document.querySelector('#admin-create-device .admin-status').textContent));
   const pumpToken = await desktop.$eval('#admin-create-device .admin-status .admin-token', (e) => e.textContent);
