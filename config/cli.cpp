@@ -3,6 +3,7 @@
 #include <array>
 #include <system_error>
 
+#include "common/util/ascii.hpp"
 #include "config/properties.hpp"
 
 #ifndef BLYNKD_VERSION
@@ -58,14 +59,6 @@ bool takes_value(OptionKind kind) {
 
 [[noreturn]] void fail(const std::string& message) {
     throw ConfigError(message + std::string(kHint));
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 // Finds the option `word` names; long options may carry their value as "--name=value".
@@ -127,7 +120,8 @@ void handle_option(CommandLine& cl, const OptionSpec& o, const std::string& valu
                 fail("--set \"" + value + "\": expected KEY=VALUE, e.g. --set http.port=8080");
             }
             std::string_view text = value;
-            add_override(cl, o.name, trim(text.substr(0, eq)), trim(text.substr(eq + 1)));
+            add_override(cl, o.name, util::trim_blanks(text.substr(0, eq)),
+                         util::trim_blanks(text.substr(eq + 1)));
             break;
         }
         case OptionKind::KeyFlag:

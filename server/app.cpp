@@ -217,15 +217,17 @@ int App::run() {
     http::Api api(hub);
     const http::StaticFiles console_files(http::embedded_web_files());
     http::Console console(console_files, http::ConsoleOptions{settings_.web_console_plain});
-    http::AdminApi admin_api(app_context, settings_.user_devices_limit, [&](nlohmann::json& o) {
-        const auto stats = worker.stats();
-        o["storage"] = {{"pending_pins", stats.pending_pins},
-                        {"pending_events", stats.pending_events},
-                        {"flushes", stats.flushes},
-                        {"failed_flushes", stats.failed_flushes},
-                        {"dropped_events", stats.dropped_events}};
-        o["console_sessions"] = web_sessions.size();
-    });
+    hub::TrafficRates traffic_rates;  // sampled below, every second
+    http::AdminApi admin_api(app_context, traffic_rates, settings_.user_devices_limit,
+                             [&](nlohmann::json& o) {
+                                 const auto stats = worker.stats();
+                                 o["storage"] = {{"pending_pins", stats.pending_pins},
+                                                 {"pending_events", stats.pending_events},
+                                                 {"flushes", stats.flushes},
+                                                 {"failed_flushes", stats.failed_flushes},
+                                                 {"dropped_events", stats.dropped_events}};
+                                 o["console_sessions"] = web_sessions.size();
+                             });
     http::ConsoleApi console_api(app_context, web_sessions, admin_api, settings_.web_console_plain);
     const net::RouterConfig router{
         io,
@@ -319,6 +321,10 @@ int App::run() {
     PeriodicTask deadline_ticker(io, deadlines.tick(),
                                  [&] { deadlines.advance(std::chrono::steady_clock::now()); });
     deadline_ticker.start();
+    // Messages received per second, for the admin view.
+    PeriodicTask traffic_sampler(io, std::chrono::seconds(1),
+                                 [&] { traffic_rates.sample(std::chrono::steady_clock::now()); });
+    traffic_sampler.start();
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
@@ -330,6 +336,7 @@ int App::run() {
         pin_collector.cancel();
         reading_widgets.cancel();
         deadline_ticker.cancel();
+        traffic_sampler.cancel();
         cert_check.cancel();
         io.stop();
     });

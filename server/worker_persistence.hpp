@@ -116,6 +116,15 @@ public:
             std::move(done));
     }
 
+    void device_events(const std::string& email, hub::DeviceRef d, size_t limit,
+                       hub::DoneWith<std::vector<model::DeviceEvent>> done) override {
+        answer_with<std::vector<model::DeviceEvent>>(
+            [email, d, limit](store::SqliteStore& db) {
+                return db.device_events(email, d.dash_id, d.device_id, limit);
+            },
+            std::move(done));
+    }
+
     struct Limits {
         uint32_t dashboards = 0;
         uint32_t devices = 0;

@@ -1,6 +1,6 @@
 #pragma once
-// ASCII-only case folding: e-mail addresses as the Blynk app lower-cases them (Java's
-// toLowerCase on ASCII addresses) and protocol words, without the C locale's surprises.
+// ASCII-only text helpers: case folding (e-mail addresses as the Blynk app lower-cases them,
+// protocol words) and trimming, without the C locale's surprises.
 
 #include <string>
 #include <string_view>
@@ -13,6 +13,15 @@ inline std::string ascii_lower(std::string_view text) {
     for (char& c : out)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
+}
+
+/// `text` without the spaces and tabs around it (header values, list items, config words).
+inline std::string_view trim_blanks(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
 }
 
 }  // namespace blynk::util

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include "common/util/password.hpp"
 #include "server/http/console_answers.hpp"
 #include "server/http/console_api.hpp"
+#include "server/http/url.hpp"
 #include "server/hub/operations.hpp"
 #include "server/hub/user_state.hpp"
 
@@ -126,9 +128,12 @@ const char* refusal(uint16_t status) {
 
 }  // namespace
 
-AdminApi::AdminApi(hub::AppContext& context, uint32_t devices_limit,
+AdminApi::AdminApi(hub::AppContext& context, const hub::TrafficRates& rates, uint32_t devices_limit,
                    std::function<void(json&)> add_figures)
-    : context_(context), devices_limit_(devices_limit), add_figures_(std::move(add_figures)) {}
+    : context_(context),
+      rates_(rates),
+      devices_limit_(devices_limit),
+      add_figures_(std::move(add_figures)) {}
 
 bool AdminApi::handles(std::string_view path) {
     return path.starts_with("/api/admin/");
@@ -141,6 +146,7 @@ void AdminApi::handle(const ConsoleApiRequest& request, const std::string& admin
         if (path == "/api/admin/users") return users(std::move(done));
         if (path == "/api/admin/devices") return devices(std::move(done));
         if (path == "/api/admin/sessions") return sessions(std::move(done));
+        if (path == "/api/admin/events") return events(request, std::move(done));
         return done(console_error(404, "No such admin resource."));
     }
     if (request.method != "POST") return done(console_error(405, "Method not allowed."));
@@ -167,6 +173,10 @@ void AdminApi::overview(Done done) {
     o["users"] = context_.hub.user_count();
     o["devices"] = context_.hub.device_count();
     o["rss_bytes"] = resident_bytes();
+    const auto rates = rates_.rates();
+    o["messages_per_s"] = {{"hardware", rates[static_cast<size_t>(hub::Traffic::Hardware)]},
+                           {"app", rates[static_cast<size_t>(hub::Traffic::App)]},
+                           {"http", rates[static_cast<size_t>(hub::Traffic::Http)]}};
     o["login_lockouts_tracked"] = {{"accounts", context_.logins.tracked_accounts()},
                                    {"addresses", context_.logins.tracked_addresses()}};
     if (add_figures_) add_figures_(o);
@@ -262,6 +272,46 @@ void AdminApi::sessions(Done done) {
         [done = std::move(done)](json items) {
             std::sort(items.begin(), items.end(),
                       [](const json& a, const json& b) { return a["id"] < b["id"]; });
+            done(console_json(200, items));
+        });
+}
+
+void AdminApi::events(const ConsoleApiRequest& request, Done done) {
+    auto target = parse_target("/?" + request.query);
+    auto one = [&](std::string_view name) -> std::optional<std::string> {
+        if (!target) return std::nullopt;
+        auto values = query_values(*target, name);
+        if (values.size() != 1) return std::nullopt;
+        return values[0];
+    };
+    auto number = [&](std::string_view name, int fallback) -> std::optional<int> {
+        auto text = one(name);
+        if (!text) return fallback >= 0 ? std::optional<int>(fallback) : std::nullopt;
+        int value = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc{} || end != text->data() + text->size() || value < 0) {
+            return std::nullopt;
+        }
+        return value;
+    };
+    auto email = one("email");
+    auto dash = number("dash", -1);
+    auto device = number("device", -1);
+    auto limit = number("limit", 100);
+    if (!email || !dash || !device || !limit || *limit > 1000) {
+        return done(console_error(400, "Expected ?email=&dash=&device=[&limit=1..1000]."));
+    }
+    context_.hub.persistence().device_events(
+        util::ascii_lower(*email), hub::DeviceRef{*dash, *device}, static_cast<size_t>(*limit),
+        [done = std::move(done)](std::optional<std::vector<model::DeviceEvent>> events,
+                                 std::string error) {
+            if (!events)
+                return done(console_error(500, "The event log could not be read: " + error));
+            json items = json::array();
+            for (const auto& e : *events) {
+                items.push_back(
+                    {{"name", e.name}, {"description", e.description}, {"time_ms", e.time_ms}});
+            }
             done(console_json(200, items));
         });
 }

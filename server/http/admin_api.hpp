@@ -2,11 +2,13 @@
 // The web console's admin view (administrators only; ConsoleApi checks the session, the CSRF
 // token and the administrator flag before anything here runs). JSON in and out:
 //
-//   GET  /api/admin/overview               version, uptime, users, devices, sessions, RSS,
-//                                          storage queue, console sign-ins
+//   GET  /api/admin/overview               version, uptime, users, devices, sessions, messages
+//                                          received per second, RSS, storage queue, console
+//                                          sign-ins
 //   GET  /api/admin/users                  every account: role, password kind, counts
 //   GET  /api/admin/devices                every device: owner, token, online, firmware
 //   GET  /api/admin/sessions               every live board and app session
+//   GET  /api/admin/events?email=&dash=&device=[&limit=]   a device's event log, newest first
 //   POST /api/admin/users/create           {"email","hash","admin"}: hash as the app sends it
 //   POST /api/admin/devices/create         {"email","dash","name","board"} → the device
 //   POST /api/admin/devices/delete         {"email","dash","device"}
@@ -25,6 +27,7 @@
 
 #include "server/http/api.hpp"
 #include "server/hub/app_context.hpp"
+#include "server/hub/traffic.hpp"
 
 namespace blynk::http {
 
@@ -34,7 +37,7 @@ class AdminApi {
 public:
     /// `add_figures` adds what the hub does not know (the storage queue, console sign-ins) to
     /// the overview.
-    AdminApi(hub::AppContext& context, uint32_t devices_limit,
+    AdminApi(hub::AppContext& context, const hub::TrafficRates& rates, uint32_t devices_limit,
              std::function<void(nlohmann::json&)> add_figures);
 
     /// Whether `path` is the admin API's.
@@ -49,6 +52,7 @@ private:
     void users(Done done);
     void devices(Done done);
     void sessions(Done done);
+    void events(const ConsoleApiRequest& request, Done done);
     void create_user(const nlohmann::json& body, const std::string& admin, Done done);
     void create_device(const nlohmann::json& body, const std::string& admin, Done done);
     void delete_device(const nlohmann::json& body, const std::string& admin, Done done);
@@ -56,6 +60,7 @@ private:
     void close_session(const nlohmann::json& body, const std::string& admin, Done done);
 
     hub::AppContext& context_;
+    const hub::TrafficRates& rates_;
     uint32_t devices_limit_;
     std::function<void(nlohmann::json&)> add_figures_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <string>
 
+#include "common/util/ascii.hpp"
+
 namespace blynk::http {
 namespace {
 
@@ -31,14 +33,6 @@ ApiResponse plain_answer(unsigned status, std::string text) {
     return r;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool host_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
 }
@@ -48,14 +42,14 @@ bool host_char(char c) {
 bool accepts_gzip(std::string_view accept_encoding) {
     while (!accept_encoding.empty()) {
         const size_t comma = accept_encoding.find(',');
-        std::string_view item = trim(accept_encoding.substr(0, comma));
+        std::string_view item = util::trim_blanks(accept_encoding.substr(0, comma));
         accept_encoding = comma == std::string_view::npos ? std::string_view()
                                                           : accept_encoding.substr(comma + 1);
         const size_t semi = item.find(';');
-        const std::string_view coding = trim(item.substr(0, semi));
+        const std::string_view coding = util::trim_blanks(item.substr(0, semi));
         if (coding != "gzip" && coding != "*") continue;
         if (semi == std::string_view::npos) return true;
-        std::string_view param = trim(item.substr(semi + 1));
+        std::string_view param = util::trim_blanks(item.substr(semi + 1));
         if (!param.starts_with("q=")) return true;
         param.remove_prefix(2);
         // q=0, q=0.0, q=0.000: refused; any other weight accepts.
@@ -67,7 +61,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
     while (!if_none_match.empty()) {
         const size_t comma = if_none_match.find(',');
-        std::string_view tag = trim(if_none_match.substr(0, comma));
+        std::string_view tag = util::trim_blanks(if_none_match.substr(0, comma));
         if_none_match =
             comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
         if (tag.starts_with("W/")) tag.remove_prefix(2);

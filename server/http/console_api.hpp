@@ -23,7 +23,8 @@ namespace blynk::http {
 
 struct ConsoleApiRequest {
     std::string method;
-    std::string path;  ///< without the query
+    std::string path;   ///< without the query
+    std::string query;  ///< after '?', as received (empty when none)
     std::string content_type;
     std::string body;
     std::string cookie;  ///< the Cookie header

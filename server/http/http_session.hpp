@@ -23,6 +23,7 @@
 #include "server/http/console.hpp"
 #include "server/http/console_api.hpp"
 #include "server/http/url.hpp"
+#include "server/hub/traffic.hpp"
 #include "server/net/framed_session.hpp"
 #include "server/net/router_config.hpp"
 
@@ -139,6 +140,7 @@ private:
     void on_request(boost::system::error_code ec) {
         if (ec) return on_read_error(ec);
         disarm();
+        hub::count_received(hub::Traffic::Http);
         Request req = parser_->release();
         keep_alive_request_ = req.keep_alive();
         head_ = req.method() == beast_http::verb::head;
@@ -168,16 +170,19 @@ private:
     }
 
     void console_api_request(Request req, std::string_view path) {
-        ConsoleApiRequest api_req{method_,
-                                  std::string(path),
-                                  std::string(req[beast_http::field::content_type]),
-                                  std::move(req.body()),
-                                  std::string(req[beast_http::field::cookie]),
-                                  std::string(req["X-CSRF-Token"]),
-                                  std::string(req[beast_http::field::origin]),
-                                  std::string(req[beast_http::field::host]),
-                                  peer_address(),
-                                  is_tls()};
+        const size_t question = target_.find('?');
+        ConsoleApiRequest api_req{
+            method_,
+            std::string(path),
+            question == std::string::npos ? std::string() : target_.substr(question + 1),
+            std::string(req[beast_http::field::content_type]),
+            std::move(req.body()),
+            std::string(req[beast_http::field::cookie]),
+            std::string(req["X-CSRF-Token"]),
+            std::string(req[beast_http::field::origin]),
+            std::string(req[beast_http::field::host]),
+            peer_address(),
+            is_tls()};
         config_.console_api.handle(
             std::move(api_req), [self = this->shared_from_this()](ApiResponse r) {
                 boost::asio::post(self->strand_, [self, r = std::move(r)]() mutable {

@@ -5,12 +5,14 @@
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "server/hub/app_handlers.hpp"
+#include "server/hub/traffic.hpp"
 
 namespace blynk::hub {
 
 void AppDispatcher::on_frame(AppConnection& conn, const proto::FrameView& frame,
                              QuotaMeter::Clock::time_point received) {
     namespace cmd = proto::cmd;
+    count_received(Traffic::App);
     if (!conn.quota.try_consume(received)) {
         if (conn.quota.should_warn(received)) {
             spdlog::warn("message quota exceeded, dropping frames ({})", conn.link.repr());

@@ -5,11 +5,13 @@
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/traffic.hpp"
 
 namespace blynk::hub {
 
 void Dispatcher::on_frame(HardwareConnection& conn, const proto::FrameView& frame,
                           QuotaMeter::Clock::time_point received) {
+    count_received(Traffic::Hardware);
     // The quota counts every frame, before and after login; an excess frame was already read
     // whole, so dropping it keeps the stream in sync (the Java server's decoder did not).
     if (!conn.quota.try_consume(received)) {

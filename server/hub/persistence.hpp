@@ -65,6 +65,12 @@ public:
     /// Replaces a device's token; the answer carries the new one.
     virtual void refresh_token(const std::string& email, DeviceRef device,
                                DoneWith<std::string> done) = 0;
+
+    // ---- reads ----
+    /// Up to `limit` stored events of a device, newest first (events still waiting for the next
+    /// flush are not among them).
+    virtual void device_events(const std::string& email, DeviceRef device, size_t limit,
+                               DoneWith<std::vector<model::DeviceEvent>> done) = 0;
 };
 
 }  // namespace blynk::hub

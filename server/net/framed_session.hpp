@@ -31,6 +31,7 @@
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/flush_batch.hpp"
 #include "server/net/session_protocols.hpp"
+#include "server/net/spare_buffers.hpp"
 #include "server/net/stream_traits.hpp"
 
 namespace blynk::net {
@@ -79,12 +80,14 @@ public:
     // ---- hub::Peer ----
     void send(uint8_t command, uint16_t id, std::string_view body) override {
         if (closing_) return;
+        if (out_pending_.empty()) SpareBuffers::take(out_pending_);
         proto::encode(out_pending_, Protocol::kLayout, command, Protocol::wire_id(id), body);
         after_queue();
     }
 
     void send_response(uint16_t id, uint16_t status) override {
         if (closing_) return;
+        if (out_pending_.empty()) SpareBuffers::take(out_pending_);
         proto::encode_response(out_pending_, Protocol::kLayout, Protocol::wire_id(id), status);
         after_queue();
     }
@@ -178,7 +181,6 @@ private:
     auto& lowest() { return boost::beast::get_lowest_layer(stream_); }
     static constexpr size_t kMinReadSpace = 512;
     static constexpr size_t kKeepBufferBytes = 4096;
-    static constexpr size_t kKeepWriteBytes = 256;
 
     struct PendingRebind {
         hub::UserExecutor executor;
@@ -212,7 +214,17 @@ private:
     void read_more() {
         if (closing_ || suspended_ || paused_ || finishing_ || reading_) return;
         if constexpr (Traits::kWaitRead) {
-            if (in_len_ == 0) return wait_until_ready(Socket::wait_read);
+            if (in_len_ == 0) {
+                if (!Traits::has_buffered_input(stream_))
+                    return wait_until_ready(Socket::wait_read);
+                // Input is waiting inside the stream (OpenSSL read ahead): the socket may never
+                // become readable for it. Posted, so that other sessions get their turn.
+                reading_ = true;
+                boost::asio::post(strand_, [self = this->shared_from_this()] {
+                    self->on_ready(boost::system::error_code{});
+                });
+                return;
+            }
         }
         reading_ = true;
         if (in_.size() - in_len_ < kMinReadSpace) in_.resize(in_len_ + 2 * kMinReadSpace);
@@ -395,8 +407,9 @@ private:
             out_pending_.erase(0, n);
             return true;
         }
-        out_pending_.clear();
-        if (out_pending_.capacity() > kKeepWriteBytes) std::string().swap(out_pending_);
+        // Written: the buffer goes to the thread's spares (the next flush on this thread reuses
+        // it), and an idle session holds none.
+        SpareBuffers::give(out_pending_);
         return false;
     }
 
@@ -423,13 +436,10 @@ private:
             frames_.inflight.clear();
         }
         writing_ = false;
-        out_inflight_.clear();
-        // Nothing queued: give large buffers back (idle sessions stay small); small ones are
-        // kept so that request/response traffic does not allocate per message.
-        if (out_pending_.empty()) {
-            if (out_inflight_.capacity() > kKeepWriteBytes) std::string().swap(out_inflight_);
-            if (out_pending_.capacity() > kKeepWriteBytes) std::string().swap(out_pending_);
-        }
+        // Written: the buffers go to the thread's spares, so that idle sessions hold none and
+        // the next flush on this thread does not allocate.
+        SpareBuffers::give(out_inflight_);
+        if (out_pending_.empty()) SpareBuffers::give(out_pending_);
         if (ec) {
             if (!closing_) close("write error: " + ec.message());
             return;

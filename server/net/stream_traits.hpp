@@ -40,6 +40,15 @@ struct StreamTraits {
             return s.write_some(bytes, ec);
         }
     }
+    /// True when read_now() may find input the socket's readiness will not announce (TLS
+    /// records OpenSSL read ahead): read again before waiting.
+    static bool has_buffered_input(const Stream& s) {
+        if constexpr (std::is_same_v<Stream, TlsSocket>) {
+            return s.has_buffered_input();
+        } else {
+            return false;
+        }
+    }
     /// Reads what is there without blocking (kWaitRead streams). On would_block, `wait` says
     /// what the socket must become before the next try.
     static size_t read_now(Stream& s, boost::asio::mutable_buffer buffer, Socket::wait_type& wait,

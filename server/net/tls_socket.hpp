@@ -61,12 +61,22 @@ public:
             TransferOp<ConstBuffers, false>{this, buffers}, token, socket_);
     }
 
-    /// Reads what OpenSSL can decrypt now into `buffer`, without blocking: at most one record, so
-    /// a buffer of 16 KiB or more leaves nothing decrypted behind and the socket's readiness
-    /// tells when there is more. On would_block, `wait` says what the socket must become first
-    /// (writable, when OpenSSL has to answer something before it can read on).
+    /// Reads what OpenSSL can decrypt now into `buffer`, without blocking: record after record
+    /// until the socket has no more or the buffer is full. OpenSSL reads ahead (one read(2)
+    /// takes what the socket holds, not a record's header and then its body), so it may keep
+    /// bytes the socket's readiness will not announce again: when has_buffered_input() is true,
+    /// call this again instead of waiting. On would_block, `wait` says what the socket must
+    /// become first (writable, when OpenSSL has to answer something before it can read on).
     std::size_t read_now(boost::asio::mutable_buffer buffer, Socket::wait_type& wait,
                          boost::system::error_code& ec);
+
+    /// True when a read may find input without the socket becoming readable: records OpenSSL
+    /// read ahead but did not deliver (read_now() stopped at a full buffer, or another read
+    /// took one record), or a result read_now() has not reported yet (an error, or a wait for
+    /// writability, met after it had read data).
+    bool has_buffered_input() const {
+        return ssl_ && (read_again_ || (!drained_ && SSL_has_pending(ssl_) == 1));
+    }
 
     /// Encrypts and sends all of `buffer` now if the socket takes it, without blocking: returns
     /// its size, or 0 with would_block when the socket is full (OpenSSL then expects the same
@@ -140,6 +150,7 @@ private:
                 int r = kRead ? SSL_read_ex(self->ssl_, data, size, &transferred)
                               : SSL_write_ex(self->ssl_, data, size, &transferred);
                 step = self->classify(r, result);
+                if constexpr (kRead) self->drained_ = step == Step::WaitRead;
             }
             self->finish_or_wait(*this, op, step, result, transferred);
         }
@@ -149,6 +160,8 @@ private:
     std::shared_ptr<boost::asio::ssl::context> context_;  // the SSL keeps the SSL_CTX alive; this
                                                           // keeps asio's callbacks alive too
     SSL* ssl_ = nullptr;
+    bool drained_ = false;     ///< the last read ended waiting for the socket
+    bool read_again_ = false;  ///< read_now() returned data and has a result to report next
 };
 
 // Beast's WebSocket stream closes its next layer through these (found by ADL).

@@ -2,6 +2,8 @@
 // only, the CSRF token for changes, the lists with live state, and each action with its effect
 // on boards and the log.
 
+#include <thread>
+
 #include "tests/support/console_fixture.hpp"
 
 namespace blynk::test {
@@ -105,6 +107,40 @@ TEST_F(ConsoleAdminTest, ListsShowUsersDevicesAndLiveSessions) {
     EXPECT_TRUE(server_->wait_for_log("admin root@example.com: disconnected session"));
     EXPECT_EQ(post("/api/admin/sessions/close", {{"id", 999999}}).status, 404);
     EXPECT_TRUE(phone->raw().open());
+}
+
+TEST_F(ConsoleAdminTest, TheEventLogAndMessageRates) {
+    auto board = std::make_unique<RawClient>(server_->port());
+    board->login(cli_token_);
+    board->send_frame(cmd::kEventLog, 2, body({"door_open", "Front door"}));
+    board->send_frame(cmd::kEventLog, 3, body({"low_battery", ""}));
+    // Events are stored with the next flush (storage.flush.interval.ms=100); the log reads the
+    // database, newest first.
+    json events;
+    for (int i = 0; i < 50; ++i) {
+        events = body_of(get("/api/admin/events?email=alice%40example.com&dash=1&device=0"));
+        if (events.size() == 2) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(events.size(), 2u) << events.dump();
+    EXPECT_EQ(events[0]["name"], "low_battery");
+    EXPECT_EQ(events[1]["name"], "door_open");
+    EXPECT_EQ(events[1]["description"], "Front door");
+    EXPECT_GT(events[1]["time_ms"].get<int64_t>(), 1'700'000'000'000);
+    EXPECT_EQ(
+        body_of(get("/api/admin/events?email=alice%40example.com&dash=1&device=0&limit=1")).size(),
+        1u);
+    EXPECT_EQ(get("/api/admin/events?email=alice%40example.com&dash=1").status, 400);
+    EXPECT_EQ(get("/api/admin/events?email=a&dash=1&device=0&limit=5000").status, 400);
+
+    // Frames over more than a sampling second show as a rate.
+    for (int i = 0; i < 25; ++i) {
+        board->send_frame(cmd::kPing, static_cast<uint16_t>(10 + i));
+        EXPECT_TRUE(board->expect_response(static_cast<uint16_t>(10 + i), status::kOk));
+        std::this_thread::sleep_for(100ms);
+    }
+    json overview = body_of(get("/api/admin/overview"));
+    EXPECT_GT(overview["messages_per_s"]["hardware"].get<double>(), 1.0) << overview.dump();
 }
 
 TEST_F(ConsoleAdminTest, AdministratorsCreateUsersAndManageDevices) {

@@ -123,6 +123,53 @@ TEST_F(TlsTest, AppProtocolInsideTlsIsServed) {
     EXPECT_TRUE(server_->wait_for_log("login rejected: a"));
 }
 
+// The server reads TLS ahead (one read(2) takes several records); what OpenSSL holds beyond the
+// record being delivered must reach the session without the socket becoming readable again.
+class TlsReadAheadTest : public ServerTest {
+protected:
+    std::map<std::string, std::string> settings() const override {
+        return {{"user.message.quota.limit", "1000000"}};
+    }
+};
+
+TEST_F(TlsReadAheadTest, ManyRecordsInOneBurstAreAllAnswered) {
+    RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
+    c.login(token_a_);
+    // 40 records of 400 PINGs: 80,000 bytes of frames, more than the session reads at once.
+    std::vector<std::string> records;
+    std::string expected;
+    uint16_t id = 2;
+    for (int r = 0; r < 40; ++r) {
+        std::string record;
+        for (int i = 0; i < 400; ++i, ++id) {
+            record += frame(cmd::kPing, id);
+            expected += response(id, status::kOk);
+        }
+        records.push_back(std::move(record));
+    }
+    c.send_records(records);
+    EXPECT_TRUE(c.expect(expected, 10s));
+}
+
+TEST_F(TlsReadAheadTest, FramesSentWithTheLoginAreAnswered) {
+    RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
+    // The detection reads the first record; the other two wait inside OpenSSL meanwhile.
+    c.send_records({frame(29, 1, token_a_), frame(cmd::kPing, 2), frame(cmd::kPing, 3)});
+    EXPECT_TRUE(
+        c.expect(response(1, status::kOk) + response(2, status::kOk) + response(3, status::kOk)));
+}
+
+TEST_F(TlsReadAheadTest, AFrameReadWithCloseNotifyIsAnsweredThenTheSessionCloses) {
+    RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
+    c.login(token_a_);
+    // One read brings both records; the TCP connection stays open, so only the close_notify
+    // the server has already read can end the session.
+    c.send_then_close_notify(frame(cmd::kPing, 2));
+    EXPECT_TRUE(c.expect_response(2, status::kOk));
+    EXPECT_TRUE(c.expect_closed());
+    EXPECT_TRUE(server_->wait_for_log("closed by peer"));
+}
+
 class TlsDeadlineTest : public ServerTest {
 protected:
     std::map<std::string, std::string> settings() const override {

@@ -149,6 +149,36 @@ void RawClient::send(std::string_view bytes) {
     flush_tls();
 }
 
+void RawClient::send_records(const std::vector<std::string>& records) {
+    if (!ssl_) throw std::logic_error("send_records needs TLS");
+    auto* ssl = static_cast<SSL*>(ssl_);
+    std::string wire;
+    BIO* out = SSL_get_wbio(ssl);
+    char buf[4096];
+    for (const std::string& r : records) {
+        if (SSL_write(ssl, r.data(), static_cast<int>(r.size())) <= 0)
+            throw std::runtime_error("SSL_write failed");
+        int n;
+        while ((n = BIO_read(out, buf, sizeof buf)) > 0)
+            wire.append(buf, static_cast<size_t>(n));
+    }
+    send_raw(wire);
+}
+
+void RawClient::send_then_close_notify(std::string_view bytes) {
+    if (!ssl_) throw std::logic_error("send_then_close_notify needs TLS");
+    auto* ssl = static_cast<SSL*>(ssl_);
+    if (SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) <= 0)
+        throw std::runtime_error("SSL_write failed");
+    SSL_shutdown(ssl);
+    std::string wire;
+    char buf[4096];
+    int n;
+    while ((n = BIO_read(SSL_get_wbio(ssl), buf, sizeof buf)) > 0)
+        wire.append(buf, static_cast<size_t>(n));
+    send_raw(wire);
+}
+
 long RawClient::receive(char* buf, size_t size, int timeout_ms) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, timeout_ms) <= 0) return -1;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -41,6 +42,11 @@ public:
     RawClient& operator=(const RawClient&) = delete;
 
     void send(std::string_view bytes);
+    /// TLS only: each of `records` in a TLS record of its own, all handed to the socket together
+    /// (so that the server finds several records in one read).
+    void send_records(const std::vector<std::string>& records);
+    /// TLS only: `bytes`, then close_notify, in one go; the TCP connection stays open.
+    void send_then_close_notify(std::string_view bytes);
     void send_frame(uint8_t command, uint16_t id, std::string_view body = {}) {
         send(frame(command, id, body));
     }

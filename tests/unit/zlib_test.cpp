@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace blynk::util {
 namespace {
@@ -99,6 +101,34 @@ TEST(Zlib, RoundTripsAMegabyte) {
     const std::string small = zlib_compress(repetitive);
     EXPECT_LT(small.size(), 4096u);
     EXPECT_EQ(zlib_decompress(small, repetitive.size()), repetitive);
+}
+
+// The deflate state is kept per thread and reset between calls: nothing of one stream (its
+// window, a large input's matches) may leak into the next.
+TEST(Zlib, CallsOneAfterAnotherAreIndependent) {
+    const std::string first = zlib_compress(kGoldenText);
+    const std::string big = incompressible_megabyte();
+    const std::string big_stream = zlib_compress(big);
+    EXPECT_EQ(zlib_compress(kGoldenText), first);
+    EXPECT_EQ(zlib_decompress(zlib_compress(""), 16), std::string());
+    EXPECT_EQ(zlib_compress(kGoldenText), first);
+    EXPECT_EQ(zlib_compress(big), big_stream);
+    EXPECT_EQ(zlib_decompress(big_stream, big.size()), big);
+}
+
+TEST(Zlib, EachThreadCompressesOnItsOwn) {
+    const std::string expected = zlib_compress(kGoldenText);
+    std::vector<std::string> results(4);
+    std::vector<std::thread> threads;
+    for (auto& result : results)
+        threads.emplace_back([&result] {
+            for (int i = 0; i < 50; ++i)
+                result = zlib_compress(kGoldenText);
+        });
+    for (auto& t : threads)
+        t.join();
+    for (const auto& result : results)
+        EXPECT_EQ(result, expected);
 }
 
 TEST(Zlib, OutputOverTheLimitIsRefused) {

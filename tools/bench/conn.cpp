@@ -27,6 +27,7 @@ IoStatus ssl_status(SSL* ssl, int rc) {
 
 void enable_moving_writes(SSL* ssl) {
     SSL_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_set_read_ahead(ssl, 1);
 }
 
 IoStatus Conn::flush() {
@@ -75,6 +76,7 @@ IoStatus Conn::read(char* buf, size_t cap, size_t& got) {
             SSL_read(ssl, buf + got, static_cast<int>(std::min<size_t>(cap - got, INT_MAX)));
         if (n <= 0) return ssl_status(ssl, n);
         got += static_cast<size_t>(n);
+        if (SSL_get_read_ahead(ssl) == 1 && SSL_has_pending(ssl) == 0) break;
     }
     return IoStatus::Ok;
 }

@@ -34,13 +34,16 @@ struct Conn {
     bool has_output() const { return out_head < out.size(); }
     /// Reads what is available into `buf` (at most `cap` bytes) without blocking; `got` is how
     /// much. TLS reads record after record until OpenSSL has nothing left or `buf` is full (data
-    /// OpenSSL holds would not wake epoll again). Closed / Error: the connection is gone (what
-    /// was read before still counts).
+    /// OpenSSL holds would not wake epoll again); with read-ahead it stops when OpenSSL holds
+    /// nothing, without a read(2) that would only say EAGAIN (epoll is level-triggered). Closed /
+    /// Error: the connection is gone (what was read before still counts).
     IoStatus read(char* buf, size_t cap, size_t& got);
 };
 
-/// Sets the modes the engine's TLS writes need on an established connection: partial writes,
-/// and retrying a write with a buffer that has grown or moved meanwhile.
+/// Sets the modes the engine's TLS connections use once established: partial writes, retrying
+/// a write with a buffer that has grown or moved meanwhile, and read-ahead (one read(2) takes
+/// what the socket holds, not a record's header and then its body: the bench's CPU is taken
+/// from the server's on a shared machine).
 void enable_moving_writes(SSL* ssl);
 
 }  // namespace blynk::bench
