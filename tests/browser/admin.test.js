@@ -27,6 +27,8 @@ const PHONE = { width: 360, height: 740, deviceScaleFactor: 1, isMobile: true, h
 const DESKTOP = { width: 1280, height: 900, deviceScaleFactor: 1 };
 /** The board's INTERNAL command, which carries its "info" (library and firmware versions). */
 const INTERNAL = 17;
+/** A board's event: name and description, stored in the device's event log. */
+const EVENT_LOG = 64;
 
 /** The Blynk app's password hash (common/util/password.cpp), for node-side app sessions. */
 function appHash(email, password) {
@@ -111,13 +113,13 @@ function figure(tab, key) {
 
 /** The rows of a section's table, each as its cells' texts. */
 function rows(tab, section) {
-  return tab.$$eval(`#${section} tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  return tab.$$eval(`#${section} > .admin-table-wrap tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
 }
 
 /** Clicks a row's button: the first row of `section` whose text includes `text`. */
 async function clickInRow(tab, section, text, action) {
   const clicked = await tab.$$eval(
-    `#${section} tbody tr`,
+    `#${section} > .admin-table-wrap tbody tr`,
     (trs, text, action) => {
       const row = trs.find((tr) => tr.textContent.includes(text));
       const button = row?.querySelector(`[data-action="${action}"]`);
@@ -200,6 +202,26 @@ test("a board's session appears by itself, with its firmware and address", async
   const device = (await rows(desktop, 'admin-devices'))[0];
   assert.match(device[2], /^online/);
   assert.match(device[4], /fw 2\.1\.0/);
+});
+
+test("a device's event log, and the message rates", async () => {
+  const board = boards[0];
+  board.send(EVENT_LOG, ['door_open', 'Front door']);
+  await clickInRow(desktop, 'admin-devices', 'Greenhouse', 'events');
+  await desktop.waitForSelector('#admin-events:not([hidden])');
+  assert.match(await desktop.$eval('#admin-events-title', (e) => e.textContent), /Greenhouse/);
+  // Stored with the next flush; the open log reloads with the lists.
+  await desktop.waitForFunction(
+    () => [...document.querySelectorAll('#admin-events tbody tr')].some((tr) => tr.textContent.includes('door_open')),
+    { timeout: 10000 },
+  );
+  board.send(EVENT_LOG, ['low_battery', '']);
+  await desktop.waitForFunction(() => document.querySelector('#admin-events tbody tr')?.textContent.includes('low_battery'), { timeout: 10000 });
+  const events = await rows(desktop, 'admin-events');
+  assert.deepStrictEqual(events.map((r) => [r[1], r[2]]), [['low_battery', '—'], ['door_open', 'Front door']]);
+  assert.match(events[1][0], /just now/);
+  assert.match(await figure(desktop, 'messages'), /^\d+(\.\d)? \/s$/);
+  assert.match(await desktop.$eval('[data-figure="messages"]', (e) => e.textContent), /hardware · .* app · .* http/);
   await desktop.screenshot({ path: path.join(SCREENSHOTS, 'console-admin.png'), fullPage: true });
 });
 

@@ -10,6 +10,7 @@
  * @property {number} devices_online
  * @property {{ hardware: number, app: number }} sessions
  * @property {number} rss_bytes
+ * @property {{ hardware: number, app: number, http: number }} [messages_per_s]  received, last second
  * @property {{ pending_pins: number, pending_events: number, flushes: number,
  *              failed_flushes: number, dropped_events: number }} [storage]
  * @property {number} [console_sessions]
@@ -55,6 +56,13 @@
  * @property {string} [firmware]
  * @property {string} [library]
  * @property {string} [os]
+ */
+
+/**
+ * @typedef {object} DeviceEvent
+ * @property {string} name
+ * @property {string} description
+ * @property {number} time_ms
  */
 
 /** A refusal or failure, with the server's own words when it sent any. */
@@ -134,6 +142,17 @@ export class AdminApi {
   /** @returns {Promise<AdminSession[]>} */
   async sessions() {
     return /** @type {AdminSession[]} */ (await call('/api/admin/sessions', {}));
+  }
+
+  /**
+   * A device's event log, newest first.
+   * @param {{ email: string, dash: number, device: number }} target
+   * @param {number} [limit]
+   * @returns {Promise<DeviceEvent[]>}
+   */
+  async events({ email, dash, device }, limit = 50) {
+    const query = new URLSearchParams({ email, dash: String(dash), device: String(device), limit: String(limit) });
+    return /** @type {DeviceEvent[]} */ (await call(`/api/admin/events?${query}`, {}));
   }
 
   /**

@@ -6,6 +6,7 @@ import { ItemTable, StatusLine, confirmAction, copyButton, field, h, runAction, 
 /** @typedef {import('./api.js').AdminApi} AdminApi */
 /** @typedef {import('./api.js').AdminDevice} AdminDevice */
 /** @typedef {import('./api.js').AdminUser} AdminUser */
+/** @typedef {import('./api.js').DeviceEvent} DeviceEvent */
 
 /** Board types offered (any other may be typed). */
 const BOARDS = ['ESP32', 'ESP8266', 'NodeMCU', 'Arduino Uno', 'Arduino Mega', 'Arduino Nano', 'Raspberry Pi', 'Generic Board'];
@@ -47,6 +48,27 @@ export class DevicesSection {
       'admin-devices',
     );
 
+    // One device's event log, opened from its row and reloaded with the lists.
+    /** @type {AdminDevice | null} */
+    this.eventsOf = null;
+    this.eventsTitle = h('h3', '', { id: 'admin-events-title' });
+    this.eventsStatus = new StatusLine();
+    /** @type {ItemTable<DeviceEvent & { index: number }>} */
+    this.eventsTable = new ItemTable(
+      [{ label: 'Time' }, { label: 'Event', className: 'admin-col-main' }, { label: 'Description' }],
+      'No events logged.',
+      (e) => String(e.index),
+      (e) => [timeAndAgo(e.time_ms), e.name, e.description || h('span', 'admin-dim', {}, ['—'])],
+      'admin-events-table',
+    );
+    const closeEvents = h('button', 'admin-button admin-button--small', { type: 'button', 'data-action': 'close-events' }, ['Close']);
+    closeEvents.addEventListener('click', () => this.closeEvents());
+    this.eventsPanel = h('section', 'admin-events', { id: 'admin-events', 'aria-labelledby': 'admin-events-title', hidden: true }, [
+      h('div', 'admin-section__head', {}, [this.eventsTitle, closeEvents]),
+      this.eventsStatus.element,
+      this.eventsTable.element,
+    ]);
+
     this.newOwner = h('select', '', { id: 'admin-new-device-owner', required: true });
     this.newDash = h('input', '', { id: 'admin-new-device-dash', type: 'number', min: '0', step: '1', required: true, list: 'admin-known-dashes', inputmode: 'numeric' });
     this.knownDashes = h('datalist', '', { id: 'admin-known-dashes' });
@@ -81,8 +103,41 @@ export class DevicesSection {
       ]),
       this.status.element,
       this.table.element,
+      this.eventsPanel,
       form,
     ]);
+  }
+
+  /**
+   * Shows the event log of a device.
+   * @param {AdminDevice} d
+   */
+  openEvents(d) {
+    this.eventsOf = d;
+    this.eventsTitle.textContent = `Event log of “${d.name || `device ${d.device}`}” (${d.email})`;
+    this.eventsTable.update([]);
+    this.eventsStatus.show('Loading…', 'busy');
+    this.eventsPanel.hidden = false;
+    this.eventsPanel.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+    void this.loadEvents();
+  }
+
+  closeEvents() {
+    this.eventsOf = null;
+    this.eventsPanel.hidden = true;
+  }
+
+  async loadEvents() {
+    const target = this.eventsOf;
+    if (!target) return;
+    try {
+      const events = await this.api.events(target);
+      if (this.eventsOf !== target) return;
+      this.eventsTable.update(events.map((e, index) => ({ ...e, index })));
+      this.eventsStatus.show(events.length ? `The last ${events.length} ${events.length === 1 ? 'event' : 'events'}, newest first.` : '', 'ok');
+    } catch (error) {
+      if (this.eventsOf === target) this.eventsStatus.show(error instanceof Error ? error.message : String(error), 'error');
+    }
   }
 
   /**
@@ -93,6 +148,8 @@ export class DevicesSection {
     const token = h('code', 'admin-token', {}, [d.token]);
     const refresh = h('button', 'admin-button admin-button--small', { type: 'button', 'data-action': 'refresh-token' }, ['New token']);
     refresh.addEventListener('click', () => void this.refreshToken(d, refresh));
+    const events = h('button', 'admin-button admin-button--small', { type: 'button', 'data-action': 'events' }, ['Events']);
+    events.addEventListener('click', () => this.openEvents(d));
     const remove = h('button', 'admin-button admin-button--small admin-button--danger', { type: 'button', 'data-action': 'delete' }, ['Delete']);
     remove.addEventListener('click', () => void this.remove(d, remove));
     const software = [d.firmware && `fw ${d.firmware}`, d.library && `lib ${d.library}`].filter(Boolean).join(' · ');
@@ -107,7 +164,7 @@ export class DevicesSection {
           ]),
       h('span', 'admin-token-cell', {}, [token, copyButton(d.token, token)]),
       software || h('span', 'admin-dim', {}, ['—']),
-      h('span', 'admin-actions', {}, [refresh, remove]),
+      h('span', 'admin-actions', {}, [events, refresh, remove]),
     ];
   }
 
@@ -212,6 +269,16 @@ export class DevicesSection {
     syncOptions(this.newOwner, emails.map((e) => /** @type {[string, string]} */ ([e, e])));
     this.suggestDashboard(this.newOwner.value !== ownerBefore);
     this.showList();
+    const open = this.eventsOf;
+    if (open) {
+      const still = devices.find((d) => keyOf(d) === keyOf(open));
+      if (still) {
+        this.eventsOf = still;
+        void this.loadEvents();
+      } else {
+        this.closeEvents();
+      }
+    }
   }
 
   showList() {

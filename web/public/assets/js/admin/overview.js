@@ -16,6 +16,15 @@ import { formatBytes, formatDuration } from './format.js';
  */
 
 /**
+ * "0", "3.5", "120": one decimal below 10.
+ * @param {number} perSecond
+ */
+function formatRate(perSecond) {
+  const n = Number.isFinite(perSecond) ? Math.max(0, perSecond) : 0;
+  return n < 10 ? String(Math.round(n * 10) / 10) : String(Math.round(n));
+}
+
+/**
  * @param {Overview} o
  * @returns {Figure[]}
  */
@@ -39,6 +48,15 @@ export function figuresOf(o) {
     },
     { key: 'rss', label: 'Memory (RSS)', value: formatBytes(o.rss_bytes) },
   ];
+  const rates = o.messages_per_s;
+  if (rates) {
+    figures.push({
+      key: 'messages',
+      label: 'Messages received',
+      value: `${formatRate(rates.hardware + rates.app + rates.http)} /s`,
+      detail: `${formatRate(rates.hardware)} hardware · ${formatRate(rates.app)} app · ${formatRate(rates.http)} http`,
+    });
+  }
   if (storage) {
     figures.push({
       key: 'storage',
