@@ -14,6 +14,7 @@ import {
   describeStatus,
 } from './protocol.js';
 import { currentSession, signIn, signOut } from './session.js';
+import { installAdmin } from './admin/index.js';
 
 /** @typedef {import('./session.js').Credentials} Credentials */
 /** @typedef {import('./profile.js').Dashboard} Dashboard */
@@ -53,6 +54,9 @@ const ui = {
   notice: byId('notice', HTMLElement),
 };
 
+/** The admin view (#/admin) and its top-bar button. */
+const admin = installAdmin();
+
 const state = {
   /** @type {Credentials | null} */
   credentials: null,
@@ -91,6 +95,7 @@ function showSignIn(error = '') {
   ui.user.textContent = '';
   ui.connection.textContent = '';
   ui.signInSection.hidden = false;
+  admin.signedOut();
   ui.signInError.textContent = error;
   ui.signInButton.disabled = false;
   ui.email.focus();
@@ -101,6 +106,7 @@ function showConsole() {
   ui.consoleSection.hidden = false;
   ui.signOutButton.hidden = false;
   ui.user.textContent = state.credentials?.email ?? '';
+  if (state.credentials) admin.signedIn(state.credentials);
 }
 
 /** The dashboard the address names ("#/dashboard/ID"), else the first. */
