@@ -363,6 +363,26 @@ test('creating a device for a user: it shows with its token, and can be deleted 
   assert.strictEqual((await rows(desktop, 'admin-devices')).length, 1);
 });
 
+test('deleting a user (confirmed): the account is gone and its app disconnected; never oneself', async () => {
+  const ownDelete = await desktop.$$eval(
+    '#admin-users > .admin-table-wrap tbody tr',
+    (trs, me) => trs.find((tr) => tr.textContent.includes(me))?.querySelector('[data-action="delete-user"]') ?? null,
+    ADMIN,
+  );
+  assert.strictEqual(ownDelete, null, 'no Delete on the signed-in administrator');
+  const app = await connectApp(server.port, NEW_USER, appHash(NEW_USER, NEW_PASSWORD));
+  const gone = closed(app);
+  await clickInRow(desktop, 'admin-users', NEW_USER, 'delete-user');
+  await confirmDialog(desktop, /cannot be undone/);
+  await gone;
+  await desktop.waitForFunction(
+    (email) => ![...document.querySelectorAll('#admin-users tbody tr')].some((tr) => tr.textContent.includes(email)),
+    {},
+    NEW_USER,
+  );
+  await assert.rejects(connectApp(server.port, NEW_USER, appHash(NEW_USER, NEW_PASSWORD)), /app login/);
+});
+
 test('"Dashboards" leaves the view; the Admin button brings it back', async () => {
   await desktop.click('#admin-button');
   await desktop.waitForSelector('#admin', { hidden: true });

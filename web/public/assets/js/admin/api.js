@@ -192,6 +192,14 @@ export class AdminApi {
     );
   }
 
+  /**
+   * Deletes an account with its dashboards, devices and values (not one's own: 409).
+   * @param {string} email
+   */
+  async deleteUser(email) {
+    await this.post('/api/admin/users/delete', { email });
+  }
+
   /** @param {{ email: string, dash: number, device: number }} target */
   async deleteDevice({ email, dash, device }) {
     await this.post('/api/admin/devices/delete', { email, dash, device });

@@ -1,8 +1,9 @@
-// Users: every account with its role, password kind and counts, and a form that creates one
-// (the browser computes the app password hash, as it does to sign in).
+// Users: every account with its role, password kind and counts, a form that creates one (the
+// browser computes the app password hash, as it does to sign in), and deletion after a
+// confirmation (never of the signed-in administrator).
 
 import { appPasswordHash } from '../hash.js';
-import { ItemTable, StatusLine, field, h, runAction } from './dom.js';
+import { ItemTable, StatusLine, confirmAction, field, h, runAction } from './dom.js';
 
 /** @typedef {import('./api.js').AdminApi} AdminApi */
 /** @typedef {import('./api.js').AdminUser} AdminUser */
@@ -14,10 +15,12 @@ export class UsersSection {
    * @param {AdminApi} api
    * @param {() => Promise<void>} refresh  reloads every list
    * @param {(email: string) => void} showDevicesOf  filters the device list to a user's
+   * @param {string} self  the signed-in administrator, who cannot be deleted here
    */
-  constructor(api, refresh, showDevicesOf) {
+  constructor(api, refresh, showDevicesOf, self) {
     this.api = api;
     this.refresh = refresh;
+    this.listStatus = new StatusLine();
     /** @type {ItemTable<AdminUser>} */
     this.table = new ItemTable(
       [
@@ -34,6 +37,9 @@ export class UsersSection {
       (u) => {
         const devices = h('button', 'admin-button admin-button--small', { type: 'button', 'data-action': 'show-devices' }, ['Devices']);
         devices.addEventListener('click', () => showDevicesOf(u.email));
+        const remove = h('button', 'admin-button admin-button--small admin-button--danger', { type: 'button', 'data-action': 'delete-user' }, ['Delete']);
+        remove.addEventListener('click', () => void this.remove(u, remove));
+        const actions = h('span', 'admin-actions', {}, [u.devices > 0 ? devices : '', u.email === self ? '' : remove]);
         return [
           h('span', 'admin-email', {}, [u.email]),
           u.admin ? h('span', 'admin-badge', {}, ['administrator']) : 'user',
@@ -41,7 +47,7 @@ export class UsersSection {
           String(u.dashboards),
           `${u.devices_online} / ${u.devices}`,
           String(u.app_sessions),
-          u.devices > 0 ? devices : '',
+          actions,
         ];
       },
       'admin-users',
@@ -68,6 +74,7 @@ export class UsersSection {
     this.element = h('section', 'admin-section', { id: 'admin-users', 'aria-labelledby': 'admin-users-title' }, [
       h('h2', '', { id: 'admin-users-title' }, ['Users']),
       this.table.element,
+      this.listStatus.element,
       form,
     ]);
   }
@@ -85,6 +92,22 @@ export class UsersSection {
     this.email.value = '';
     this.password.value = '';
     this.admin.checked = false;
+    await this.refresh();
+  }
+
+  /**
+   * @param {AdminUser} u
+   * @param {HTMLButtonElement} button
+   */
+  async remove(u, button) {
+    const ok = await confirmAction({
+      title: `Delete ${u.email}?`,
+      text: `The account is deleted with its ${u.dashboards} dashboard(s), ${u.devices} device(s), their tokens and stored values; its boards and apps are disconnected. This cannot be undone.`,
+      confirm: 'Delete user',
+    });
+    if (!ok) return;
+    const done = await runAction(button, this.listStatus, `Deleting ${u.email}…`, () => this.api.deleteUser(u.email));
+    if (done) this.listStatus.show(`Deleted ${u.email}.`, 'ok');
     await this.refresh();
   }
 

@@ -37,7 +37,7 @@ export class AdminView {
     const refresh = () => this.refresh();
     this.overview = new OverviewSection();
     this.devices = new DevicesSection(this.api, refresh);
-    this.users = new UsersSection(this.api, refresh, (email) => this.devices.showUser(email));
+    this.users = new UsersSection(this.api, refresh, (email) => this.devices.showUser(email), credentials.email);
     this.sessions = new SessionsSection(this.api, refresh);
 
     this.updated = h('span', 'admin-updated', { role: 'status' });
