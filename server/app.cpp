@@ -264,7 +264,8 @@ int App::run() {
         plan.push_back({settings_.hardware_ssl_port, net::Layer::TlsPort, "TLS: legacy hardware"});
     }
     std::vector<std::shared_ptr<net::Listener>> listeners;
-    bool redirect_port_set = false;
+    uint16_t bound_http = 0;
+    uint16_t bound_https = 0;
     for (const auto& p : plan) {
         auto listener = std::make_shared<net::Listener>(
             io, endpoint_for(settings_.listen_address, p.port), p.what,
@@ -274,14 +275,13 @@ int App::run() {
         listener->start();
         auto ep = listener->local_endpoint();
         spdlog::info("listening on {}:{} ({})", ep.address().to_string(), ep.port(), p.what);
-        // https.port is the plan's first TLS port (the legacy hardware TLS port comes later).
-        if (p.layer == net::Layer::TlsPort && !redirect_port_set) {
-            console.set_https_port(ep.port());
-            redirect_port_set = true;
-        }
+        // http.port and https.port are the plan's first plain and first TLS port.
+        uint16_t& bound = p.layer == net::Layer::TlsPort ? bound_https : bound_http;
+        if (bound == 0) bound = ep.port();
         listeners.push_back(std::move(listener));
     }
 
+    console.set_ports(bound_http, bound_https);
     spdlog::info("web console: {} file(s), {} KiB compressed, on https.port{}",
                  console_files.size(), (console_files.compressed_bytes() + 1023) / 1024,
                  settings_.web_console_plain ? " and http.port (web.console.plain)" : "");

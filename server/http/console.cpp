@@ -98,13 +98,34 @@ std::optional<std::string_view> host_without_port(std::string_view host) {
     return name;
 }
 
+/// What web/public/index.html holds where the plain port goes.
+constexpr std::string_view kHardwarePortMark = "@HARDWARE_PORT@";
+
 Console::Console(const StaticFiles& files, ConsoleOptions options)
     : files_(files), options_(options) {}
+
+void Console::set_ports(uint16_t http_port, uint16_t https_port) {
+    https_port_.store(https_port, std::memory_order_relaxed);
+    const StaticFile* index = files_.find("/index.html");
+    if (!index) return;
+    std::string text(index->body);
+    const size_t mark = text.find(kHardwarePortMark);
+    if (mark == std::string::npos) return;
+    text.replace(mark, kHardwarePortMark.size(), std::to_string(http_port));
+    index_ = prepare_static_file("/index.html", text);
+    index_->storage = std::move(text);
+    index_->body = index_->storage;
+}
+
+const StaticFile* Console::find(std::string_view path) const {
+    if (path == "/index.html" && index_) return &*index_;
+    return files_.find(path);
+}
 
 std::optional<ApiResponse> Console::serve(const ConsoleRequest& request) const {
     std::string_view path = request.target.substr(0, request.target.find('?'));
     if (path == "/") path = "/index.html";
-    const StaticFile* file = files_.find(path);
+    const StaticFile* file = find(path);
     if (!file && !path.starts_with("/assets/")) return std::nullopt;  // the REST API's
 
     if (request.method != "GET" && request.method != "HEAD") {

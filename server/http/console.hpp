@@ -31,8 +31,10 @@ class Console {
 public:
     Console(const StaticFiles& files, ConsoleOptions options);
 
-    /// The TLS port the plain port redirects to; set once the listener is bound.
-    void set_https_port(uint16_t port) { https_port_.store(port, std::memory_order_relaxed); }
+    /// The ports as bound, before any request is served: the plain port redirects to
+    /// `https_port`, and the page's `<meta name="blynk-hardware-port">` says `http_port` (the
+    /// editor's sketches connect boards to it).
+    void set_ports(uint16_t http_port, uint16_t https_port);
 
     /// The answer when `request` is for the console (`/`, a file of it, anything under
     /// `/assets/`); nullopt when it is for someone else (the REST API).
@@ -41,9 +43,12 @@ public:
 private:
     ApiResponse redirect_to_tls(const ConsoleRequest& request, std::string_view target) const;
 
+    const StaticFile* find(std::string_view path) const;
+
     const StaticFiles& files_;
     ConsoleOptions options_;
     std::atomic<uint16_t> https_port_{0};
+    std::optional<StaticFile> index_;  ///< index.html with the ports written in (set_ports)
 };
 
 /// Whether an Accept-Encoding value accepts gzip (a "gzip" or "*" coding without q=0).

@@ -75,19 +75,22 @@ std::string content_type_for(std::string_view path) {
     return std::string(t ? t->type : "application/octet-stream");
 }
 
-StaticFiles::StaticFiles(std::span<const EmbeddedFile> files) {
-    for (const EmbeddedFile& f : files) {
-        StaticFile file;
-        file.body = f.data;
-        file.content_type = content_type_for(f.path);
-        file.etag = etag_of(f.data);
-        const TypeByExtension* t = type_of(f.path);
-        if (t && t->text) {
-            std::string compressed = gzip(f.data);
-            if (compressed.size() < f.data.size()) file.gzip = std::move(compressed);
-        }
-        files_.emplace(std::string(f.path), std::move(file));
+StaticFile prepare_static_file(std::string_view path, std::string_view body) {
+    StaticFile file;
+    file.body = body;
+    file.content_type = content_type_for(path);
+    file.etag = etag_of(body);
+    const TypeByExtension* t = type_of(path);
+    if (t && t->text) {
+        std::string compressed = gzip(body);
+        if (compressed.size() < body.size()) file.gzip = std::move(compressed);
     }
+    return file;
+}
+
+StaticFiles::StaticFiles(std::span<const EmbeddedFile> files) {
+    for (const EmbeddedFile& f : files)
+        files_.emplace(std::string(f.path), prepare_static_file(f.path, f.data));
 }
 
 const StaticFile* StaticFiles::find(std::string_view path) const {

@@ -13,11 +13,16 @@
 namespace blynk::http {
 
 struct StaticFile {
-    std::string_view body;
+    std::string_view body;  ///< the embedded bytes, or `storage`
     std::string content_type;
-    std::string etag;  ///< quoted, from a SHA-256 of the body
-    std::string gzip;  ///< the body gzip-compressed; empty when it would not be smaller
+    std::string etag;     ///< quoted, from a SHA-256 of the body
+    std::string gzip;     ///< the body gzip-compressed; empty when it would not be smaller
+    std::string storage;  ///< the bytes of a file rewritten at start-up (body views them)
 };
+
+/// `body` ready to serve as the file at `path` (its type, ETag and gzip copy); body views
+/// `body`, which must outlive the result.
+StaticFile prepare_static_file(std::string_view path, std::string_view body);
 
 class StaticFiles {
 public:

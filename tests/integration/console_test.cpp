@@ -17,6 +17,15 @@ std::string source_file(const std::string& path) {
     return text.str();
 }
 
+/// web/public/index.html as the server sends it: with its plain port in the hardware-port tag.
+std::string served_index(ServerProcess& server) {
+    std::string page = source_file("web/public/index.html");
+    const std::string mark = "@HARDWARE_PORT@";
+    const size_t at = page.find(mark);
+    if (at != std::string::npos) page.replace(at, mark.size(), std::to_string(server.port()));
+    return page;
+}
+
 HttpResponse tls_get(ServerProcess& server, const std::string& target,
                      const std::string& headers = "") {
     RawClient c(server.tls_port(), TlsOptions{});
@@ -27,7 +36,7 @@ HttpResponse tls_get(ServerProcess& server, const std::string& target,
 TEST(Console, ServesTheEmbeddedIndexOverTls) {
     ServerProcess server;
     server.start();
-    const std::string index = source_file("web/public/index.html");
+    const std::string index = served_index(server);
     ASSERT_FALSE(index.empty());
     HttpResponse r = tls_get(server, "/");
     EXPECT_EQ(r.status, 200);
@@ -66,7 +75,7 @@ TEST(Console, PlainServingWhenConfigured) {
     server.start();
     HttpResponse r = http_call(server.port(), "GET", "/");
     EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(r.body, source_file("web/public/index.html"));
+    EXPECT_EQ(r.body, served_index(server));
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ std::string gunzip(const std::string& data) {
 class ConsoleTest : public ::testing::Test {
 protected:
     ConsoleTest() : files_(kFiles), console_(files_, ConsoleOptions{}) {
-        console_.set_https_port(9443);
+        console_.set_ports(8080, 9443);
     }
     std::optional<ApiResponse> get(std::string_view target, bool tls = true,
                                    std::string_view accept_encoding = {},
@@ -124,13 +124,32 @@ TEST_F(ConsoleTest, ThePlainPortRedirectsToTls) {
     EXPECT_EQ(bad->status, 400u);
     auto none = console_.serve(ConsoleRequest{"GET", "/", "", {}, {}, false});
     EXPECT_EQ(none->status, 400u);
-    console_.set_https_port(443);
+    console_.set_ports(80, 443);
     EXPECT_EQ(header(*get("/", false), "Location"), "https://pi.local/");
 
     Console plain(files_, ConsoleOptions{true});
     auto served = plain.serve(ConsoleRequest{"GET", "/", "pi.local:8080", {}, {}, false});
     EXPECT_EQ(served->status, 200u) << "web.console.plain=true";
     EXPECT_EQ(served->body, kIndex);
+}
+
+TEST(ConsolePorts, ThePageSaysThePlainPortBoardsUse) {
+    const std::string page =
+        "<meta name=\"blynk-hardware-port\" content=\"@HARDWARE_PORT@\">" + std::string(200, ' ');
+    const std::array<EmbeddedFile, 1> files{{{"/index.html", page}}};
+    StaticFiles embedded(files);
+    Console console(embedded, ConsoleOptions{});
+    const std::string before =
+        header(*console.serve(ConsoleRequest{"GET", "/", "h", {}, {}, true}), "ETag");
+    console.set_ports(18080, 19443);
+    auto r = console.serve(ConsoleRequest{"GET", "/", "h", "gzip", {}, true});
+    ASSERT_TRUE(r);
+    const std::string expected =
+        "<meta name=\"blynk-hardware-port\" content=\"18080\">" + std::string(200, ' ');
+    EXPECT_EQ(gunzip(r->body), expected);
+    EXPECT_NE(header(*r, "ETag"), before) << "a new body, a new ETag";
+    EXPECT_EQ(console.serve(ConsoleRequest{"GET", "/index.html", "h", {}, {}, true})->body,
+              expected);
 }
 
 TEST(ConsoleHeaders, AcceptEncoding) {

@@ -27,9 +27,9 @@ const CONNECTIONS = [
 export const DEFAULT_HARDWARE_PORT = 8080;
 
 /**
- * The port boards use on this server: a `<meta name="blynk-hardware-port">` when the page has
- * one, else blynkd's default. The page cannot see the server's configuration, so a changed
- * http.port shows only through that tag.
+ * The port boards use on this server: blynkd writes its http.port into the page's
+ * `<meta name="blynk-hardware-port">` when it serves it; elsewhere (a page not served by
+ * blynkd) the default.
  * @returns {{ port: number, known: boolean }}
  */
 export function hardwarePort() {
