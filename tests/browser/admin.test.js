@@ -7,13 +7,12 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
-const { connectApp, connectBoard } = require('./lib/blynk_wire');
+const { appHash, connectApp, connectBoard } = require('./lib/blynk_wire');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'blynkd-console-screenshots');
@@ -29,12 +28,6 @@ const DESKTOP = { width: 1280, height: 900, deviceScaleFactor: 1 };
 const INTERNAL = 17;
 /** A board's event: name and description, stored in the device's event log. */
 const EVENT_LOG = 64;
-
-/** The Blynk app's password hash (common/util/password.cpp), for node-side app sessions. */
-function appHash(email, password) {
-  const emailDigest = crypto.createHash('sha256').update(email.toLowerCase()).digest();
-  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from(password), emailDigest])).digest('base64');
-}
 
 const server = new Blynkd({ 'storage.flush.interval.ms': '100' });
 let consoleUrl;

@@ -5,13 +5,12 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
-const { Command, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { appHash, Command, connectApp, connectBoard } = require('./lib/blynk_wire');
 const { showcaseWidgets } = require('./lib/showcase');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -23,12 +22,6 @@ const PASSWORD = 'correct horse battery';
 const LOCKED_EMAIL = 'guessed@example.com';
 const PHONE = { width: 360, height: 740, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const DESKTOP = { width: 1280, height: 800, deviceScaleFactor: 1 };
-
-/** The Blynk app's password hash (common/util/password.cpp), for the node-side app session. */
-function appHash(email, password) {
-  const emailDigest = crypto.createHash('sha256').update(email.toLowerCase()).digest();
-  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from(password), emailDigest])).digest('base64');
-}
 
 const server = new Blynkd({ 'storage.flush.interval.ms': '100' });
 let consoleUrl;

@@ -8,13 +8,12 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
-const { Command, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { appHash, Command, connectApp, connectBoard } = require('./lib/blynk_wire');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'blynkd-console-screenshots');
@@ -22,11 +21,6 @@ const EMAIL = 'new.user@example.com';
 const PASSWORD = 'a long enough password';
 const PHONE = { width: 360, height: 740, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const DELETE_WIDGET = 35;
-
-function appHash(email, password) {
-  const emailDigest = crypto.createHash('sha256').update(email.toLowerCase()).digest();
-  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from(password), emailDigest])).digest('base64');
-}
 
 const server = new Blynkd({ 'storage.flush.interval.ms': '100' });
 let consoleUrl;

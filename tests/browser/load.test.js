@@ -7,10 +7,9 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const crypto = require('node:crypto');
 const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
-const { Command, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { appHash, Command, connectApp, connectBoard } = require('./lib/blynk_wire');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const EMAIL = 'load@example.com';
@@ -18,11 +17,6 @@ const PASSWORD = 'fifty widgets';
 const WIDGETS = 50;
 const TICKS = 50; // 5 s at 10 Hz
 const PHONE = { width: 360, height: 740, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-
-function appHash(email, password) {
-  const emailDigest = crypto.createHash('sha256').update(email.toLowerCase()).digest();
-  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from(password), emailDigest])).digest('base64');
-}
 
 // 500 writes/s from one board: above the default per-connection quota (100/s).
 const server = new Blynkd({ 'storage.flush.interval.ms': '100', 'user.message.quota.limit': '1000' });

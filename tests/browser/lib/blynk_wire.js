@@ -2,6 +2,7 @@
 // Raw Blynk clients over plain TCP for the browser tests: a board (5-byte hardware header) and an
 // app session (7-byte app header), each with just what the tests need.
 
+const crypto = require('node:crypto');
 const net = require('node:net');
 const zlib = require('node:zlib');
 const { EventEmitter } = require('node:events');
@@ -156,4 +157,10 @@ async function connectApp(port, email, hash) {
   return app;
 }
 
-module.exports = { Command, connectBoard, connectApp };
+/** The Blynk app's password hash (common/util/password.cpp app_password_hash). */
+function appHash(email, password) {
+  const emailDigest = crypto.createHash('sha256').update(email.toLowerCase()).digest();
+  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from(password), emailDigest])).digest('base64');
+}
+
+module.exports = { Command, appHash, connectBoard, connectApp };
