@@ -15,7 +15,7 @@ namespace blynk::http {
 class Api;
 class Console;
 class ConsoleApi;
-}
+}  // namespace blynk::http
 
 namespace blynk::net {
 
