@@ -144,17 +144,15 @@ void ConsoleApi::sign_in(const ConsoleApiRequest& request, std::function<void(Ap
             [this, user, address, email, refuse, done](bool ok) {
                 if (!ok) return done(refuse("wrong password"));
                 context_.logins.succeeded(address, email);
-                const std::string cookie = sessions_.create(email, Clock::now());
-                auto session = sessions_.find(cookie, Clock::now());
+                auto session = sessions_.create(email, Clock::now());
                 spdlog::info("console sign-in: {} from {}", email, address);
                 // The flag is read on the strand: posted back there.
-                boost::asio::post(
-                    user->executor(), [this, user, cookie, csrf = session->csrf, done] {
-                        ApiResponse r = session_answer(user->email(), user->admin(), csrf);
-                        r.headers.emplace_back("Set-Cookie",
-                                               session_cookie(cookie, sessions_.lifetime()));
-                        done(std::move(r));
-                    });
+                boost::asio::post(user->executor(), [this, user, session, done] {
+                    ApiResponse r = session_answer(user->email(), user->admin(), session.csrf);
+                    r.headers.emplace_back("Set-Cookie",
+                                           session_cookie(session.cookie, sessions_.lifetime()));
+                    done(std::move(r));
+                });
             });
         if (!queued) {
             spdlog::warn("console sign-in: too many password checks waiting; {} told to retry",

@@ -9,9 +9,9 @@ namespace blynk::http {
 WebSessions::WebSessions(std::chrono::seconds lifetime, size_t max_sessions)
     : lifetime_(lifetime), max_sessions_(std::max<size_t>(max_sessions, 1)) {}
 
-std::string WebSessions::create(const std::string& email, Clock::time_point now) {
-    std::string cookie = util::generate_token();
-    WebSession session{email, util::generate_token(), now + lifetime_};
+WebSessions::Created WebSessions::create(const std::string& email, Clock::time_point now) {
+    Created created{util::generate_token(), util::generate_token()};
+    WebSession session{email, created.csrf, now + lifetime_};
     std::lock_guard lock(mutex_);
     drop_expired(now);
     if (sessions_.size() >= max_sessions_) {
@@ -20,8 +20,8 @@ std::string WebSessions::create(const std::string& email, Clock::time_point now)
             [](const auto& a, const auto& b) { return a.second.expires < b.second.expires; });
         sessions_.erase(soonest);
     }
-    sessions_.emplace(cookie, std::move(session));
-    return cookie;
+    sessions_.emplace(created.cookie, std::move(session));
+    return created;
 }
 
 std::optional<WebSession> WebSessions::find(std::string_view cookie, Clock::time_point now) {

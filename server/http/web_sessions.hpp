@@ -30,8 +30,12 @@ public:
     WebSessions(std::chrono::seconds lifetime, size_t max_sessions);
 
     std::chrono::seconds lifetime() const { return lifetime_; }
-    /// A new session of `email`; returns the cookie value (its CSRF token is in find()).
-    std::string create(const std::string& email, Clock::time_point now);
+    struct Created {
+        std::string cookie;
+        std::string csrf;
+    };
+    /// A new session of `email`: its cookie value and CSRF token.
+    Created create(const std::string& email, Clock::time_point now);
     /// The live session a cookie value names; nullopt when unknown or expired.
     std::optional<WebSession> find(std::string_view cookie, Clock::time_point now);
     /// Signs one session out (no-op when unknown).
