@@ -5,8 +5,8 @@
 namespace blynk::hub {
 namespace {
 
-// Slots outlive their threads (shared ownership), so totals never lose what a finished thread
-// counted.
+// Slots outlive their threads (the registry keeps them), so totals never lose what a finished
+// thread counted.
 struct Registry {
     std::mutex mutex;
     std::vector<std::shared_ptr<detail::TrafficSlot>> slots;
@@ -53,14 +53,11 @@ const char* traffic_name(Traffic kind) {
     return kNames[static_cast<size_t>(kind)];
 }
 
-detail::TrafficSlot& detail::traffic_slot() {
-    thread_local std::shared_ptr<TrafficSlot> slot = [] {
-        auto s = std::make_shared<TrafficSlot>();
-        std::lock_guard lock(registry().mutex);
-        registry().slots.push_back(s);
-        return s;
-    }();
-    return *slot;
+detail::TrafficSlot* detail::register_slot() {
+    auto slot = std::make_shared<TrafficSlot>();
+    std::lock_guard lock(registry().mutex);
+    registry().slots.push_back(slot);
+    return slot.get();
 }
 
 TrafficSnapshot traffic_snapshot() {

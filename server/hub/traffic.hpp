@@ -49,8 +49,16 @@ struct TrafficSlot {
     Counter tls_handshakes{};
     Counter tls_handshake_failures{};
 };
-/// This thread's slot, registered on first use.
-TrafficSlot& traffic_slot();
+/// A new slot, registered for the totals (it lives as long as the process).
+TrafficSlot* register_slot();
+/// This thread's slot. A constant-initialised thread_local: no guard on the message path.
+inline thread_local TrafficSlot* this_thread_slot = nullptr;
+inline TrafficSlot& traffic_slot() {
+    TrafficSlot* slot = this_thread_slot;
+    if (!slot) [[unlikely]]
+        slot = this_thread_slot = register_slot();
+    return *slot;
+}
 
 /// One writer per slot: a plain load and store, no locked instruction.
 inline void bump(Counter& counter) {
