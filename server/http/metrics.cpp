@@ -28,10 +28,11 @@ ApiResponse metrics_answer(std::string text) {
     return r;
 }
 
-/// One sample per (kind, command) that has been counted at least once.
+/// A counter family with one sample per (kind, command) that has been counted at least once.
 void by_command(
-    MetricsText& m, std::string_view name,
+    MetricsText& m, std::string_view name, std::string_view help,
     const std::array<hub::TrafficSnapshot::Values<hub::kCommands>, hub::kFrameKinds>& counts) {
+    m.family(name, "counter", help);
     for (Traffic kind : kFrameKinds) {
         const auto& per_command = counts[static_cast<size_t>(kind)];
         for (size_t c = 0; c < hub::kCommands; ++c) {
@@ -43,9 +44,10 @@ void by_command(
     }
 }
 
-/// One sample per frame kind.
-void by_kind(MetricsText& m, std::string_view name,
+/// A counter family with one sample per frame kind.
+void by_kind(MetricsText& m, std::string_view name, std::string_view help,
              const hub::TrafficSnapshot::Values<hub::kFrameKinds>& counts) {
+    m.family(name, "counter", help);
     for (Traffic kind : kFrameKinds)
         m.sample(name, {{"kind", hub::traffic_name(kind)}}, counts[static_cast<size_t>(kind)]);
 }
@@ -123,26 +125,23 @@ std::string Metrics::render() const {
              "WebSocket counts once as http, then as hardware or app).");
     by_kind_and_transport(m, "blynkd_connections_opened_total", t.opened);
 
-    m.family("blynkd_logins_total", "counter", "Successful logins, by kind (hardware, app).");
-    by_kind(m, "blynkd_logins_total", t.logins);
-    m.family("blynkd_login_failures_total", "counter",
-             "Refused logins (unknown token, wrong password, no such user), by kind.");
-    by_kind(m, "blynkd_login_failures_total", t.login_failures);
+    by_kind(m, "blynkd_logins_total", "Successful logins, by kind (hardware, app).", t.logins);
+    by_kind(m, "blynkd_login_failures_total",
+            "Refused logins (unknown token, wrong password, no such user), by kind.",
+            t.login_failures);
 
-    m.family("blynkd_messages_received_total", "counter",
-             "Blynk frames received, by kind and command.");
-    by_command(m, "blynkd_messages_received_total", t.frames_in);
-    m.family("blynkd_messages_sent_total", "counter",
-             "Blynk frames sent, by kind and command (RESPONSE: status answers).");
-    by_command(m, "blynkd_messages_sent_total", t.frames_out);
+    by_command(m, "blynkd_messages_received_total", "Blynk frames received, by kind and command.",
+               t.frames_in);
+    by_command(m, "blynkd_messages_sent_total",
+               "Blynk frames sent, by kind and command (RESPONSE: status answers).", t.frames_out);
     m.single("blynkd_http_requests_total", "counter", "HTTP requests received.", t.http_requests);
 
-    m.family("blynkd_quota_drops_total", "counter",
-             "Frames dropped because their connection was over user.message.quota.limit.");
-    by_kind(m, "blynkd_quota_drops_total", t.quota_drops);
-    m.family("blynkd_slow_reader_closes_total", "counter",
-             "Connections closed because they read too slowly (write queue over 1 MiB).");
-    by_kind(m, "blynkd_slow_reader_closes_total", t.slow_reader_drops);
+    by_kind(m, "blynkd_quota_drops_total",
+            "Frames dropped because their connection was over user.message.quota.limit.",
+            t.quota_drops);
+    by_kind(m, "blynkd_slow_reader_closes_total",
+            "Connections closed because they read too slowly (write queue over 1 MiB).",
+            t.slow_reader_drops);
 
     m.single("blynkd_tls_handshakes_total", "counter", "TLS handshakes completed.",
              t.tls_handshakes);

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "tests/support/fixture.hpp"
+#include "tests/support/free_port.hpp"
 
 namespace blynk::test {
 namespace {
@@ -96,19 +97,6 @@ private:
     std::string name_;
     int fd_ = -1;
 };
-
-/// A port nobody listens on right now (bound, read, released).
-uint16_t free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 bool accepts(uint16_t port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
