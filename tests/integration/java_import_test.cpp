@@ -124,6 +124,12 @@ TEST_F(JavaImportTest, BoardsKeepTheirTokensAndAppsTheirPasswordsAndDashboards) 
     EXPECT_EQ(storage.at("1-0-v8-label"), "Soil temperature");
     EXPECT_EQ(storage.at("2-0-v9"), "9.5");
 
+    // The dashboard's share token came along: a guest logs in to it.
+    AppClient guest(server_.port());
+    guest.send(cmd::kShareLogin, 1,
+               body({"alice@example.com", "ShAr3dT0k3n-AbCdEfGhIjKlMnOpQrSt", "Android", "24"}));
+    EXPECT_TRUE(guest.expect_response(1, status::kOk));
+
     AppClient bob(server_.port());
     ASSERT_EQ(bob.login("bob@example.com", "Bob's p@ss"), status::kOk);
     const auto bob_profile = nlohmann::json::parse(bob.request(cmd::kLoadProfileGzipped, 2));
