@@ -31,6 +31,7 @@
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/listener.hpp"
 #include "server/periodic_task.hpp"
+#include "server/store/instance_lock.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
 #include "server/worker_persistence.hpp"
@@ -131,6 +132,7 @@ int App::run() {
     // through write(2), which raises SIGPIPE (Asio's own sends pass MSG_NOSIGNAL).
     std::signal(SIGPIPE, SIG_IGN);
     std::filesystem::create_directories(data_dir_);
+    const auto instance = store::InstanceLock::for_server(data_dir_);  // held until exit
     const auto db_path = store::SqliteStore::db_path(data_dir_).string();
 
     std::vector<model::User> users;
