@@ -9,6 +9,9 @@ const path = require('node:path');
 const https = require('node:https');
 const BlynkLib = require(path.join(__dirname, '../clients/node_modules/blynk-library'));
 
+// The library prints a banner and its connection steps with console.log; the test prints results.
+console.log = () => {};
+
 const [mode, port, token, value] = process.argv.slice(2);
 const deadline = setTimeout(() => fail('no answer within 10 s'), 10000);
 
@@ -19,7 +22,7 @@ function fail(message) {
 
 function done(message) {
   clearTimeout(deadline);
-  console.log(`board.js ${mode}: ${message}`);
+  process.stdout.write(`board.js ${mode}: ${message}\n`);
   process.exit(0);
 }
 
