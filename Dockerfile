@@ -17,7 +17,7 @@ FROM debian:bookworm-slim
 RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         libssl3 libsqlite3-0 libspdlog1.10 libfmt9 zlib1g tzdata \
-    && rm -rf /var/lib/apt/lists/* \
+    && apt-get clean && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 999 blynkd \
     && useradd --system --uid 999 --gid blynkd --home-dir /data --no-create-home \
         --shell /usr/sbin/nologin blynkd \

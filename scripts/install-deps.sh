@@ -7,9 +7,10 @@ build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev
             nlohmann-json3-dev zlib1g-dev tzdata)
 # chromium and a font for the web console's browser tests (tests/browser).
 test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl chromium fonts-liberation)
-# make docker-test / deb-test: podman with runc (crun fails on cgroup set-ups like CI's), the base
-# image bootstrap, and node for the real client; make deb: dpkg-shlibdeps and the man page.
-docker_pkgs=(podman runc mmdebstrap nodejs npm)
+# make docker-test / deb-test: podman with runc (crun fails on some cgroup layouts) and slirp4netns
+# (published ports), the base image bootstrap, node for the real client; make deb: dpkg-shlibdeps
+# and the man page.
+docker_pkgs=(podman runc slirp4netns mmdebstrap nodejs npm)
 deb_pkgs=(dpkg-dev go-md2man)
 pkgs=("${build_pkgs[@]}")
 npm_dirs=()
