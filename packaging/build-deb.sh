@@ -9,7 +9,9 @@ arch=$1 binary=$2 out_dir=$3
 root="$(cd "$(dirname "$0")/.." && pwd)"
 version=$(sed -n 's/^project(blynkd VERSION \([^ )]*\).*/\1/p' "$root/CMakeLists.txt")
 [ -n "$version" ] || { echo "build-deb: no version in CMakeLists.txt" >&2; exit 1; }
-host_type=$(dpkg-architecture -a"$arch" -qDEB_HOST_GNU_TYPE 2>/dev/null)
+# DEB_HOST_* for ARCH, read by dpkg-shlibdeps (dpkg-architecture's warning that $CC builds for
+# this machine does not matter: nothing is compiled here).
+eval "$(dpkg-architecture -a"$arch" -s 2>/dev/null)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -18,7 +20,7 @@ install -d "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/etc/blynkd" "$pkg/lib/systemd/syst
     "$pkg/usr/share/man/man8" "$pkg/usr/share/doc/blynkd"
 
 install -m 0755 "$binary" "$pkg/usr/bin/blynkd"
-"$host_type-strip" --strip-unneeded --remove-section=.comment "$pkg/usr/bin/blynkd"
+"$DEB_HOST_GNU_TYPE-strip" --strip-unneeded --remove-section=.comment "$pkg/usr/bin/blynkd"
 install -m 0644 "$root/server.properties.example" "$pkg/etc/blynkd/server.properties"
 
 # The unit is written for a binary in /usr/local/bin; the package's is in /usr/bin and reads the
@@ -45,8 +47,7 @@ chmod 0644 "$pkg/usr/share/man/man8/blynkd.8.gz" "$pkg/usr/share/doc/blynkd/copy
 # dpkg-shlibdeps looks for debian/control in the current folder; it only needs to exist.
 mkdir "$work/debian"
 touch "$work/debian/control"
-shlibs=$(cd "$work" && dpkg-architecture -a"$arch" -c \
-    dpkg-shlibdeps -O --ignore-missing-info pkg/usr/bin/blynkd | sed -n 's/^shlibs:Depends=//p')
+shlibs=$(cd "$work" && dpkg-shlibdeps -O pkg/usr/bin/blynkd | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "build-deb: dpkg-shlibdeps found no libraries" >&2; exit 1; }
 
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SHLIBS@/$shlibs/" \
