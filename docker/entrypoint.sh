@@ -8,9 +8,8 @@
 set -eu
 
 for name in $(env | sed -n 's/^BLYNKD_\([A-Z0-9_]*\)=.*/\1/p'); do
-    eval "value=\${BLYNKD_$name}"
     key=$(printf '%s' "$name" | tr 'A-Z_' 'a-z.')
-    set -- --set "$key=$value" "$@"
+    set -- --set "$key=$(printenv "BLYNKD_$name")" "$@"
 done
 
 exec blynkd --config /etc/blynkd/server.properties --data-dir /data "$@"

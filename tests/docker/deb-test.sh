@@ -5,6 +5,7 @@
 # (the board's value is still there), and purges it (data, user and configuration gone).
 # Usage: tests/docker/deb-test.sh build/blynkd_<version>_amd64.deb   (about 1 min)
 set -euo pipefail
+# shellcheck source=tests/docker/lib.sh
 source "$(dirname "$0")/lib.sh"
 deb=$(realpath "$1")
 container=blynkd-deb-test

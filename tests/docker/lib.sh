@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by tests/docker/*.sh: podman as it works on these machines, and small waits.
 # podman runs as root with runc and cgroupfs (crun fails on some cgroup layouts) and explicit
 # ulimits at or below the shell's hard limits (podman's defaults are refused where they are
@@ -5,6 +6,7 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 at_most() { if [ "$1" = unlimited ] || [ "$1" -gt "$2" ]; then echo "$2"; else echo "$1"; fi; }
 nofile=$(at_most "$(ulimit -Hn)" 65536) nproc=$(at_most "$(ulimit -Hu)" 4096)
+# shellcheck disable=SC2034 # used by the scripts that source this file
 limits=(--ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc")
 
 # Without a running systemd podman cannot schedule the periodic health checks and says so on every

@@ -7,6 +7,7 @@
 # server.properties are honoured. Removes its containers, volume and image (by name) at the end;
 # KEEP_IMAGE=1 keeps the image. About 10 min with an empty build cache, 1-2 min with a warm one.
 set -euo pipefail
+# shellcheck source=tests/docker/lib.sh
 source "$(dirname "$0")/lib.sh"
 image=localhost/blynkd-docker-test:latest
 volume=blynkd-docker-test
