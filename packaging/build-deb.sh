@@ -24,9 +24,13 @@ install -m 0755 "$binary" "$pkg/usr/bin/blynkd"
 install -m 0644 "$root/server.properties.example" "$pkg/etc/blynkd/server.properties"
 
 # The unit is written for a binary in /usr/local/bin; the package's is in /usr/bin and reads the
-# packaged configuration.
+# packaged configuration. The package has a static user that owns /var/lib/blynkd: a dynamic user's
+# StateDirectory would move the data under /var/lib/private (mode 0700), out of reach of
+# `sudo -u blynkd blynkd device add ...`.
 unit=$pkg/lib/systemd/system/blynkd.service
-sed 's#^ExecStart=/usr/local/bin/blynkd#ExecStart=/usr/bin/blynkd#' "$root/docker/blynkd.service" > "$unit"
+sed -e 's#^ExecStart=/usr/local/bin/blynkd#ExecStart=/usr/bin/blynkd#' \
+    -e 's#^DynamicUser=yes$#User=blynkd\nGroup=blynkd#' "$root/docker/blynkd.service" > "$unit"
+grep -q '^User=blynkd$' "$unit" || { echo "build-deb: the unit does not run as blynkd" >&2; exit 1; }
 grep -q -- '^ExecStart=.*--config' "$unit" ||
     sed -i 's#^ExecStart=/usr/bin/blynkd#& --config /etc/blynkd/server.properties#' "$unit"
 grep -q '^ExecStart=/usr/bin/blynkd ' "$unit" ||

@@ -34,6 +34,8 @@ in_c sed -i -e "s/^http.port=.*/http.port=$plain_port/" -e "s/^https.port=.*/htt
     /etc/blynkd/server.properties
 exec_start=$(in_c sed -n 's/^ExecStart=//p' /lib/systemd/system/blynkd.service)
 [[ $exec_start == /usr/bin/blynkd* ]] || fail "ExecStart is '$exec_start'"
+unit_user=$(in_c sed -n 's/^User=//p' /lib/systemd/system/blynkd.service)
+[ "$unit_user" = blynkd ] || fail "the unit's User= is '$unit_user'"
 
 start_server() {  # as systemd would: the unit's user, its ExecStart, no login session
     in_c sh -c "echo \$\$ > /run/blynkd.pid; exec setpriv --reuid=blynkd --regid=blynkd \
