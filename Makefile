@@ -52,8 +52,8 @@ bench: deps
 	$(BUILD)/bench/tools/bench/blynk-bench suite --out bench --quiet-wait 120 $(BENCH_ARGS)
 
 # The Docker image built with podman from the unchanged Dockerfile, run and checked with a real
-# client (tests/docker/run.sh; about 20 min with a cold build cache, 1 min with a warm one). Not
-# part of `make test`: it needs root and podman.
+# client (tests/docker/run.sh; 10-17 min with a cold build cache, about 15 s with a warm one).
+# Not part of `make test`: it needs root and podman.
 .PHONY: docker-test deb deb-test
 docker-test:
 	@scripts/install-deps.sh docker

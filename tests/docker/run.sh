@@ -5,7 +5,8 @@
 # REST on 9443, restarts the container and a new one on the same volume and finds the value and
 # the device again, runs the HEALTHCHECK, and checks that BLYNKD_* variables and a mounted
 # server.properties are honoured. Removes its containers, volume and image (by name) at the end;
-# KEEP_IMAGE=1 keeps the image. About 10 min with an empty build cache, 1-2 min with a warm one.
+# KEEP_IMAGE=1 keeps the image. Timings on the 2-core test machine: 10-17 min with a cold build cache
+# (compiling blynkd; more with the base images still to make), about 15 s with a warm one.
 set -euo pipefail
 # shellcheck source=tests/docker/lib.sh
 source "$(dirname "$0")/lib.sh"
