@@ -14,6 +14,7 @@ namespace blynk::config {
 namespace {
 
 constexpr std::string_view kHint = " (run \"blynkd --help\" for usage)";
+constexpr std::string_view kCommandList = "run, user, device, backup, restore or import-java";
 
 enum class OptionKind {
     ConfigFile,  // takes a file
@@ -83,6 +84,9 @@ std::optional<Subcommand> parse_subcommand(std::string_view word) {
     if (word == "run") return Subcommand::Run;
     if (word == "user") return Subcommand::User;
     if (word == "device") return Subcommand::Device;
+    if (word == "backup") return Subcommand::Backup;
+    if (word == "restore") return Subcommand::Restore;
+    if (word == "import-java") return Subcommand::ImportJava;
     return std::nullopt;
 }
 
@@ -171,6 +175,12 @@ std::string_view subcommand_name(Subcommand subcommand) {
             return "user";
         case Subcommand::Device:
             return "device";
+        case Subcommand::Backup:
+            return "backup";
+        case Subcommand::Restore:
+            return "restore";
+        case Subcommand::ImportJava:
+            return "import-java";
     }
     return "run";
 }
@@ -192,7 +202,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
                 // "blynkd -- user ...": the next word is the subcommand, whatever it looks like.
                 const std::string& next = args[++i];
                 std::optional<Subcommand> sub = parse_subcommand(next);
-                if (!sub) fail("unknown command \"" + next + "\"; expected run, user or device");
+                if (!sub)
+                    fail("unknown command \"" + next + "\"; expected " + std::string(kCommandList));
                 cl.subcommand = *sub;
                 cl.subcommand_given = true;
                 options_done = true;
@@ -222,7 +233,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         }
         if (word.size() > 1 && word.front() == '-') fail(unknown_option_message(word));
         std::optional<Subcommand> sub = parse_subcommand(word);
-        if (!sub) fail("unknown command \"" + word + "\"; expected run, user or device");
+        if (!sub) fail("unknown command \"" + word + "\"; expected " + std::string(kCommandList));
         cl.subcommand = *sub;
         cl.subcommand_given = true;
     }
@@ -249,6 +260,14 @@ Commands:
                                        create a device for a user and print its token
   device list [EMAIL]                  list devices (of one user, or of everybody)
   device token-refresh TOKEN           give a device a new token and print it
+  backup FILE                          write a consistent copy of the database to FILE (also
+                                       while the server runs)
+  restore FILE                         make the backup FILE the database (server stopped; the
+                                       replaced database is kept beside it)
+  import-java DIR [--dry-run] [--overwrite]
+                                       import the users, dashboards, devices (with their
+                                       tokens) and pin values of a Java blynk-server data
+                                       folder (server stopped; see docs/migrating.md)
 
 Options (before or after the command):
   --config FILE, -serverConfig FILE    read this properties file (it must exist); without this

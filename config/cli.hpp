@@ -16,12 +16,15 @@ namespace blynk::config {
 
 /// What blynkd was asked to do: the first word on the command line that is not an option.
 enum class Subcommand {
-    Run,     ///< start the server (also when no subcommand is given)
-    User,    ///< user administration, e.g. `user add EMAIL [--password PASS]`
-    Device,  ///< device administration, e.g. `device add EMAIL ...`, `device list [EMAIL]`
+    Run,         ///< start the server (also when no subcommand is given)
+    User,        ///< user administration, e.g. `user add EMAIL [--password PASS]`
+    Device,      ///< device administration, e.g. `device add EMAIL ...`, `device list [EMAIL]`
+    Backup,      ///< `backup FILE`: a consistent copy of the database, also while the server runs
+    Restore,     ///< `restore FILE`: make a backup the database (the server must be stopped)
+    ImportJava,  ///< `import-java DIR [--dry-run] [--overwrite]`: users of a Java server
 };
 
-/// "run", "user" or "device".
+/// "run", "user", "device", "backup", "restore" or "import-java".
 std::string_view subcommand_name(Subcommand subcommand);
 
 /// One key set from the command line, in command-line order.

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian (and, for tests, npm) packages blynkd needs, only when something is missing.
-# Usage: scripts/install-deps.sh build|test
+# Usage: scripts/install-deps.sh build|test|docker|deb
 set -euo pipefail
 what=${1:-build}
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev
             nlohmann-json3-dev zlib1g-dev tzdata)
 # chromium and a font for the web console's browser tests (tests/browser).
 test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl chromium fonts-liberation)
+# make docker-test / deb-test: podman with runc (crun fails on some cgroup layouts) and slirp4netns
+# (published ports), the base image bootstrap, node for the real client; make deb: dpkg-shlibdeps
+# and the man page.
+docker_pkgs=(podman runc slirp4netns mmdebstrap nodejs npm)
+deb_pkgs=(dpkg-dev go-md2man)
 pkgs=("${build_pkgs[@]}")
-[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+npm_dirs=()
+case "$what" in
+    test) pkgs+=("${test_pkgs[@]}"); npm_dirs=(tests/clients tests/browser web) ;;
+    docker) pkgs=("${docker_pkgs[@]}"); npm_dirs=(tests/clients) ;;
+    deb) pkgs+=("${deb_pkgs[@]}") ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -24,11 +34,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ "$what" = test ]; then
+if [ ${#npm_dirs[@]} -gt 0 ]; then
     root="$(cd "$(dirname "$0")/.." && pwd)"
     # The real-client tests, the browser tests and the console's type check and lint, each
     # pinned by its own package-lock.json.
-    for sub in tests/clients tests/browser web; do
+    for sub in "${npm_dirs[@]}"; do
         dir="$root/$sub"
         if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
             echo "install-deps: npm ci in $sub"

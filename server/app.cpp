@@ -34,6 +34,7 @@
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/listener.hpp"
 #include "server/periodic_task.hpp"
+#include "server/store/instance_lock.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
 #include "server/systemd_heartbeat.hpp"
@@ -149,6 +150,7 @@ int App::run() {
     SystemdNotifier systemd;
     auto metrics_allow = http::AddressAllowList::parse(settings_.metrics_allow);
     std::filesystem::create_directories(data_dir_);
+    const auto instance = store::InstanceLock::for_server(data_dir_);  // held until exit
     const auto db_path = store::SqliteStore::db_path(data_dir_).string();
 
     std::vector<model::User> users;

@@ -1,5 +1,6 @@
 // blynkd: parse the command line, load the configuration, then run the server or a
-// provisioning subcommand. Start-up errors end here with a message and exit code 1.
+// subcommand (provisioning, backup and restore, import from the Java server). Start-up errors
+// end here with a message and exit code 1.
 
 #include <iostream>
 
@@ -11,6 +12,8 @@
 #include "config/properties.hpp"
 #include "server/admin_cli.hpp"
 #include "server/app.hpp"
+#include "server/backup_cli.hpp"
+#include "server/java_import/import_command.hpp"
 
 namespace {
 
@@ -44,6 +47,12 @@ int main(int argc, char** argv) {
                 return blynk::run_user_command(loaded.settings, data_dir, loaded.sub_args, io);
             case Subcommand::Device:
                 return blynk::run_device_command(loaded.settings, data_dir, loaded.sub_args, io);
+            case Subcommand::Backup:
+                return blynk::run_backup_command(data_dir, loaded.sub_args, io);
+            case Subcommand::Restore:
+                return blynk::run_restore_command(data_dir, loaded.sub_args, io);
+            case Subcommand::ImportJava:
+                return blynk::java_import::run_import_command(data_dir, loaded.sub_args, io);
             case Subcommand::Run:
                 break;
         }

@@ -53,6 +53,16 @@ public:
     bool set_password(const std::string& email, const std::string& password_hash,
                       model::PasswordKind kind);
 
+    /// Writes a user brought from elsewhere (`blynkd import-java`) in ONE transaction, everything
+    /// as given: the account (password hash and kind, admin, created_at_ms), every dashboard with
+    /// all its fields, each device with its token (a fresh one when empty) and created_at_ms
+    /// (now when 0), pin values (stamped with their dashboard's updated_at_ms, or now) and
+    /// properties. With `replace` an existing user of that e-mail is deleted first, with all it
+    /// holds; without, it throws StoreError "user EMAIL already exists". Throws StoreError when a
+    /// token belongs to another device. Logged as kUserAdded. Not seen by a running server,
+    /// which loads dashboards only at start-up.
+    void import_user(const model::User& user, bool replace);
+
     /// Every user with the number of dashboards and devices, ordered by email.
     std::vector<UserSummary> list_users();
     /// One user's account (e-mail, password, creation time), without dashboards; nullopt when

@@ -449,6 +449,19 @@ TEST(ConfigCli, NoArgumentsMeansRunWithDefaults) {
     EXPECT_EQ(subcommand_name(Subcommand::Run), "run");
     EXPECT_EQ(subcommand_name(Subcommand::User), "user");
     EXPECT_EQ(subcommand_name(Subcommand::Device), "device");
+    EXPECT_EQ(subcommand_name(Subcommand::Backup), "backup");
+    EXPECT_EQ(subcommand_name(Subcommand::Restore), "restore");
+    EXPECT_EQ(subcommand_name(Subcommand::ImportJava), "import-java");
+}
+
+TEST(ConfigCli, DataSubcommandsKeepTheirFlags) {
+    CommandLine cl = parse_command_line(
+        {"import-java", "/srv/blynk", "--dry-run", "--overwrite", "--data-dir", "./data"});
+    EXPECT_EQ(cl.subcommand, Subcommand::ImportJava);
+    EXPECT_EQ(cl.sub_args, (std::vector<std::string>{"/srv/blynk", "--dry-run", "--overwrite"}));
+    ASSERT_EQ(cl.overrides.size(), 1u);
+    EXPECT_EQ(parse_command_line({"backup", "b.db"}).subcommand, Subcommand::Backup);
+    EXPECT_EQ(parse_command_line({"restore", "b.db"}).subcommand, Subcommand::Restore);
 }
 
 TEST(ConfigCli, JavaLauncherFlags) {
@@ -588,8 +601,8 @@ TEST(ConfigCli, UnknownOptionsAndCommands) {
               "unknown option \"-hardport\" (did you mean \"-hardPort\"?) (run \"blynkd --help\" "
               "for usage)");
     EXPECT_EQ(error_of([] { parse_command_line({"serve"}); }),
-              "unknown command \"serve\"; expected run, user or device (run \"blynkd --help\" for "
-              "usage)");
+              "unknown command \"serve\"; expected run, user, device, backup, restore or "
+              "import-java (run \"blynkd --help\" for usage)");
 }
 
 TEST(ConfigCli, SubcommandArgumentsKeepOrderAndGlobalOptionsArePulledOut) {
