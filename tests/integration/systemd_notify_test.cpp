@@ -178,8 +178,8 @@ TEST_F(SystemdNotifyTest, ReadyStatusWatchdogReloadAndStopping) {
         auto n = listener.next(std::chrono::milliseconds(200));
         if (n && n->text == "WATCHDOG=1") ++pings;
     }
-    EXPECT_GE(pings, 4);
-    EXPECT_LE(pings, 9);
+    EXPECT_GE(pings, 3);  // a loaded machine may delay a timer, not skip half of them
+    EXPECT_LE(pings, 9);  // a quarter of WATCHDOG_USEC would give 13
 
     // STATUS= follows the connections.
     auto board = std::make_unique<RawClient>(server_->port());
