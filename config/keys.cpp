@@ -137,6 +137,9 @@ constexpr std::array kTable = {
     KeySpec{"web.session.lifetime", KeyType::Uint32, 60, 31536000, "604800",
             "Seconds a web console sign-in lasts (the cookie's Max-Age)",
             {}, &Settings::web_session_lifetime},
+    KeySpec{"metrics.allow", KeyType::String, 0, 0, "127.0.0.1,::1",
+            "Addresses and CIDR ranges (comma-separated) that may read /metrics without signing in; none = administrators only (console sign-in)",
+            {}, &Settings::metrics_allow},
     // Threads
     KeySpec{"server.worker.threads", KeyType::Uint32, 0, 256, "0",
             "I/O threads; 0 = one per CPU core",

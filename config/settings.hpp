@@ -55,11 +55,12 @@ struct Settings {
     uint32_t user_profile_max_size = 256;      ///< KB
 
     // HTTP
-    uint32_t web_request_max_size = 524288;  ///< bytes of an HTTP request body
-    uint32_t http_header_timeout = 10;       ///< seconds to receive a request header
-    uint32_t http_body_timeout = 30;         ///< seconds to receive a body or send a response
-    bool web_console_plain = false;          ///< serve the console over plain HTTP too
-    uint32_t web_session_lifetime = 604800;  ///< seconds a console sign-in lasts
+    uint32_t web_request_max_size = 524288;       ///< bytes of an HTTP request body
+    uint32_t http_header_timeout = 10;            ///< seconds to receive a request header
+    uint32_t http_body_timeout = 30;              ///< seconds to receive a body or send a response
+    bool web_console_plain = false;               ///< serve the console over plain HTTP too
+    uint32_t web_session_lifetime = 604800;       ///< seconds a console sign-in lasts
+    std::string metrics_allow = "127.0.0.1,::1";  ///< addresses/ranges that may read /metrics
 
     // Threads
     uint32_t server_worker_threads = 0;  ///< 0 = number of cores

@@ -21,6 +21,9 @@
 #include "server/http/api.hpp"
 #include "server/http/console.hpp"
 #include "server/http/console_api.hpp"
+#include "server/http/health.hpp"
+#include "server/http/metrics.hpp"
+#include "server/http/metrics_process.hpp"
 #include "server/http/static_files.hpp"
 #include "server/hub/app_context.hpp"
 #include "server/hub/app_dispatcher.hpp"
@@ -34,6 +37,8 @@
 #include "server/store/instance_lock.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
+#include "server/systemd_heartbeat.hpp"
+#include "server/systemd_notifier.hpp"
 #include "server/worker_persistence.hpp"
 
 namespace blynk {
@@ -49,6 +54,16 @@ std::string self_path() {
 
 /// Console sessions held at once; beyond it the one closest to expiring is dropped.
 constexpr size_t kMaxWebSessions = 10000;
+/// /health/ready waits this long for the storage thread (its busy timeout is 5 s).
+constexpr std::chrono::milliseconds kReadinessTimeout{3000};
+
+/// systemd's STATUS= line.
+std::string status_text(const hub::Hub& hub) {
+    const auto t = hub::traffic_snapshot();
+    return fmt::format("{} hardware, {} app, {} http connection(s); {} user(s), {} device(s)",
+                       t.open_total(hub::Traffic::Hardware), t.open_total(hub::Traffic::App),
+                       t.open_total(hub::Traffic::Http), hub.user_count(), hub.device_count());
+}
 
 tcp::endpoint endpoint_for(const std::string& address, uint16_t port) {
     if (address.empty()) return tcp::endpoint(tcp::v6(), port);  // dual-stack: IPv6 and IPv4
@@ -131,6 +146,9 @@ int App::run() {
     // A peer that resets its connection must cost one EPIPE, not the process: OpenSSL writes
     // through write(2), which raises SIGPIPE (Asio's own sends pass MSG_NOSIGNAL).
     std::signal(SIGPIPE, SIG_IGN);
+    http::start_time_seconds();  // uptime counts from here
+    SystemdNotifier systemd;
+    auto metrics_allow = http::AddressAllowList::parse(settings_.metrics_allow);
     std::filesystem::create_directories(data_dir_);
     const auto instance = store::InstanceLock::for_server(data_dir_);  // held until exit
     const auto db_path = store::SqliteStore::db_path(data_dir_).string();
@@ -235,6 +253,26 @@ int App::run() {
                                  o["console_sessions"] = web_sessions.size();
                              });
     http::ConsoleApi console_api(app_context, web_sessions, admin_api, settings_.web_console_plain);
+    http::Metrics metrics(hub, web_sessions, std::move(metrics_allow), [&] {
+        const auto stats = worker.stats();
+        return http::ServerFigures{stats.pending_pins, stats.pending_events, stats.max_pending_pins,
+                                   stats.flushes,      stats.failed_flushes, stats.commit_us,
+                                   stats.flushed_pins, stats.dropped_events, web_sessions.size()};
+    });
+    http::Health health(
+        io,
+        [&worker](std::function<void(std::string)> answer) {
+            const bool queued = worker.post([answer](store::SqliteStore& db) {
+                try {
+                    db.check_writable();
+                    answer("");
+                } catch (const std::exception& e) {
+                    answer(e.what());
+                }
+            });
+            if (!queued) answer("the storage queue is full");
+        },
+        kReadinessTimeout);
     const net::RouterConfig router{
         io,
         net::HardwareServices{dispatcher, options, limits, deadlines},
@@ -244,6 +282,8 @@ int App::run() {
         api,
         console,
         console_api,
+        metrics,
+        health,
         net::HttpLimits{settings_.web_request_max_size,
                         std::chrono::seconds(settings_.http_header_timeout),
                         std::chrono::seconds(settings_.http_body_timeout)},
@@ -304,7 +344,9 @@ int App::run() {
     std::function<void()> wait_hangup = [&] {
         hangups.async_wait([&](boost::system::error_code ec, int) {
             if (ec) return;
+            systemd.reloading();
             tls.reload("SIGHUP");
+            systemd.ready(status_text(hub));
             wait_hangup();
         });
     };
@@ -331,11 +373,16 @@ int App::run() {
     PeriodicTask traffic_sampler(io, std::chrono::seconds(1),
                                  [&] { traffic_rates.sample(std::chrono::steady_clock::now()); });
     traffic_sampler.start();
+    // Both ports accept connections (the kernel queues them until the loop runs).
+    systemd.ready(status_text(hub));
+    SystemdHeartbeat systemd_heartbeat(io, systemd, [&hub] { return status_text(hub); });
+    systemd_heartbeat.start();
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
         if (ec) return;
         spdlog::info("{} received: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+        systemd.stopping();
         for (auto& l : listeners)
             l->stop();
         hangups.cancel();
@@ -343,6 +390,7 @@ int App::run() {
         reading_widgets.cancel();
         deadline_ticker.cancel();
         traffic_sampler.cancel();
+        systemd_heartbeat.cancel();
         cert_check.cancel();
         io.stop();
     });

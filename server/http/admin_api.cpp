@@ -1,10 +1,7 @@
 #include "server/http/admin_api.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <memory>
 #include <mutex>
 
@@ -18,6 +15,7 @@
 #include "common/util/password.hpp"
 #include "server/http/console_answers.hpp"
 #include "server/http/console_api.hpp"
+#include "server/http/metrics_process.hpp"
 #include "server/http/url.hpp"
 #include "server/hub/operations.hpp"
 #include "server/hub/user_state.hpp"
@@ -30,14 +28,6 @@ constexpr size_t kMaxHash = 128;
 
 int64_t epoch_ms(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-/// The server's resident set, from /proc/self/statm (0 where there is none).
-int64_t resident_bytes() {
-    std::ifstream statm("/proc/self/statm");
-    int64_t pages = 0, resident = 0;
-    if (!(statm >> pages >> resident)) return 0;
-    return resident * sysconf(_SC_PAGESIZE);
 }
 
 const char* password_name(model::PasswordKind kind) {

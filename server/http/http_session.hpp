@@ -22,6 +22,8 @@
 #include "server/http/api.hpp"
 #include "server/http/console.hpp"
 #include "server/http/console_api.hpp"
+#include "server/http/health.hpp"
+#include "server/http/metrics.hpp"
 #include "server/http/url.hpp"
 #include "server/hub/traffic.hpp"
 #include "server/net/framed_session.hpp"
@@ -42,7 +44,8 @@ public:
           strand_(std::move(strand)),
           timer_(config.io),
           peer_(std::move(peer)),
-          transport_(transport) {
+          transport_(transport),
+          counted_(hub::Traffic::Http, hub::transport_of(transport)) {
         if (!already_read.empty()) {  // memcpy from a null view is undefined even for 0 bytes
             auto space = buffer_.prepare(already_read.size());
             std::memcpy(space.data(), already_read.data(), already_read.size());
@@ -140,7 +143,7 @@ private:
     void on_request(boost::system::error_code ec) {
         if (ec) return on_read_error(ec);
         disarm();
-        hub::count_received(hub::Traffic::Http);
+        hub::count_http_request();
         Request req = parser_->release();
         keep_alive_request_ = req.keep_alive();
         head_ = req.method() == beast_http::verb::head;
@@ -148,6 +151,12 @@ private:
         target_ = std::string(req.target());
         const std::string_view path = std::string_view(target_).substr(0, target_.find('?'));
         if (ConsoleApi::handles(path)) return console_api_request(std::move(req), path);
+        if (Health::handles(path)) return config_.health.handle(method_, path, answer_later());
+        if (Metrics::handles(path)) {
+            return config_.metrics.handle(
+                MetricsRequest{method_, peer_address(), req[beast_http::field::cookie]},
+                answer_later());
+        }
         if (req.method() == beast_http::verb::options) {
             return write_response(ApiResponse{204, "", ""}, true);
         }
@@ -162,11 +171,17 @@ private:
         }
         ApiRequest api_req{method_, target_, std::string(req[beast_http::field::content_type]),
                            std::move(req.body())};
-        config_.api.handle(api_req, [self = this->shared_from_this()](ApiResponse r) {
+        config_.api.handle(api_req, answer_later());
+    }
+
+    /// A `done` for answers made elsewhere (another strand, another thread): the response is
+    /// written on this session's strand.
+    std::function<void(ApiResponse)> answer_later() {
+        return [self = this->shared_from_this()](ApiResponse r) {
             boost::asio::post(self->strand_, [self, r = std::move(r)]() mutable {
                 self->write_response(std::move(r), false);
             });
-        });
+        };
     }
 
     void console_api_request(Request req, std::string_view path) {
@@ -183,12 +198,7 @@ private:
             std::string(req[beast_http::field::host]),
             peer_address(),
             is_tls()};
-        config_.console_api.handle(
-            std::move(api_req), [self = this->shared_from_this()](ApiResponse r) {
-                boost::asio::post(self->strand_, [self, r = std::move(r)]() mutable {
-                    self->write_response(std::move(r), false);
-                });
-            });
+        config_.console_api.handle(std::move(api_req), answer_later());
     }
 
     bool is_tls() const { return std::string_view(transport_) == "tls"; }
@@ -292,6 +302,7 @@ private:
     uint64_t timer_gen_ = 0;
     std::string peer_;
     const char* transport_;
+    hub::CountedConnection counted_;
     boost::beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     std::optional<Response> response_;

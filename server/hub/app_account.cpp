@@ -13,6 +13,7 @@
 #include "common/util/password.hpp"
 #include "server/hub/app_handlers.hpp"
 #include "server/hub/operations.hpp"
+#include "server/hub/traffic.hpp"
 #include "server/hub/user_state.hpp"
 
 namespace blynk::hub::app {
@@ -44,6 +45,7 @@ void refuse_login(AppContext& context, AppConnection& conn, uint16_t id, uint16_
         spdlog::warn("login: too many failures for {} or from {}: locked for login.lockout seconds",
                      email, address);
     }
+    count_login(Traffic::App, false);
     spdlog::info("login rejected: {} ({}): {}", email, conn.link.repr(), why);
     conn.link.send_response(id, code);
 }
@@ -108,6 +110,7 @@ std::optional<LoginAttempt> begin_login(AppContext& context, AppConnection& conn
 void finish_login(AppContext& context, AppConnection& conn, LoginAttempt& a,
                   std::optional<int> shared_dash) {
     context.logins.succeeded(a.address, a.account);
+    count_login(Traffic::App, true);
     const std::shared_ptr<UserState>& user = a.user;
     conn.state = AppConnection::State::LoggedIn;
     conn.user = user;

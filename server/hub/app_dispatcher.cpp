@@ -12,8 +12,9 @@ namespace blynk::hub {
 void AppDispatcher::on_frame(AppConnection& conn, const proto::FrameView& frame,
                              QuotaMeter::Clock::time_point received) {
     namespace cmd = proto::cmd;
-    count_received(Traffic::App);
+    count_received(Traffic::App, frame.command);
     if (!conn.quota.try_consume(received)) {
+        count_quota_drop(Traffic::App);
         if (conn.quota.should_warn(received)) {
             spdlog::warn("message quota exceeded, dropping frames ({})", conn.link.repr());
             conn.link.send_response(frame.id, proto::status::kQuotaLimit);

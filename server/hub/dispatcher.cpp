@@ -11,10 +11,11 @@ namespace blynk::hub {
 
 void Dispatcher::on_frame(HardwareConnection& conn, const proto::FrameView& frame,
                           QuotaMeter::Clock::time_point received) {
-    count_received(Traffic::Hardware);
+    count_received(Traffic::Hardware, frame.command);
     // The quota counts every frame, before and after login; an excess frame was already read
     // whole, so dropping it keeps the stream in sync (the Java server's decoder did not).
     if (!conn.quota.try_consume(received)) {
+        count_quota_drop(Traffic::Hardware);
         if (conn.quota.should_warn(received)) {
             spdlog::warn("message quota exceeded, dropping frames ({})", conn.link.repr());
             if (frame.id != 0) conn.link.send_response(frame.id, proto::status::kQuotaLimit);

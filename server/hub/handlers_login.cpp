@@ -6,6 +6,7 @@
 #include "common/util/token.hpp"
 #include "server/hub/handlers.hpp"
 #include "server/hub/operations.hpp"
+#include "server/hub/traffic.hpp"
 
 namespace blynk::hub::handlers {
 namespace {
@@ -18,6 +19,7 @@ void complete_login(HardwareConnection& conn, const TokenTarget& target, const s
         conn.state = HardwareConnection::State::Connected;
         spdlog::info("login rejected: token {} was just replaced ({})", util::redact_token(token),
                      conn.link.repr());
+        count_login(Traffic::Hardware, false);
         conn.link.send_response(id, proto::status::kInvalidToken);
         return;
     }
@@ -27,6 +29,7 @@ void complete_login(HardwareConnection& conn, const TokenTarget& target, const s
     conn.link.set_identity(fmt::format("user={} device={} '{}'", target.user->email(),
                                        target.device.str(), entry->device.name));
     target.user->attach(target.device, conn);
+    count_login(Traffic::Hardware, true);
     conn.link.send_response(id, proto::status::kOk);
     target.user->relay_to_apps_always(proto::cmd::kHardwareConnected, id, target.device, {});
     ops::send_pin_modes(*target.user, target.device);
@@ -50,6 +53,7 @@ void login(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame) {
     std::string token(proto::trim_java(frame.body));
     if (token.empty() || token.find('\0') != std::string::npos) {
         spdlog::info("login rejected: malformed token ({})", conn.link.repr());
+        count_login(Traffic::Hardware, false);
         conn.link.send_response(frame.id, proto::status::kInvalidToken);
         return;
     }
@@ -57,6 +61,7 @@ void login(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame) {
     if (!target) {
         spdlog::info("login rejected: unknown token {} ({})", util::redact_token(token),
                      conn.link.repr());
+        count_login(Traffic::Hardware, false);
         conn.link.send_response(frame.id, proto::status::kInvalidToken);
         return;
     }

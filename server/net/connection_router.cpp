@@ -228,6 +228,7 @@ public:
             strand_, [self = shared_from_this()](boost::system::error_code ec) {
                 if (ec || self->done_) return;
                 self->done_ = true;
+                hub::count_tls_handshake(false);
                 spdlog::info("tls {}: handshake not finished within {} s; closing", self->peer_,
                              self->config_.handshake_timeout.count());
                 close_quietly(self->stream_.next_layer());
@@ -242,6 +243,7 @@ private:
         if (done_) return;
         done_ = true;
         timer_.cancel();
+        hub::count_tls_handshake(!ec);
         if (ec) {
             spdlog::info("tls {}: handshake failed: {}", peer_, ec.message());
             close_quietly(stream_.next_layer());

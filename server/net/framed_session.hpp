@@ -28,6 +28,7 @@
 #include "common/proto/codec.hpp"
 #include "common/proto/command.hpp"
 #include "server/hub/peer.hpp"
+#include "server/hub/traffic.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/flush_batch.hpp"
 #include "server/net/session_protocols.hpp"
@@ -51,7 +52,8 @@ public:
           services_(services),
           conn_(*this, services.options),
           peer_(std::move(peer)),
-          transport_(transport) {}
+          transport_(transport),
+          counted_(kTraffic, hub::transport_of(transport)) {}
 
     ~FramedSession() { services_.deadlines.cancel(*this); }
 
@@ -82,6 +84,7 @@ public:
         if (closing_) return;
         if (out_pending_.empty()) SpareBuffers::take(out_pending_);
         proto::encode(out_pending_, Protocol::kLayout, command, Protocol::wire_id(id), body);
+        hub::count_sent(kTraffic, command);
         after_queue();
     }
 
@@ -89,6 +92,7 @@ public:
         if (closing_) return;
         if (out_pending_.empty()) SpareBuffers::take(out_pending_);
         proto::encode_response(out_pending_, Protocol::kLayout, Protocol::wire_id(id), status);
+        hub::count_sent(kTraffic, proto::cmd::kResponse);
         after_queue();
     }
 
@@ -174,6 +178,8 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     using Traits = StreamTraits<Stream>;
+    static constexpr hub::Traffic kTraffic =
+        Protocol::kKind == hub::PeerKind::Hardware ? hub::Traffic::Hardware : hub::Traffic::App;
     static constexpr bool kMessageDelimited = Protocol::kLayout == proto::Layout::WebApp;
     static_assert(!kMessageDelimited || Traits::kMessagePerFrame,
                   "a message-delimited layout needs a message stream (WebSocket)");
@@ -353,6 +359,7 @@ private:
     void after_queue() {
         if constexpr (Traits::kMessagePerFrame) frames_.pending.push_back(out_pending_.size());
         if (out_pending_.size() > services_.limits.max_write_queue) {
+            hub::count_slow_reader(kTraffic);
             close(fmt::format("write queue over {} bytes: peer reads too slowly",
                               services_.limits.max_write_queue));
             return;
@@ -502,7 +509,7 @@ private:
     const typename Protocol::Services& services_;
     typename Protocol::Connection conn_;
     std::string peer_;
-    const char* transport_;  // "tcp" or "tls"
+    const char* transport_;  // "tcp", "tls", "ws" or "wss"
     std::string identity_;
 
     std::vector<uint8_t> in_;
@@ -515,8 +522,9 @@ private:
     bool writing_ = false;
     bool suspended_ = false;  ///< a rebind is pending
     bool paused_ = false;     ///< pause_reading(): e.g. a login waiting for its password check
-    bool message_complete_ = false;  ///< message-delimited layouts: in_ holds a whole message
-    bool finishing_ = false;         ///< close_after_writes(): close once the queue is written
+    bool message_complete_ = false;   ///< message-delimited layouts: in_ holds a whole message
+    bool finishing_ = false;          ///< close_after_writes(): close once the queue is written
+    hub::CountedConnection counted_;  // 2 bytes: here it fills padding, not a new word
     std::string finish_reason_;
     bool closing_ = false;
     bool torn_down_ = false;

@@ -15,6 +15,8 @@ namespace blynk::http {
 class Api;
 class Console;
 class ConsoleApi;
+class Health;
+class Metrics;
 }  // namespace blynk::http
 
 namespace blynk::net {
@@ -34,6 +36,8 @@ struct RouterConfig {
     http::Api& api;
     const http::Console& console;
     http::ConsoleApi& console_api;
+    http::Metrics& metrics;
+    http::Health& health;
     HttpLimits http;
     std::chrono::seconds detect_timeout{10};     ///< first bytes must arrive by then
     std::chrono::seconds handshake_timeout{10};  ///< TLS handshake must finish by then

@@ -104,6 +104,10 @@ int64_t SqliteStore::last_provision_seq() {
     return st->step() ? st->column_int64(0) : 0;
 }
 
+void SqliteStore::check_writable() {
+    Transaction tx(db_);  // rolled back by its destructor: nothing is written
+}
+
 int64_t SqliteStore::data_version() {
     StatementScope st(st_->data_version);
     return st->step() ? st->column_int64(0) : 0;

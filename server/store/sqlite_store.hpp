@@ -143,6 +143,9 @@ public:
     std::vector<ProvisionEvent> provision_events_after(int64_t seq);
     /// The highest provision_log seq, 0 when empty.
     int64_t last_provision_seq();
+    /// Takes the write lock and gives it back (BEGIN IMMEDIATE, ROLLBACK): throws StoreError when
+    /// the database cannot be written now (a read-only file, a lock held past the busy timeout).
+    void check_writable();
     /// PRAGMA data_version: changes when ANOTHER connection commits (not on our own commits).
     int64_t data_version();
 

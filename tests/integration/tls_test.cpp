@@ -9,6 +9,7 @@
 
 #include "server/net/certificate.hpp"
 #include "tests/support/fixture.hpp"
+#include "tests/support/free_port.hpp"
 
 namespace blynk::test {
 namespace {
@@ -303,18 +304,6 @@ TEST(TlsStartTest, MissingConfiguredCertificateStopsTheServerWithAClearMessage) 
 
 namespace blynk::test {
 namespace {
-
-uint16_t free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 TEST(LegacyPortsTest, AliasPortsServeLikeTheMainPorts) {
     const uint16_t plain = free_port(), tls = free_port();
