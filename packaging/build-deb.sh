@@ -23,19 +23,15 @@ install -m 0755 "$binary" "$pkg/usr/bin/blynkd"
 "$DEB_HOST_GNU_TYPE-strip" --strip-unneeded --remove-section=.comment "$pkg/usr/bin/blynkd"
 install -m 0644 "$root/server.properties.example" "$pkg/etc/blynkd/server.properties"
 
-# The unit is written for a binary in /usr/local/bin; the package's is in /usr/bin and reads the
-# packaged configuration. The package has a static user that owns /var/lib/blynkd: a dynamic user's
-# StateDirectory would move the data under /var/lib/private (mode 0700), out of reach of
-# `sudo -u blynkd blynkd device add ...`.
+# The unit is installed as it is; it must match the package's layout: the binary in /usr/bin, the
+# packaged configuration, and the static user that owns /var/lib/blynkd (a dynamic user's
+# StateDirectory would move the data under /var/lib/private, out of reach of
+# `sudo -u blynkd blynkd device add ...`).
 unit=$pkg/lib/systemd/system/blynkd.service
-sed -e 's#^ExecStart=/usr/local/bin/blynkd#ExecStart=/usr/bin/blynkd#' \
-    -e 's#^DynamicUser=yes$#User=blynkd\nGroup=blynkd#' "$root/docker/blynkd.service" > "$unit"
+install -m 0644 "$root/docker/blynkd.service" "$unit"
 grep -q '^User=blynkd$' "$unit" || { echo "build-deb: the unit does not run as blynkd" >&2; exit 1; }
-grep -q -- '^ExecStart=.*--config' "$unit" ||
-    sed -i 's#^ExecStart=/usr/bin/blynkd#& --config /etc/blynkd/server.properties#' "$unit"
-grep -q '^ExecStart=/usr/bin/blynkd ' "$unit" ||
-    { echo "build-deb: docker/blynkd.service has no ExecStart=/usr/local/bin/blynkd to adjust" >&2; exit 1; }
-chmod 0644 "$unit"
+grep -q '^ExecStart=/usr/bin/blynkd --config /etc/blynkd/server.properties ' "$unit" ||
+    { echo "build-deb: the unit's ExecStart is not /usr/bin/blynkd --config /etc/blynkd/server.properties" >&2; exit 1; }
 
 go-md2man -in "$root/docs/blynkd.8.md" | gzip -9n > "$pkg/usr/share/man/man8/blynkd.8.gz"
 cat > "$pkg/usr/share/doc/blynkd/copyright" <<COPYRIGHT
@@ -44,7 +40,7 @@ Upstream-Name: blynkd
 
 Files: *
 Copyright: the blynkd developers
-License: see the LICENSE file of the blynkd source
+License: not stated yet (the blynkd source has no license file)
 COPYRIGHT
 chmod 0644 "$pkg/usr/share/man/man8/blynkd.8.gz" "$pkg/usr/share/doc/blynkd/copyright"
 
