@@ -7,7 +7,7 @@ BUILD ?= build
 DATA ?= $(CURDIR)/data
 ARGS ?=
 
-.PHONY: run build test test-sanitize test-all deps deps-test format clean
+.PHONY: run build test test-sanitize test-all deps deps-test format clean cross
 
 run: build
 	$(BUILD)/release/blynkd --data-dir "$(DATA)" $(ARGS)
@@ -27,15 +27,26 @@ build: deps
 test: deps-test test-sanitize test-all
 
 test-sanitize:
-	cmake -S . -B $(BUILD)/asan -DCMAKE_BUILD_TYPE=Debug -DBLYNKD_SANITIZE=ON >/dev/null
+	cmake -S . -B $(BUILD)/asan -DCMAKE_BUILD_TYPE=Debug -DBLYNKD_SANITIZE=ON -DBLYNKD_WERROR=ON \
+		>/dev/null
 	cmake --build $(BUILD)/asan -j $(JOBS)
 	cd $(BUILD)/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest -L 'unit|integration' -j $(JOBS) --output-on-failure --timeout 300
 
 test-all:
-	cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Release -DBLYNKD_WERROR=ON >/dev/null
 	cmake --build $(BUILD)/test -j $(JOBS)
 	cd $(BUILD)/test && ctest -j $(JOBS) --output-on-failure --timeout 300
+
+# A Raspberry Pi build (ARCH=arm64 or armhf) with Debian's cross toolchain and multiarch libraries
+# (cmake/toolchains/$(ARCH).cmake); the unit and integration tests run under qemu-user.
+cross:
+	$(if $(filter arm64 armhf,$(ARCH)),,$(error make cross needs ARCH=arm64 or ARCH=armhf))
+	@scripts/install-deps.sh cross $(ARCH)
+	cmake -S . -B $(BUILD)/cross-$(ARCH) -DCMAKE_BUILD_TYPE=Release -DBLYNKD_WERROR=ON \
+		-DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/$(ARCH).cmake >/dev/null
+	cmake --build $(BUILD)/cross-$(ARCH) -j $(JOBS) --target blynkd unit_tests integration_tests
+	cd $(BUILD)/cross-$(ARCH) && ctest -L 'unit|integration' -j $(JOBS) --output-on-failure
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -210,51 +210,54 @@ bool iequals(std::string_view a, std::string_view b) {
                                               [](char x, char y) { return lower(x) == lower(y); });
 }
 
-// The parsed form of a value before it is stored.
-using Parsed = std::variant<std::string, std::uint32_t, bool>;
+// Digits only (no sign, no spaces, no hex, no exponent), within the key's bounds.
+std::optional<std::uint32_t> parse_number(const KeySpec& key, std::string_view text) {
+    if (text.empty() ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+    }
+    std::uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+    if (v < key.min || v > key.max) return std::nullopt;
+    return static_cast<std::uint32_t>(v);
+}
 
-std::optional<Parsed> parse(const KeySpec& key, std::string_view text) {
-    switch (key.type) {
-        case KeyType::String:
-        case KeyType::Path:
-            return Parsed{std::string(text)};
-        case KeyType::Uint16:
-        case KeyType::Uint32: {
-            // Digits only: no sign, no spaces, no hex, no exponent.
-            if (text.empty() || !std::all_of(text.begin(), text.end(),
-                                             [](char c) { return c >= '0' && c <= '9'; })) {
-                return std::nullopt;
-            }
-            std::uint64_t v = 0;
-            auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-            if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-            if (v < key.min || v > key.max) return std::nullopt;
-            return Parsed{static_cast<std::uint32_t>(v)};
-        }
-        case KeyType::Bool:
-            if (iequals(text, "true")) return Parsed{true};
-            if (iequals(text, "false")) return Parsed{false};
-            return std::nullopt;
-        case KeyType::Enum:
-            for (std::string_view choice : key.choices) {
-                if (iequals(text, choice)) return Parsed{std::string(choice)};
-            }
-            return std::nullopt;
+std::optional<bool> parse_bool(std::string_view text) {
+    if (iequals(text, "true")) return true;
+    if (iequals(text, "false")) return false;
+    return std::nullopt;
+}
+
+// String and Path keys take the text as it is; Enum keys one of their choices, as spelt there.
+std::optional<std::string_view> parse_text(const KeySpec& key, std::string_view text) {
+    if (key.type != KeyType::Enum) return text;
+    for (std::string_view choice : key.choices) {
+        if (iequals(text, choice)) return choice;
     }
     return std::nullopt;
 }
 
-void store(const KeySpec& key, Parsed value, Settings& s) {
-    std::visit(
+// Parses `text` straight into the type of the field `key` writes and stores it; false (and the
+// field unchanged) when the text is not a valid value. No variant of parsed values is passed
+// around: GCC 12 for aarch64 reported one's string as maybe-uninitialized (a false positive).
+bool parse_into(const KeySpec& key, std::string_view text, Settings& s) {
+    return std::visit(
         [&](auto member) {
             using Field = std::remove_reference_t<decltype(s.*member)>;
             if constexpr (std::is_same_v<Field, std::string> ||
                           std::is_same_v<Field, std::filesystem::path>) {
-                s.*member = Field(std::get<std::string>(value));
+                const auto value = parse_text(key, text);
+                if (value) s.*member = Field(std::string(*value));
+                return value.has_value();
             } else if constexpr (std::is_same_v<Field, bool>) {
-                s.*member = std::get<bool>(value);
+                const auto value = parse_bool(text);
+                if (value) s.*member = *value;
+                return value.has_value();
             } else {
-                s.*member = static_cast<Field>(std::get<std::uint32_t>(value));
+                const auto value = parse_number(key, text);
+                if (value) s.*member = static_cast<Field>(*value);
+                return value.has_value();
             }
         },
         key.field);
@@ -346,9 +349,7 @@ std::optional<std::string> set_value(const KeySpec& key, std::string_view value,
     std::string_view text = trim(value);
     // Like the Java server: a blank value means "use the default".
     if (text.empty()) text = key.default_text;
-    std::optional<Parsed> parsed = parse(key, text);
-    if (!parsed) return "expected " + allowed_text(key);
-    store(key, std::move(*parsed), s);
+    if (!parse_into(key, text, s)) return "expected " + allowed_text(key);
     return std::nullopt;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian (and, for tests, npm) packages blynkd needs, only when something is missing.
 # Usage: scripts/install-deps.sh build|test|docker|deb
+#        scripts/install-deps.sh cross arm64|armhf   (cross toolchain, the libraries for ARCH, qemu)
 set -euo pipefail
 what=${1:-build}
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev
@@ -18,21 +19,54 @@ case "$what" in
     test) pkgs+=("${test_pkgs[@]}"); npm_dirs=(tests/clients tests/browser web) ;;
     docker) pkgs=("${docker_pkgs[@]}"); npm_dirs=(tests/clients) ;;
     deb) pkgs+=("${deb_pkgs[@]}") ;;
+    build|cross) ;;
+    *) echo "usage: scripts/install-deps.sh build|test|docker|deb|cross ARCH" >&2; exit 2 ;;
 esac
 
-missing=()
-for p in "${pkgs[@]}"; do
-    # node/npm may come from outside Debian (nodesource, nvm): a working binary is enough.
-    case "$p" in nodejs|npm) command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue ;; esac
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# Installs those of the given packages that are not installed yet.
+install_missing() {
+    local missing=() p
+    for p in "$@"; do
+        # node/npm may come from outside Debian (nodesource, nvm): a working binary is enough.
+        case "$p" in nodejs|npm) command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue ;; esac
+        installed "$p" || missing+=("$p")
+    done
+    [ ${#missing[@]} -gt 0 ] || return 0
     echo "install-deps: installing ${missing[*]}"
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+if [ "$what" = cross ]; then
+    arch=${2:-}
+    case "$arch" in
+        arm64|armhf) ;;
+        *) echo "usage: scripts/install-deps.sh cross arm64|armhf" >&2; exit 2 ;;
+    esac
+    # The host's tools (cmake, the header-only libraries), the cross compiler and the emulator the
+    # tests run under.
+    install_missing "${build_pkgs[@]}" "crossbuild-essential-$arch" qemu-user-static
+    dpkg --print-foreign-architectures | grep -qx "$arch" || $sudo dpkg --add-architecture "$arch"
+    # The libraries to link, for ARCH: every -dev package of the build and test lists, except the
+    # header-only ones (Architecture: all), whose host copy serves every architecture.
+    target_pkgs=()
+    for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+        case "$p" in *-dev) ;; *) continue ;; esac
+        [ "$(dpkg-query -W -f='${Architecture}' "$p" 2>/dev/null)" = all ] && continue
+        target_pkgs+=("$p:$arch")
+    done
+    install_missing "${target_pkgs[@]}"
+    exit 0
 fi
+
+install_missing "${pkgs[@]}"
 
 if [ ${#npm_dirs[@]} -gt 0 ]; then
     root="$(cd "$(dirname "$0")/.." && pwd)"

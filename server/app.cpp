@@ -305,6 +305,11 @@ int App::run() {
     if (settings_.hardware_ssl_port) {
         plan.push_back({settings_.hardware_ssl_port, net::Layer::TlsPort, "TLS: legacy hardware"});
     }
+    // Signals are caught before the ports open: whoever sees "listening on" may send SIGTERM or
+    // SIGHUP at once (a slow machine, or qemu, takes a while to reach io.run()); until then they
+    // wait in the signal sets instead of ending the process without a flush.
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    boost::asio::signal_set hangups(io, SIGHUP);
     std::vector<std::shared_ptr<net::Listener>> listeners;
     uint16_t bound_http = 0;
     uint16_t bound_https = 0;
@@ -340,7 +345,6 @@ int App::run() {
     }
 
     // SIGHUP and changed certificate files (certbot renewals) reload the TLS pair.
-    boost::asio::signal_set hangups(io, SIGHUP);
     std::function<void()> wait_hangup = [&] {
         hangups.async_wait([&](boost::system::error_code ec, int) {
             if (ec) return;
@@ -378,7 +382,6 @@ int App::run() {
     SystemdHeartbeat systemd_heartbeat(io, systemd, [&hub] { return status_text(hub); });
     systemd_heartbeat.start();
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signo) {
         if (ec) return;
         spdlog::info("{} received: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");

@@ -118,7 +118,7 @@ std::vector<model::DeviceEvent> SqliteStore::device_events(const std::string& em
     std::vector<model::DeviceEvent> events;
     StatementScope st(st_->device_events);
     bind_device_key(*st, email, dash_id, device_id);
-    st->bind_int(4, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    st->bind_int(4, static_cast<int64_t>(std::min<std::uint64_t>(limit, INT64_MAX)));
     while (st->step()) {
         model::DeviceEvent e;
         e.name = st->column_text(0);

@@ -264,7 +264,9 @@ TEST_F(AppTest, BrowsersSpeakTheAppProtocolOnDashwsOverWsAndWss) {
 class AppLockoutTest : public AppTest {
 protected:
     std::map<std::string, std::string> settings() const override {
-        return {{"login.failures.per.account", "3"}};
+        // Three password checks must fit in one connection's login time: under qemu each
+        // takes seconds, so the default 10 s login.timeout is not the subject here.
+        return {{"login.failures.per.account", "3"}, {"login.timeout", "120"}};
     }
 };
 

@@ -270,9 +270,11 @@ TEST(CliUsersTest, UserPasswordReplacesThePassword) {
 TEST(CliUsersTest, UserPasswordReadsOneLineFromStdin) {
     ServerProcess server;
     ASSERT_EQ(server.cli({"user", "add", "carol@example.com"}).exit_code, 0);
+    std::string blynkd;
+    for (const std::string& word : blynkd_command())
+        blynkd += word + " ";
     const std::string command = "printf 'from stdin\\nsecond line\\n' | BLYNKD_ALLOW_TMP_DATA=1 " +
-                                std::string(BLYNKD_BINARY) +
-                                " user password carol@example.com --data-dir '" +
+                                blynkd + "user password carol@example.com --data-dir '" +
                                 server.data_dir().string() + "' 2>&1";
     FILE* pipe = ::popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);

@@ -69,7 +69,7 @@ RawClient::RawClient(uint16_t port, const TlsOptions& tls) {
     SSL_set_tlsext_host_name(ssl, tls.server_name.c_str());
     if (!tls.ca_file.empty()) SSL_set1_host(ssl, tls.server_name.c_str());
     if (tls.resume_session) SSL_set_session(ssl, static_cast<SSL_SESSION*>(tls.resume_session));
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    const auto deadline = std::chrono::steady_clock::now() + patient(5s);
     while (true) {
         int r = SSL_do_handshake(ssl);
         flush_tls(tls.trickle);
@@ -248,7 +248,7 @@ std::string RawClient::read_exact(size_t n, std::chrono::milliseconds timeout, b
 ::testing::AssertionResult RawClient::expect(std::string_view expected,
                                              std::chrono::milliseconds timeout) {
     bool eof = false;
-    std::string got = read_exact(expected.size(), timeout, eof);
+    std::string got = read_exact(expected.size(), patient(timeout), eof);
     if (got == expected) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
            << "\n  expected: " << hex(expected) << "\n  received: " << hex(got)
@@ -257,7 +257,7 @@ std::string RawClient::read_exact(size_t n, std::chrono::milliseconds timeout, b
 
 ::testing::AssertionResult RawClient::expect_closed(std::chrono::milliseconds timeout) {
     bool eof = false;
-    std::string got = read_exact(65536, timeout, eof);
+    std::string got = read_exact(65536, patient(timeout), eof);
     if (eof && got.empty()) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
            << (eof ? "closed, but first sent: " + hex(got)
@@ -274,7 +274,7 @@ std::string RawClient::read_exact(size_t n, std::chrono::milliseconds timeout, b
 }
 
 std::string RawClient::read_until(std::string_view delim, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + patient(timeout);
     while (pending_.find(delim) == std::string::npos) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());

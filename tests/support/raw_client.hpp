@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "common/proto/codec.hpp"
+#include "tests/support/server_process.hpp"
 
 namespace blynk::test {
 
@@ -73,7 +74,7 @@ public:
     /// Reads `n` bytes, or what came before the timeout / EOF.
     std::string read_bytes(size_t n, std::chrono::milliseconds timeout = 3s) {
         bool eof = false;
-        return read_exact(n, timeout, eof);
+        return read_exact(n, patient(timeout), eof);
     }
     /// Everything that arrives within `wait`.
     std::string read_for(std::chrono::milliseconds wait);

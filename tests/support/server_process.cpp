@@ -47,7 +47,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& o
     argv.push_back(nullptr);
     setenv("BLYNKD_ALLOW_TMP_DATA", "1", 1);
     pid_t pid = -1;
-    int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
+    int rc = posix_spawnp(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("posix_spawn failed for " + args[0]);
     return pid;
@@ -62,6 +62,17 @@ int wait_exit(pid_t pid) {
 }
 
 }  // namespace
+
+std::vector<std::string> blynkd_command() {
+    std::vector<std::string> command;
+#ifdef BLYNKD_EMULATOR
+    std::istringstream words(BLYNKD_EMULATOR);
+    for (std::string word; words >> word;)
+        command.push_back(word);
+#endif
+    command.push_back(BLYNKD_BINARY);
+    return command;
+}
 
 ServerProcess::ServerProcess(std::map<std::string, std::string> settings)
     : settings_(std::move(settings)), data_dir_(make_temp_dir()) {
@@ -78,7 +89,7 @@ ServerProcess::~ServerProcess() {
 }
 
 CommandResult ServerProcess::cli(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv{BLYNKD_BINARY};
+    std::vector<std::string> argv = blynkd_command();
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--data-dir");
     argv.push_back(data_dir_.string());
@@ -106,7 +117,8 @@ std::string ServerProcess::provision(const std::string& email, const std::string
 }
 
 void ServerProcess::start() {
-    std::vector<std::string> argv{BLYNKD_BINARY, "--data-dir", data_dir_.string()};
+    std::vector<std::string> argv = blynkd_command();
+    argv.insert(argv.end(), {"--data-dir", data_dir_.string()});
     for (const auto& [k, v] : settings_) {
         argv.push_back("--set");
         argv.push_back(k + "=" + v);
@@ -115,7 +127,7 @@ void ServerProcess::start() {
     pid_ = spawn(argv, data_dir_ / "server.out", log_path_, true);
     const std::regex plain(R"(listening on [^ ]*:(\d+) \(hardware)");
     const std::regex tls(R"(listening on [^ ]*:(\d+) \(TLS)");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    const auto deadline = std::chrono::steady_clock::now() + patient(std::chrono::seconds(15));
     while (std::chrono::steady_clock::now() < deadline) {
         std::smatch m, t;
         std::string current = log();
@@ -167,7 +179,7 @@ std::string ServerProcess::log() const {
 
 bool ServerProcess::wait_for_log(const std::string& needle,
                                  std::chrono::milliseconds timeout) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + patient(timeout);
     do {
         if (log().find(needle) != std::string::npos) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -18,6 +18,21 @@ struct CommandResult {
     std::string err;  ///< stderr
 };
 
+/// The command that runs the blynkd under test: the binary, or in a cross build whose tests run
+/// under an emulator, the emulator's words followed by the binary.
+std::vector<std::string> blynkd_command();
+
+/// How long the tests wait for the server, given what is ample natively: ten times that when blynkd
+/// runs under an emulator (qemu-user runs PBKDF2 logins and TLS handshakes 20-40 times slower).
+/// Durations of expected silence are not scaled.
+constexpr std::chrono::milliseconds patient(std::chrono::milliseconds native) {
+#ifdef BLYNKD_EMULATOR
+    return native * 10;
+#else
+    return native;
+#endif
+}
+
 class ServerProcess {
 public:
     /// `settings` become `--set key=value` arguments (listen.address defaults to 127.0.0.1,

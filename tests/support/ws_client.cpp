@@ -6,8 +6,10 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+
 #include <boost/beast/websocket/ssl.hpp>
 #include <variant>
+#include "tests/support/server_process.hpp"
 
 #include "tests/support/raw_client.hpp"
 
@@ -122,7 +124,7 @@ std::string WsClient::read(std::chrono::milliseconds timeout, bool* closed) {
             result = ec;
             done = true;
         });
-        if (!impl_->run(timeout, done)) {
+        if (!impl_->run(patient(timeout), done)) {
             beast::get_lowest_layer(ws).cancel();
             impl_->run(std::chrono::seconds(1), done);
             result = asio::error::timed_out;
@@ -162,7 +164,7 @@ bool WsClient::ping_pong(std::chrono::milliseconds timeout) {
         ws.ping({});
         // The pong is seen by the control callback while a read is in progress.
         ws.async_read(impl_->buffer, [&](beast::error_code, size_t) { done = true; });
-        auto deadline = std::chrono::steady_clock::now() + timeout;
+        auto deadline = std::chrono::steady_clock::now() + patient(timeout);
         while (!impl_->pong && !done && std::chrono::steady_clock::now() < deadline) {
             impl_->io.restart();
             impl_->io.run_for(std::chrono::milliseconds(10));
