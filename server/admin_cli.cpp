@@ -157,17 +157,29 @@ int device_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliS
     std::optional<std::string> email;
     if (!p.positional.empty()) email = stored_email(store, p.positional[0]);
     auto rows = store.list_devices(email);
-    io.out << std::left << std::setw(26) << "USER" << std::setw(8) << "DEVICE" << std::setw(20)
-           << "NAME" << std::setw(14) << "BOARD" << std::setw(34) << "TOKEN"
+    // Columns as wide as their longest cell (imported boards have names like "ESP32 Dev Board").
+    auto width = [&rows](size_t header, auto cell) {
+        size_t widest = header;
+        for (const auto& r : rows)
+            widest = std::max(widest, cell(r).size());
+        return static_cast<int>(widest + 2);
+    };
+    const int user_w = width(4, [](const store::DeviceRow& r) { return r.email; });
+    const int name_w = width(4, [](const store::DeviceRow& r) { return r.device.name; });
+    const int board_w = width(5, [](const store::DeviceRow& r) { return r.device.board_type; });
+    const int token_w = width(5, [](const store::DeviceRow& r) { return r.device.token; });
+    io.out << std::left << std::setw(user_w) << "USER" << std::setw(8) << "DEVICE"
+           << std::setw(name_w) << "NAME" << std::setw(board_w) << "BOARD" << std::setw(token_w)
+           << "TOKEN"
            << "STATUS\n";
     for (const auto& r : rows) {
         std::string status = r.device.online
                                  ? "online since " + format_time(r.device.last_seen_ms)
                                  : "offline, last seen " + format_time(r.device.last_seen_ms);
-        io.out << std::left << std::setw(26) << r.email << std::setw(8)
-               << (std::to_string(r.dash_id) + "-" + std::to_string(r.device.id)) << std::setw(20)
-               << r.device.name << std::setw(14) << r.device.board_type << std::setw(34)
-               << r.device.token << status << "\n";
+        io.out << std::left << std::setw(user_w) << r.email << std::setw(8)
+               << (std::to_string(r.dash_id) + "-" + std::to_string(r.device.id))
+               << std::setw(name_w) << r.device.name << std::setw(board_w) << r.device.board_type
+               << std::setw(token_w) << r.device.token << status << "\n";
     }
     if (rows.empty()) io.err << "no devices" << (email ? " for " + *email : std::string()) << "\n";
     return 0;

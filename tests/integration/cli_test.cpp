@@ -39,6 +39,15 @@ TEST(CliTest, ProvisioningPrintsOnlyTheTokenAndExplainsErrors) {
     EXPECT_NE(list.out.find("ESP8266"), std::string::npos);
     EXPECT_NE(list.out.find(device.out.substr(0, 32)), std::string::npos);
     EXPECT_NE(list.out.find("never"), std::string::npos);
+
+    // Long names and board types (the Java app's "ESP32 Dev Board") keep their columns apart.
+    auto wide = server.cli({"device", "add", "carol@example.com", "--name", "Greenhouse controller",
+                            "--board", "ESP32 Dev Board"});
+    ASSERT_EQ(wide.exit_code, 0) << wide.err;
+    list = server.cli({"device", "list"});
+    EXPECT_TRUE(std::regex_search(list.out, std::regex("Greenhouse controller +ESP32 Dev Board +" +
+                                                       wide.out.substr(0, 32) + " +offline")))
+        << list.out;
 }
 
 TEST(CliTest, EmptyDataDirLogsTheFirstStepsWithTheRealBinaryPath) {
