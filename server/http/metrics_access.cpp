@@ -4,30 +4,20 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "common/util/ascii.hpp"
 #include "config/keys.hpp"
 
 namespace blynk::http {
-namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-}  // namespace
 
 AddressAllowList AddressAllowList::parse(std::string_view text) {
     namespace ip = boost::asio::ip;
     AddressAllowList list;
-    if (trim(text) == "none") return list;
+    if (util::trim_blanks(text) == "none") return list;
     size_t start = 0;
     while (start <= text.size()) {
         size_t end = text.find(',', start);
         if (end == std::string_view::npos) end = text.size();
-        const std::string_view entry = trim(text.substr(start, end - start));
+        const std::string_view entry = util::trim_blanks(text.substr(start, end - start));
         start = end + 1;
         if (entry.empty()) continue;
         const size_t slash = entry.find('/');
