@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "config/keys.hpp"
 
 namespace blynk::config {
@@ -17,6 +19,21 @@ std::string user_name(uid_t uid) {
         return found->pw_name;
     }
     return std::to_string(uid);
+}
+
+// Files made before blynkd set its umask (or copied in) may be readable by others.
+std::vector<std::string> open_secret_files(const std::filesystem::path& folder) {
+    std::vector<std::string> warnings;
+    for (const char* name : {"blynkd.db", "tls/key.pem"}) {
+        const std::filesystem::path file = folder / name;
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        warnings.push_back(file.string() + " is open to other users (mode " + mode +
+                           "); blynkd makes its files 0600: chmod -R go-rwx " + folder.string());
+    }
+    return warnings;
 }
 
 }  // namespace
@@ -64,6 +81,8 @@ std::vector<std::string> enforce_privileges(Subcommand subcommand, bool allow_ro
     PrivilegeCheck check =
         check_privileges(subcommand, allow_root, ::geteuid(), folder, folder_owner(folder));
     if (check.refusal) throw ConfigError(*check.refusal);
+    for (std::string& warning : open_secret_files(folder))
+        check.warnings.push_back(std::move(warning));
     return std::move(check.warnings);
 }
 

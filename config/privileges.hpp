@@ -37,7 +37,8 @@ PrivilegeCheck check_privileges(Subcommand subcommand, bool allow_root, uid_t eu
 /// The owner of `folder`, or nothing when it does not exist.
 std::optional<FolderOwner> folder_owner(const std::filesystem::path& folder);
 
-/// check_privileges() for this process: throws ConfigError with the refusal, returns the warnings.
+/// check_privileges() for this process: throws ConfigError with the refusal, returns the warnings,
+/// with one for each secret file of the folder (database, TLS key) that others may read.
 std::vector<std::string> enforce_privileges(Subcommand subcommand, bool allow_root,
                                             const std::filesystem::path& folder);
 

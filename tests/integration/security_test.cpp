@@ -188,6 +188,18 @@ TEST(SecurityFilesTest, EverythingInTheDataFolderIsTheUsersAlone) {
         run_blynkd({"restore", backup.string(), "--data-dir", data.string()}, out);
     ASSERT_EQ(restored.exit_code, 0) << restored.err;
     EXPECT_EQ(loose_modes(data), "");
+
+    // A database made by an older blynkd (or copied in) that others may read is pointed out.
+    fs::permissions(data / "blynkd.db", fs::perms::group_read | fs::perms::others_read,
+                    fs::perm_options::add);
+    const RunResult listed = run_blynkd({"user", "list", "--data-dir", data.string()}, out);
+    EXPECT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_NE(listed.err.find((data / "blynkd.db").string() +
+                              " is open to other users (mode 0644); blynkd makes its files 0600: "
+                              "chmod -R go-rwx " +
+                              data.string()),
+              std::string::npos)
+        << listed.err;
 }
 
 TEST(SecurityRootTest, TheServerRefusesRootWithoutAllowRoot) {
@@ -227,19 +239,19 @@ TEST(SecurityRootTest, CommandsAsRootRefuseAFolderOfAnotherUser) {
         run_blynkd({"user", "add", "b@example.com", "--data-dir", data.string()}, out);
     EXPECT_EQ(refused.exit_code, 1);
     EXPECT_EQ(refused.err, "blynkd: refusing to run \"user\" as root on data folder " +
-                                  data.string() +
-                                  ", which belongs to user nobody: files root creates there "
-                                  "would lock that user's server out; run it as that user (sudo "
-                                  "-u nobody blynkd ...), or pass --allow-root\n");
+                               data.string() +
+                               ", which belongs to user nobody: files root creates there "
+                               "would lock that user's server out; run it as that user (sudo "
+                               "-u nobody blynkd ...), or pass --allow-root\n");
     const RunResult list = run_blynkd({"device", "list", "--data-dir", data.string()}, out);
     EXPECT_EQ(list.exit_code, 1) << "reading opens the database too (and may create its WAL)";
 
     const RunResult allowed = run_blynkd(
         {"user", "add", "b@example.com", "--allow-root", "--data-dir", data.string()}, out);
     EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
-    EXPECT_NE(allowed.err.find("data folder " + data.string() +
-                                  " belongs to user nobody, not to root"),
-              std::string::npos)
+    EXPECT_NE(
+        allowed.err.find("data folder " + data.string() + " belongs to user nobody, not to root"),
+        std::string::npos)
         << allowed.err;
 }
 
