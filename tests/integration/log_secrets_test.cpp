@@ -13,7 +13,8 @@
 namespace blynk::test {
 namespace {
 
-constexpr const char* kWrongToken = "Zq9x3Vb7Nc1Mw5Lk8Jh2Gf6Ds4Ap0OwE";  // 32 characters, not issued
+// 32 characters, like a token, but never issued.
+constexpr const char* kWrongToken = "Zq9x3Vb7Nc1Mw5Lk8Jh2Gf6Ds4Ap0OwE";
 constexpr const char* kAdmin = "root@example.com";
 constexpr const char* kAdminPassword = "admin secret";
 
