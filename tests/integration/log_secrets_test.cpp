@@ -102,6 +102,10 @@ TEST_F(LogSecretsTest, NoTokenPasswordOrHashAppearsWholeInTheLog) {
     WsClient ws(server_->port(), WsClient::Options{});
     ws.send(frame(cmd::kHardwareLogin, 1, second_token));
     EXPECT_TRUE(ws.expect_message(response(1, status::kOk)));
+    WsClient::Options token_in_url;  // what a confused client might do; the server ignores it
+    token_in_url.path = "/websockets?token=" + second_token;
+    WsClient ws_url(server_->port(), token_in_url);
+    EXPECT_TRUE(ws_url.ping_pong());
     WsClient ws_bad(server_->port(), WsClient::Options{});
     ws_bad.send(frame(cmd::kHardwareLogin, 1, kWrongToken));
     EXPECT_TRUE(ws_bad.expect_message(response(1, status::kInvalidToken)));
