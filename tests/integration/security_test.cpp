@@ -86,9 +86,11 @@ std::string file_text(const fs::path& file) {
 }
 
 /// blynkd with `args` (nothing added: no --data-dir, no --allow-root) through the shell; its
-/// output goes through `output_file` and `output_file`.err.
+/// output goes through `output_file` and `output_file`.err. A server that starts where it should
+/// have refused is stopped after a while (exit code 124).
 RunResult run_blynkd(const std::vector<std::string>& args, const fs::path& output_file) {
-    std::string command = "BLYNKD_ALLOW_TMP_DATA=1";
+    const auto limit = std::chrono::duration_cast<std::chrono::seconds>(patient(30s)).count();
+    std::string command = "BLYNKD_ALLOW_TMP_DATA=1 timeout " + std::to_string(limit);
     for (const std::string& word : blynkd_command())
         command += " '" + word + "'";
     for (const std::string& word : args)
