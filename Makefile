@@ -9,8 +9,13 @@ ARGS ?=
 
 .PHONY: run build test test-sanitize test-all deps deps-test format clean cross
 
+# blynkd refuses to run as root; `make run` as root (a fresh machine, CI) allows it and says so.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 run: build
-	$(BUILD)/release/blynkd --data-dir "$(DATA)" $(ARGS)
+	@$(if $(ROOT_FLAG),echo "make run: running blynkd as root with --allow-root (a service runs it \
+		as a normal user: docs/security.md)")
+	$(BUILD)/release/blynkd $(ROOT_FLAG) --data-dir "$(DATA)" $(ARGS)
 
 deps:
 	@scripts/install-deps.sh build

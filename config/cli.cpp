@@ -23,6 +23,7 @@ enum class OptionKind {
     KeyFlag,     // takes a value for `key`
     Ignored,     // Java launcher flag with a value that has no effect here
     Unsupported,
+    AllowRoot,
     Help,
     Version,
 };
@@ -36,7 +37,7 @@ struct OptionSpec {
 
 // Single-dash camelCase names are the Java launcher's (ArgumentsParser.java), kept so existing
 // start scripts work unchanged.
-constexpr std::array<OptionSpec, 14> kOptions = {{
+constexpr std::array<OptionSpec, 15> kOptions = {{
     {"--config", OptionKind::ConfigFile, {}, "a file"},
     {"-serverConfig", OptionKind::ConfigFile, {}, "a file"},
     {"--data-dir", OptionKind::DataDir, {}, "a folder"},
@@ -48,6 +49,7 @@ constexpr std::array<OptionSpec, 14> kOptions = {{
     {"-mailConfig", OptionKind::Ignored, {}, "a file"},
     {"-smsConfig", OptionKind::Ignored, {}, "a file"},
     {"-restore", OptionKind::Unsupported, {}, {}},
+    {"--allow-root", OptionKind::AllowRoot, {}, {}},
     {"-h", OptionKind::Help, {}, {}},
     {"--help", OptionKind::Help, {}, {}},
     {"--version", OptionKind::Version, {}, {}},
@@ -140,6 +142,9 @@ void handle_option(CommandLine& cl, const OptionSpec& o, const std::string& valu
             fail(std::string(o.name) +
                  " (restore users from PostgreSQL) is not supported; blynkd keeps its data in "
                  "the data folder");
+        case OptionKind::AllowRoot:
+            cl.allow_root = true;
+            break;
         case OptionKind::Help:
             cl.show_help = true;
             break;
@@ -278,6 +283,9 @@ Options (before or after the command):
   -appPort N                           same as --set https.port=N
   -workerThreads N                     same as --set server.worker.threads=N
   -mailConfig FILE, -smsConfig FILE    accepted for compatibility; no effect
+  --allow-root                         run as root all the same (the server refuses to, and
+                                       every command refuses a data folder owned by another
+                                       user when run as root)
   -h, --help                           print this help and exit
   --version                            print the version and exit
   --                                   end of options; the rest goes to the command
@@ -301,6 +309,7 @@ LoadedConfig load_config(const std::vector<std::string>& args,
     out.sub_args = std::move(cl.sub_args);
     out.show_help = cl.show_help;
     out.show_version = cl.show_version;
+    out.allow_root = cl.allow_root;
     out.warnings = std::move(cl.warnings);
     if (out.show_help || out.show_version) return out;
 

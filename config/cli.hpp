@@ -46,6 +46,7 @@ struct CommandLine {
     std::vector<std::string> warnings;  ///< e.g. ignored keys in --set, ignored Java flags
     bool show_help = false;             ///< -h / --help
     bool show_version = false;          ///< --version
+    bool allow_root = false;            ///< --allow-root
 };
 
 /// Parses the arguments (without argv[0]). Global options may stand before or after the
@@ -69,6 +70,7 @@ struct LoadedConfig {
     std::vector<std::string> warnings;                      ///< to be logged as warnings
     bool show_help = false;     ///< print usage_text() and exit 0 (nothing was loaded)
     bool show_version = false;  ///< print version_text() and exit 0 (nothing was loaded)
+    bool allow_root = false;    ///< --allow-root: see check_privileges() (privileges.hpp)
 };
 
 /// Parses `args` (without argv[0]) and builds the settings: defaults, then the properties file

@@ -2,6 +2,8 @@
 // subcommand (provisioning, backup and restore, import from the Java server). Start-up errors
 // end here with a message and exit code 1.
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -9,6 +11,7 @@
 
 #include "config/cli.hpp"
 #include "config/paths.hpp"
+#include "config/privileges.hpp"
 #include "config/properties.hpp"
 #include "server/admin_cli.hpp"
 #include "server/app.hpp"
@@ -29,6 +32,8 @@ void setup_logging(const std::string& level) {
 
 int main(int argc, char** argv) {
     using blynk::config::Subcommand;
+    // Everything in the data folder (database, lock, keys, backups) is for this user alone.
+    ::umask(077);
     try {
         auto loaded = blynk::config::load_config(argc, argv);
         if (loaded.show_help) {
@@ -41,6 +46,9 @@ int main(int argc, char** argv) {
         }
         setup_logging(loaded.settings.log_level);
         const auto data_dir = blynk::config::resolve_data_folder(loaded.settings);
+        for (const auto& w :
+             blynk::config::enforce_privileges(loaded.subcommand, loaded.allow_root, data_dir))
+            spdlog::warn("{}", w);
         blynk::CliStreams io{std::cout, std::cerr};
         switch (loaded.subcommand) {
             case Subcommand::User:

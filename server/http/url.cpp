@@ -96,14 +96,19 @@ bool is_dashboard_websocket_path(std::string_view target) {
 }
 
 std::string redact_target(std::string_view target) {
-    if (target.size() < 2 || target[0] != '/') return std::string(target);
-    size_t end = target.find_first_of("/?", 1);
-    if (end == std::string_view::npos) end = target.size();
-    std::string_view first = target.substr(1, end - 1);
-    if (first.size() < 16) return std::string(target);  // not a token ("api", "websockets")
-    std::string out(1, '/');
-    out += util::redact_token(first);
-    out += target.substr(end);
+    // A token is usually the first segment, but a mistyped URL ("//TOKEN/get/V1", which the API
+    // serves, or "?token=...") puts it elsewhere: every part of a token's length is shortened.
+    constexpr std::string_view kSeparators = "/?&=;";
+    constexpr size_t kShortestSecret = 16;
+    std::string out;
+    for (size_t start = 0; start <= target.size();) {
+        size_t end = target.find_first_of(kSeparators, start);
+        if (end == std::string_view::npos) end = target.size();
+        const std::string_view part = target.substr(start, end - start);
+        out += part.size() >= kShortestSecret ? util::redact_token(part) : std::string(part);
+        if (end < target.size()) out += target[end];
+        start = end + 1;
+    }
     return out;
 }
 

@@ -31,7 +31,8 @@ bool is_hardware_websocket_path(std::string_view target);
 /// True for the browser dashboards' app-protocol WebSocket: /dashws (a query may follow).
 bool is_dashboard_websocket_path(std::string_view target);
 
-/// The target with its first path segment (the token) redacted, for logs.
+/// The target for logs: every path segment and query part as long as a token (16 characters or
+/// more) redacted with util::redact_token.
 std::string redact_target(std::string_view target);
 
 }  // namespace blynk::http

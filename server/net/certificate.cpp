@@ -96,7 +96,8 @@ void generate_self_signed(const CertificateRequest& request, const std::filesyst
     write_pem(key_file, 0600, [&](BIO* b) {
         return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
     });
-    write_pem(cert_file, 0644, [&](BIO* b) { return PEM_write_bio_X509(b, cert.get()) == 1; });
+    // Public, but like everything in the data folder its user's alone (copy it out to share it).
+    write_pem(cert_file, 0600, [&](BIO* b) { return PEM_write_bio_X509(b, cert.get()) == 1; });
 }
 
 std::string certificate_fingerprint(const std::filesystem::path& cert_file) {

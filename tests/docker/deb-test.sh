@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make deb-test: installs the amd64 package in a fresh container of the local debian:bookworm-slim
 # (scripts/make-base-image.sh), runs blynkd as its unit does (user blynkd, the unit's ExecStart),
-# logs a board in, removes the package (data, user and edited conffile stay), installs it again
-# (the board's value is still there), and purges it (data, user and configuration gone).
+# logs a board in, checks the data folder's modes and that root is refused, removes the package
+# (data, user and edited conffile stay), installs it again (the board's value is still there), and
+# purges it (data, user and configuration gone).
 # Usage: tests/docker/deb-test.sh build/blynkd_<version>_amd64.deb   (about 1 min)
 set -euo pipefail
 # shellcheck source=tests/docker/lib.sh
@@ -57,7 +58,17 @@ token=$(in_c "${as_blynkd[@]}" blynkd device add deb@example.com --name "Deb boa
 start_server
 board write "$plain_port" "$token" "from the package"
 board rest "$tls_port" "$token" "from the package"
+modes=$(in_c stat -c '%a %n' /var/lib/blynkd/blynkd.db /var/lib/blynkd/tls /var/lib/blynkd/tls/key.pem)
+[ "$modes" = $'600 /var/lib/blynkd/blynkd.db\n700 /var/lib/blynkd/tls\n600 /var/lib/blynkd/tls/key.pem' ] ||
+    fail "files in /var/lib/blynkd are open to others: $modes"
 stop_server
+
+step "as root: the server refuses, commands refuse blynkd's data folder"
+out=$(in_c blynkd --config /etc/blynkd/server.properties --data-dir /root/blynkd 2>&1) &&
+    fail "the server started as root"
+[[ $out == *"refusing to run the server as root"*"--allow-root" ]] || fail "as root: $out"
+out=$(in_c blynkd user list --data-dir /var/lib/blynkd 2>&1) && fail "user list ran as root: $out"
+[[ $out == *"which belongs to user blynkd"*"sudo -u blynkd blynkd"* ]] || fail "as root: $out"
 
 step "apt remove: data, user and the edited conffile stay"
 in_c sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq blynkd >/dev/null'

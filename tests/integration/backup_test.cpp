@@ -198,10 +198,11 @@ TEST_F(BackupTest, RestoreRefusesFilesThatAreNotBlynkdDatabasesOrTooNew) {
 
 TEST_F(BackupTest, ASecondServerOnTheSameDataFolderIsRefused) {
     // Same ports too: without the lock it would fail differently (address in use), not hang.
-    const CommandResult second =
-        server_->cli({"run", "--set", "listen.address=127.0.0.1", "--set",
-                      "http.port=" + std::to_string(server_->port()), "--set",
-                      "https.port=" + std::to_string(server_->tls_port())});
+    std::vector<std::string> run = root_flag();
+    run.insert(run.end(), {"run", "--set", "listen.address=127.0.0.1", "--set",
+                           "http.port=" + std::to_string(server_->port()), "--set",
+                           "https.port=" + std::to_string(server_->tls_port())});
+    const CommandResult second = server_->cli(run);
     EXPECT_EQ(second.exit_code, 1);
     EXPECT_NE(second.err.find("blynkd: data folder " + server_->data_dir().string() +
                               " is in use by another blynkd (pid "),

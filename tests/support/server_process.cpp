@@ -74,6 +74,12 @@ std::vector<std::string> blynkd_command() {
     return command;
 }
 
+const std::vector<std::string>& root_flag() {
+    static const std::vector<std::string> flag =
+        ::geteuid() == 0 ? std::vector<std::string>{"--allow-root"} : std::vector<std::string>{};
+    return flag;
+}
+
 ServerProcess::ServerProcess(std::map<std::string, std::string> settings)
     : settings_(std::move(settings)), data_dir_(make_temp_dir()) {
     settings_.try_emplace("listen.address", "127.0.0.1");
@@ -119,6 +125,7 @@ std::string ServerProcess::provision(const std::string& email, const std::string
 void ServerProcess::start() {
     std::vector<std::string> argv = blynkd_command();
     argv.insert(argv.end(), {"--data-dir", data_dir_.string()});
+    argv.insert(argv.end(), root_flag().begin(), root_flag().end());
     for (const auto& [k, v] : settings_) {
         argv.push_back("--set");
         argv.push_back(k + "=" + v);

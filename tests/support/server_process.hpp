@@ -22,6 +22,10 @@ struct CommandResult {
 /// under an emulator, the emulator's words followed by the binary.
 std::vector<std::string> blynkd_command();
 
+/// {"--allow-root"} when the tests run as root (here and in CI), so that the server starts;
+/// otherwise nothing.
+const std::vector<std::string>& root_flag();
+
 /// How long the tests wait for the server, given what is ample natively: ten times that when blynkd
 /// runs under an emulator (qemu-user runs PBKDF2 logins and TLS handshakes 20-40 times slower).
 /// Durations of expected silence are not scaled.

@@ -245,6 +245,16 @@ TEST(ConfigCli, DoubleDashEndsOptionHandling) {
     EXPECT_EQ(cl.overrides.size(), 1u);
 }
 
+TEST(ConfigCli, AllowRootIsAGlobalFlag) {
+    EXPECT_FALSE(parse_command_line({}).allow_root);
+    EXPECT_TRUE(parse_command_line({"--allow-root"}).allow_root);
+    CommandLine cl = parse_command_line({"user", "list", "--allow-root"});
+    EXPECT_TRUE(cl.allow_root);
+    EXPECT_EQ(cl.sub_args, std::vector<std::string>{"list"});
+    EXPECT_TRUE(load_config({"backup", "--allow-root", "f.db"}, "/nonexistent").allow_root);
+    EXPECT_NE(usage_text().find("--allow-root"), std::string::npos);
+}
+
 TEST(ConfigCli, HelpAndVersionSkipLoading) {
     LoadedConfig c = load_config({"--help", "--config", "/nonexistent/x.properties"});
     EXPECT_TRUE(c.show_help);

@@ -71,6 +71,13 @@ TEST(HttpUrl, WebSocketPathsAndRedaction) {
     EXPECT_FALSE(is_hardware_websocket_path("/dashws"));
     EXPECT_EQ(redact_target("/0123456789abcdef0123456789ABCDEF/get/V1"), "/0123…(32)/get/V1");
     EXPECT_EQ(redact_target("/api/openapi.json"), "/api/openapi.json");
+    EXPECT_EQ(redact_target("//0123456789abcdef0123456789ABCDEF/get/V1"), "//0123…(32)/get/V1");
+    EXPECT_EQ(redact_target("/x/../0123456789abcdef0123456789ABCDEF/get/V1?value=1"),
+              "/x/../0123…(32)/get/V1?value=1");
+    EXPECT_EQ(redact_target("/api/x?token=0123456789abcdef0123456789ABCDEF&a=b"),
+              "/api/x?token=0123…(32)&a=b");
+    EXPECT_EQ(redact_target(""), "");
+    EXPECT_EQ(redact_target("/"), "/");
 }
 
 TEST(HttpOpenApi, DocumentedRoutesAreExactlyTheServedRoutes) {

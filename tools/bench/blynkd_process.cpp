@@ -83,6 +83,7 @@ unsigned BlynkdProcess::worker_threads() const {
 
 void BlynkdProcess::start() {
     std::vector<std::string> args{binary_, "--data-dir", data_dir_.string()};
+    if (::geteuid() == 0) args.push_back("--allow-root");  // benches run as root here and in CI
     Settings all{{"listen.address", "127.0.0.1"},
                  {"http.port", "0"},
                  {"https.port", "0"},

@@ -50,6 +50,7 @@ class Blynkd {
   /** Resolves once the server logs both ports (this.port: plain, this.tlsPort: TLS). */
   start() {
     const args = ['--data-dir', this.dataDir];
+    if (process.geteuid() === 0) args.push('--allow-root'); // tests run as root here and in CI
     for (const [k, v] of Object.entries(this.settings)) args.push('--set', `${k}=${v}`);
     this.proc = spawn(binary, args, { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
     return new Promise((resolve, reject) => {
