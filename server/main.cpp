@@ -4,7 +4,6 @@
 
 #include <iostream>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "config/cli.hpp"
@@ -14,21 +13,20 @@
 #include "server/app.hpp"
 #include "server/backup_cli.hpp"
 #include "server/java_import/import_command.hpp"
+#include "server/logging/log_setup.hpp"
 
 namespace {
 
-void setup_logging(const std::string& level) {
-    auto logger = spdlog::stderr_color_mt("blynkd");
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::from_str(level));
-    spdlog::flush_on(spdlog::level::trace);
-}
+/// Every way out of main writes the queued log lines first.
+struct LoggingScope {
+    ~LoggingScope() { blynk::logging::shutdown(); }
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
     using blynk::config::Subcommand;
+    LoggingScope logging;
     try {
         auto loaded = blynk::config::load_config(argc, argv);
         if (loaded.show_help) {
@@ -39,7 +37,8 @@ int main(int argc, char** argv) {
             std::cout << blynk::config::version_text() << "\n";
             return 0;
         }
-        setup_logging(loaded.settings.log_level);
+        blynk::logging::setup(loaded.settings.log_level,
+                              loaded.settings.async_logger_ring_buffer_size);
         const auto data_dir = blynk::config::resolve_data_folder(loaded.settings);
         blynk::CliStreams io{std::cout, std::cerr};
         switch (loaded.subcommand) {
@@ -63,6 +62,7 @@ int main(int argc, char** argv) {
             spdlog::warn("{}", w);
         return blynk::App(loaded.settings, data_dir).run();
     } catch (const std::exception& e) {
+        blynk::logging::shutdown();  // the lines before the error come first
         std::cerr << "blynkd: " << e.what() << "\n";
         return 1;
     }
