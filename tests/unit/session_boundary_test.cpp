@@ -1,0 +1,100 @@
+// A handler that throws closes its own session, with one error line, and nothing else.
+
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+
+#include "common/proto/command.hpp"
+#include "server/net/framed_session.hpp"
+
+namespace blynk::net {
+namespace {
+
+struct ProbeConnection {
+    ProbeConnection(hub::SessionLink& link, const int&) : link(link) {}
+    bool logged_in() const { return true; }
+    void on_closed() {}
+    hub::SessionLink& link;
+};
+
+/// Answers PING; throws on HARDWARE, as a handler with a bug would.
+struct ThrowingDispatcher {
+    void on_frame(ProbeConnection& conn, const proto::FrameView& frame,
+                  std::chrono::steady_clock::time_point) {
+        if (frame.command == proto::cmd::kHardware) throw std::out_of_range("basic_string::substr");
+        conn.link.send_response(frame.id, 200);
+    }
+};
+
+struct ProbeProtocol {
+    using Connection = ProbeConnection;
+    using Dispatcher = ThrowingDispatcher;
+    using Options = int;
+    using Services = SessionServices<Dispatcher, Options>;
+    static constexpr proto::Layout kLayout = proto::Layout::Hardware;
+    static constexpr hub::PeerKind kKind = hub::PeerKind::Hardware;
+    static constexpr const char* kName = "probe";
+    static constexpr uint16_t wire_id(uint16_t id) { return id; }
+};
+
+std::string encoded(uint8_t command, uint16_t id, std::string_view body = {}) {
+    std::string out;
+    proto::encode(out, proto::Layout::Hardware, command, id, body);
+    return out;
+}
+
+TEST(SessionBoundaryTest, AThrowingHandlerClosesOnlyItsSessionWithOneErrorLine) {
+    std::ostringstream log;
+    auto previous = spdlog::default_logger();
+    auto capture = std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+    capture->set_pattern("%l %v");
+    spdlog::set_default_logger(capture);
+
+    boost::asio::io_context io;
+    Acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    ThrowingDispatcher dispatcher;
+    const int options = 0;
+    const SessionLimits limits;
+    DeadlineWheel deadlines;
+    const ProbeProtocol::Services services{dispatcher, options, limits, deadlines};
+    boost::asio::ip::tcp::socket client(io);
+    client.connect(acceptor.local_endpoint());
+    std::make_shared<FramedSession<Socket, ProbeProtocol>>(
+        acceptor.accept(), boost::asio::make_strand(io), services, "127.0.0.1:1", "tcp")
+        ->start();
+    std::thread loop([&io] { io.run(); });
+
+    boost::asio::write(client, boost::asio::buffer(encoded(proto::cmd::kPing, 1) +
+                                                   encoded(proto::cmd::kHardware, 2, "vw") +
+                                                   encoded(proto::cmd::kPing, 3)));
+    std::string received(5, '\0');
+    boost::asio::read(client, boost::asio::buffer(received));
+    boost::system::error_code ec;
+    char more = 0;
+    boost::asio::read(client, boost::asio::buffer(&more, 1), ec);
+    loop.join();  // the session is gone: nothing is left to run
+    spdlog::set_default_logger(previous);
+
+    std::string ok;
+    proto::encode_response(ok, proto::Layout::Hardware, 1, 200);
+    EXPECT_EQ(received, ok) << "the first PING was answered";
+    EXPECT_EQ(ec, boost::asio::error::eof) << "closed before the second PING";
+    EXPECT_NE(log.str().find("error disconnect: probe tcp 127.0.0.1:1: internal error while "
+                             "handling HARDWARE: basic_string::substr"),
+              std::string::npos)
+        << log.str();
+}
+
+}  // namespace
+}  // namespace blynk::net
