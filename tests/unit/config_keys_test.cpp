@@ -181,7 +181,7 @@ TEST(ConfigKeys, ApplyKeyValueMessages) {
     EXPECT_EQ(warnings[0],
               "f:3: key \"admin.rootPath\" is accepted for compatibility with the Java server and "
               "has no effect");
-    EXPECT_EQ(ignored_keys().size(), 37u);
+    EXPECT_EQ(ignored_keys().size(), 36u);
     EXPECT_TRUE(is_ignored_key("hardware.mqtt.port"));
     EXPECT_TRUE(is_ignored_key("vendor.email"));
     EXPECT_FALSE(is_ignored_key("http.port"));
