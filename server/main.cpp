@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         blynk::logging::setup(loaded.settings.log_level,
+                              loaded.subcommand == Subcommand::Run
+                                  ? blynk::logging::Mode::Asynchronous
+                                  : blynk::logging::Mode::Synchronous,
                               loaded.settings.async_logger_ring_buffer_size);
         const auto data_dir = blynk::config::resolve_data_folder(loaded.settings);
         blynk::CliStreams io{std::cout, std::cerr};

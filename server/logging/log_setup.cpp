@@ -27,20 +27,26 @@ size_t dropped_before = 0;
 
 }  // namespace
 
-void setup(const std::string& level, size_t queue_lines) {
-    spdlog::init_thread_pool(queue_lines, 1);
-    auto pool = spdlog::thread_pool();
-    auto sink = std::make_shared<BatchedSink>(
-        write_stderr, [weak = std::weak_ptr<spdlog::details::thread_pool>(pool)] {
-            auto p = weak.lock();
-            return !p || p->queue_size() == 0;
-        });
-    auto logger = std::make_shared<spdlog::async_logger>(
-        "blynkd", std::move(sink), pool, spdlog::async_overflow_policy::overrun_oldest);
+void setup(const std::string& level, Mode mode, size_t queue_lines) {
+    std::shared_ptr<spdlog::logger> logger;
+    if (mode == Mode::Synchronous) {
+        logger = std::make_shared<spdlog::logger>(
+            "blynkd", std::make_shared<BatchedSink>(write_stderr, [] { return true; }));
+    } else {
+        spdlog::init_thread_pool(queue_lines, 1);
+        auto pool = spdlog::thread_pool();
+        auto sink = std::make_shared<BatchedSink>(
+            write_stderr, [weak = std::weak_ptr<spdlog::details::thread_pool>(pool)] {
+                auto p = weak.lock();
+                return !p || p->queue_size() == 0;
+            });
+        logger = std::make_shared<spdlog::async_logger>(
+            "blynkd", std::move(sink), pool, spdlog::async_overflow_policy::overrun_oldest);
+        spdlog::flush_every(std::chrono::seconds(1));
+    }
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %-5l %v");
     logger->set_level(spdlog::level::from_str(level));
     spdlog::set_default_logger(std::move(logger));
-    spdlog::flush_every(std::chrono::seconds(1));
 }
 
 void shutdown() {

@@ -9,8 +9,13 @@
 
 namespace blynk::logging {
 
-/// Makes the default logger ("blynkd") at `level` with a queue of `queue_lines`.
-void setup(const std::string& level, size_t queue_lines);
+enum class Mode {
+    Asynchronous,  ///< the server
+    Synchronous,   ///< one-shot commands, whose own messages on stderr follow their log lines
+};
+
+/// Makes the default logger ("blynkd") at `level`; asynchronous with a queue of `queue_lines`.
+void setup(const std::string& level, Mode mode, size_t queue_lines);
 /// Writes what is queued and stops the writer thread: at exit and on fatal paths.
 void shutdown();
 /// Lines dropped because the queue was full, since the last call.
