@@ -9,12 +9,12 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <boost/asio/post.hpp>
 
 #include "server/event_loop.hpp"
 #include "server/logging/batched_sink.hpp"
 #include "server/logging/peer_lines.hpp"
+#include "tests/unit/log_capture.hpp"
 
 namespace blynk {
 namespace {
@@ -95,18 +95,16 @@ TEST_F(PeerLinesTest, BurstThenRateThenCounted) {
 }
 
 TEST_F(PeerLinesTest, SuppressedLinesAreReportedOnceWithTheirCount) {
-    std::ostringstream out;
-    auto previous = spdlog::default_logger();
-    auto logger = std::make_shared<spdlog::logger>(
-        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
-    logger->set_pattern("%v");
-    spdlog::set_default_logger(logger);
-    for (int i = 0; i < 1000; ++i)
-        logging::peer_log(logging::PeerLine::DeviceText, spdlog::level::info, "device says: {}", i);
-    logging::report_suppressed();
-    logging::report_suppressed();  // nothing new: no line
-    spdlog::set_default_logger(previous);
-    const std::string text = out.str();
+    std::string text;
+    {
+        test::LogCapture log("%v");
+        for (int i = 0; i < 1000; ++i)
+            logging::peer_log(logging::PeerLine::DeviceText, spdlog::level::info, "device says: {}",
+                              i);
+        logging::report_suppressed();
+        logging::report_suppressed();  // nothing new: no line
+        text = log.text();
+    }
     EXPECT_NE(text.find("device says: 19\n"), std::string::npos);
     EXPECT_EQ(text.find("device says: 20\n"), std::string::npos);
     EXPECT_NE(text.find("log: 980 \"device says\" line(s) suppressed"), std::string::npos) << text;

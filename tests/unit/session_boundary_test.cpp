@@ -9,8 +9,6 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
@@ -19,6 +17,7 @@
 
 #include "common/proto/command.hpp"
 #include "server/net/framed_session.hpp"
+#include "tests/unit/log_capture.hpp"
 
 namespace blynk::net {
 namespace {
@@ -57,12 +56,7 @@ std::string encoded(uint8_t command, uint16_t id, std::string_view body = {}) {
 }
 
 TEST(SessionBoundaryTest, AThrowingHandlerClosesOnlyItsSessionWithOneErrorLine) {
-    std::ostringstream log;
-    auto previous = spdlog::default_logger();
-    auto capture = std::make_shared<spdlog::logger>(
-        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
-    capture->set_pattern("%l %v");
-    spdlog::set_default_logger(capture);
+    auto log = std::make_unique<test::LogCapture>("%l %v");
 
     boost::asio::io_context io;
     Acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
@@ -92,17 +86,18 @@ TEST(SessionBoundaryTest, AThrowingHandlerClosesOnlyItsSessionWithOneErrorLine) 
     const size_t after = boost::asio::read(client, boost::asio::buffer(&more, 1), ec);
     if (ec != boost::asio::error::eof) io.stop();
     loop.join();
-    spdlog::set_default_logger(previous);
+    const std::string text = log->text();
+    log.reset();
 
     std::string ok;
     proto::encode_response(ok, proto::Layout::Hardware, 1, 200);
     EXPECT_EQ(received, ok) << "the first PING was answered";
     EXPECT_EQ(after, 0u);
     EXPECT_EQ(ec, boost::asio::error::eof) << "closed, the second PING unanswered";
-    EXPECT_NE(log.str().find("error disconnect: probe tcp 127.0.0.1:1: internal error while "
-                             "handling HARDWARE: basic_string::substr"),
+    EXPECT_NE(text.find("error disconnect: probe tcp 127.0.0.1:1: internal error while "
+                        "handling HARDWARE: basic_string::substr"),
               std::string::npos)
-        << log.str();
+        << text;
 }
 
 }  // namespace
