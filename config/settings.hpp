@@ -30,6 +30,7 @@ struct Settings {
     std::filesystem::path
         data_folder;                 ///< empty = the platform default (see default_data_folder())
     std::string log_level = "info";  ///< trace, debug, info, warn, error, critical, off
+    uint32_t async_logger_ring_buffer_size = 2048;  ///< log lines queued for the writer thread
     uint32_t storage_flush_interval_ms = 1000;  ///< pin values are committed at least this often
 
     // Hardware connections

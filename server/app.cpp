@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/util/token.hpp"
+#include "server/event_loop.hpp"
 #include "server/http/admin_api.hpp"
 #include "server/http/api.hpp"
 #include "server/http/console.hpp"
@@ -30,9 +31,12 @@
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hub.hpp"
 #include "server/hub/login_limiter.hpp"
+#include "server/logging/log_setup.hpp"
+#include "server/logging/peer_lines.hpp"
 #include "server/net/connection_router.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/listener.hpp"
+#include "server/net/live_connections.hpp"
 #include "server/periodic_task.hpp"
 #include "server/store/instance_lock.hpp"
 #include "server/store/sqlite_store.hpp"
@@ -56,6 +60,27 @@ std::string self_path() {
 constexpr size_t kMaxWebSessions = 10000;
 /// /health/ready waits this long for the storage thread (its busy timeout is 5 s).
 constexpr std::chrono::milliseconds kReadinessTimeout{3000};
+/// After SIGTERM, closed connections finish their handlers within this time (each is one read
+/// or write completing with "aborted").
+constexpr std::chrono::seconds kDrainTimeout{5};
+
+/// "3 session(s), 1 HTTP connection(s) and 5 unfinished connection(s)".
+std::string closed_summary(const net::LiveConnections::Counts& counts) {
+    using Stage = net::LiveConnections::Stage;
+    auto n = [&](Stage s) { return counts[static_cast<size_t>(s)]; };
+    return fmt::format(
+        "{} session(s), {} HTTP connection(s) and {} unfinished connection(s) (detection, TLS "
+        "handshake or login)",
+        n(Stage::Session), n(Stage::Http), n(Stage::Unfinished));
+}
+
+/// Log lines suppressed by the peer-line limits or dropped by a full log queue, once a second.
+void report_log_losses() {
+    logging::report_suppressed();
+    if (const size_t dropped = logging::take_dropped_lines()) {
+        spdlog::warn("log: {} line(s) dropped: the log queue was full", dropped);
+    }
+}
 
 /// systemd's STATUS= line.
 std::string status_text(const hub::Hub& hub) {
@@ -170,10 +195,10 @@ int App::run() {
         last_seq = db.last_provision_seq();
     }
 
-    // Declared before the io_context: sessions still queued in it leave the wheel when the
-    // io_context's destruction destroys them.
     net::DeadlineWheel deadlines;
-    boost::asio::io_context io;
+    // Stopping closes every connection and drains the loop; what is left then is destroyed by
+    // io.destroy_handlers() before anything its handlers refer to.
+    EventLoop io;
     // The worker starts before the hub exists (the hub persists through it); provisioning
     // events are applied once the hub is published here.
     std::atomic<hub::Hub*> live_hub{nullptr};
@@ -377,14 +402,15 @@ int App::run() {
     PeriodicTask traffic_sampler(io, std::chrono::seconds(1),
                                  [&] { traffic_rates.sample(std::chrono::steady_clock::now()); });
     traffic_sampler.start();
+    PeriodicTask log_reports(io, std::chrono::seconds(1), report_log_losses);
+    log_reports.start();
     // Both ports accept connections (the kernel queues them until the loop runs).
     systemd.ready(status_text(hub));
     SystemdHeartbeat systemd_heartbeat(io, systemd, [&hub] { return status_text(hub); });
     systemd_heartbeat.start();
 
-    signals.async_wait([&](boost::system::error_code ec, int signo) {
-        if (ec) return;
-        spdlog::info("{} received: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    auto stop = [&](std::string_view why) {
+        spdlog::info("{}: stopping", why);
         systemd.stopping();
         for (auto& l : listeners)
             l->stop();
@@ -395,7 +421,16 @@ int App::run() {
         traffic_sampler.cancel();
         systemd_heartbeat.cancel();
         cert_check.cancel();
+        log_reports.cancel();
         io.stop();
+    };
+    signals.async_wait([&](boost::system::error_code ec, int signo) {
+        if (!ec) stop(signo == SIGINT ? "SIGINT received" : "SIGTERM received");
+    });
+    // An exception that escaped a handler is logged and the loop goes on; a stream of them means
+    // the server is broken, and a clean stop (with the final commit) beats spinning.
+    io.on_repeated_failures([&] {
+        boost::asio::post(io, [&] { stop("too many unexpected errors in event handlers"); });
     });
 
     const unsigned threads = settings_.server_worker_threads
@@ -403,11 +438,21 @@ int App::run() {
                                  : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < threads; ++i)
-        pool.emplace_back([&io] { io.run(); });
-    io.run();
+        pool.emplace_back([&io] { io.run_guarded(); });
+    io.run_guarded();
     for (auto& t : pool)
         t.join();
-    password_pool.join();  // a check still running posts to the stopped io_context: harmless
+
+    // The I/O threads are stopped: close every connection from here, then let their handlers
+    // finish (leaving the hub, which queues their last state for storage) on this thread.
+    const auto closed = net::live_connections().close_all();
+    spdlog::info("stopping: closing {}", closed_summary(closed));
+    if (!io.drain(kDrainTimeout)) {
+        spdlog::warn("stopping: handlers still pending after {} s; dropping them",
+                     kDrainTimeout.count());
+    }
+    password_pool.join();   // a check still running posts to the stopped io_context: harmless
+    io.destroy_handlers();  // whatever is left, while everything its handlers use still exists
 
     hub.flush_pins_now();  // the I/O threads are gone: no strand runs any more
     live_hub.store(nullptr);

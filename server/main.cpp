@@ -6,7 +6,6 @@
 
 #include <iostream>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "config/cli.hpp"
@@ -17,21 +16,20 @@
 #include "server/app.hpp"
 #include "server/backup_cli.hpp"
 #include "server/java_import/import_command.hpp"
+#include "server/logging/log_setup.hpp"
 
 namespace {
 
-void setup_logging(const std::string& level) {
-    auto logger = spdlog::stderr_color_mt("blynkd");
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::from_str(level));
-    spdlog::flush_on(spdlog::level::trace);
-}
+/// Every way out of main writes the queued log lines first.
+struct LoggingScope {
+    ~LoggingScope() { blynk::logging::shutdown(); }
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
     using blynk::config::Subcommand;
+    LoggingScope logging;
     // Everything in the data folder (database, lock, keys, backups) is for this user alone.
     ::umask(077);
     try {
@@ -44,7 +42,11 @@ int main(int argc, char** argv) {
             std::cout << blynk::config::version_text() << "\n";
             return 0;
         }
-        setup_logging(loaded.settings.log_level);
+        blynk::logging::setup(loaded.settings.log_level,
+                              loaded.subcommand == Subcommand::Run
+                                  ? blynk::logging::Mode::Asynchronous
+                                  : blynk::logging::Mode::Synchronous,
+                              loaded.settings.async_logger_ring_buffer_size);
         const auto data_dir = blynk::config::resolve_data_folder(loaded.settings);
         for (const auto& w :
              blynk::config::enforce_privileges(loaded.subcommand, loaded.allow_root, data_dir))
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
             spdlog::warn("{}", w);
         return blynk::App(loaded.settings, data_dir).run();
     } catch (const std::exception& e) {
+        blynk::logging::shutdown();  // the lines before the error come first
         std::cerr << "blynkd: " << e.what() << "\n";
         return 1;
     }

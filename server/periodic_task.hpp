@@ -2,6 +2,7 @@
 // A task run every `interval` on an io_context: the server's housekeeping (pin batches to
 // storage, certificate checks, deadline ticks).
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 
@@ -19,18 +20,24 @@ public:
     void start() {
         timer_.expires_after(interval_);
         timer_.async_wait([this](boost::system::error_code ec) {
-            if (ec) return;
+            // A run already due when cancel() came ends here too: stopping drains the loop.
+            if (ec || cancelled_) return;
             task_();
             start();
         });
     }
 
-    void cancel() { timer_.cancel(); }
+    /// Threads: any (the stop request runs on whichever I/O thread caught the signal).
+    void cancel() {
+        cancelled_ = true;
+        timer_.cancel();
+    }
 
 private:
     boost::asio::steady_timer timer_;
     std::chrono::steady_clock::duration interval_;
     std::function<void()> task_;
+    std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace blynk

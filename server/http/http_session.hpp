@@ -2,7 +2,8 @@
 // One HTTP connection (plain or TLS, after detection): keep-alive, one request at a time (so
 // pipelined requests are answered in order), size limits, header and body deadlines, CORS, the
 // web console's files, the REST API, and the WebSocket upgrades: /websockets (and /websocket) to a
-// hardware session, /dashws to an app session (the browser dashboards).
+// hardware session, /dashws to an app session (the browser dashboards). An exception escaping a
+// request's handler is answered 500 and closes this connection only.
 
 #include <cstring>
 #include <memory>
@@ -27,6 +28,7 @@
 #include "server/http/url.hpp"
 #include "server/hub/traffic.hpp"
 #include "server/net/framed_session.hpp"
+#include "server/net/live_connections.hpp"
 #include "server/net/router_config.hpp"
 
 namespace blynk::http {
@@ -35,7 +37,8 @@ namespace beast_http = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 
 template <class Stream>
-class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream>>,
+                          private net::LiveConnections::Member {
 public:
     HttpSession(const net::RouterConfig& config, Stream stream, hub::UserExecutor strand,
                 std::string peer, const char* transport, std::string_view already_read)
@@ -53,7 +56,11 @@ public:
         }
     }
 
+    ~HttpSession() { net::live_connections().remove(this); }
+
     void start() {
+        net::live_connections().add(std::shared_ptr<net::LiveConnections::Member>(
+            this->shared_from_this(), static_cast<net::LiveConnections::Member*>(this)));
         boost::asio::dispatch(strand_, [self = this->shared_from_this()] { self->read_header(); });
     }
 
@@ -143,6 +150,18 @@ private:
     void on_request(boost::system::error_code ec) {
         if (ec) return on_read_error(ec);
         disarm();
+        try {
+            serve();
+        } catch (const std::exception& e) {
+            spdlog::error("http {} {} {} {}: internal error: {}; answered 500 and closing",
+                          transport_, peer_, method_, redact_target(target_), e.what());
+            keep_alive_request_ = false;
+            write_response(ApiResponse{500, "text/plain;charset=utf-8", "Internal error.\n"},
+                           false);
+        }
+    }
+
+    void serve() {
         hub::count_http_request();
         Request req = parser_->release();
         keep_alive_request_ = req.keep_alive();
@@ -284,6 +303,11 @@ private:
             session->connection().web_user = std::move(web_user);
             session->start();
         }
+    }
+
+    net::LiveConnections::Stage close_for_shutdown() override {
+        close();
+        return net::LiveConnections::Stage::Http;
     }
 
     void close() {

@@ -15,6 +15,7 @@
 #include "server/hub/operations.hpp"
 #include "server/hub/traffic.hpp"
 #include "server/hub/user_state.hpp"
+#include "server/logging/peer_lines.hpp"
 
 namespace blynk::hub::app {
 namespace {
@@ -46,7 +47,8 @@ void refuse_login(AppContext& context, AppConnection& conn, uint16_t id, uint16_
                      email, address);
     }
     count_login(Traffic::App, false);
-    spdlog::info("login rejected: {} ({}): {}", email, conn.link.repr(), why);
+    logging::peer_log(logging::PeerLine::LoginFailure, spdlog::level::info,
+                      "login rejected: {} ({}): {}", email, conn.link.repr(), why);
     conn.link.send_response(id, code);
 }
 

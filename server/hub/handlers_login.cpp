@@ -7,6 +7,7 @@
 #include "server/hub/handlers.hpp"
 #include "server/hub/operations.hpp"
 #include "server/hub/traffic.hpp"
+#include "server/logging/peer_lines.hpp"
 
 namespace blynk::hub::handlers {
 namespace {
@@ -52,15 +53,17 @@ void login(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame) {
     }
     std::string token(proto::trim_java(frame.body));
     if (token.empty() || token.find('\0') != std::string::npos) {
-        spdlog::info("login rejected: malformed token ({})", conn.link.repr());
+        logging::peer_log(logging::PeerLine::LoginFailure, spdlog::level::info,
+                          "login rejected: malformed token ({})", conn.link.repr());
         count_login(Traffic::Hardware, false);
         conn.link.send_response(frame.id, proto::status::kInvalidToken);
         return;
     }
     auto target = hub.find_token(token);
     if (!target) {
-        spdlog::info("login rejected: unknown token {} ({})", util::redact_token(token),
-                     conn.link.repr());
+        logging::peer_log(logging::PeerLine::LoginFailure, spdlog::level::info,
+                          "login rejected: unknown token {} ({})", util::redact_token(token),
+                          conn.link.repr());
         count_login(Traffic::Hardware, false);
         conn.link.send_response(frame.id, proto::status::kInvalidToken);
         return;

@@ -5,6 +5,7 @@
 #include "common/proto/status.hpp"
 #include "common/util/clock.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/logging/peer_lines.hpp"
 
 namespace blynk::hub::handlers {
 namespace {
@@ -35,8 +36,9 @@ void notification(HardwareConnection& conn, const proto::FrameView& frame) {
     }
     // No delivery channel (push, mail, SMS, Twitter) is configured in this server yet: the
     // device is told so at once, with the status the Java server used for "not set up".
-    spdlog::info("{} from {} not delivered: notifications are not configured",
-                 proto::command_name(frame.command), conn.link.repr());
+    logging::peer_log(logging::PeerLine::Notification, spdlog::level::info,
+                      "{} from {} not delivered: notifications are not configured",
+                      proto::command_name(frame.command), conn.link.repr());
     conn.link.send_response(frame.id, proto::status::kNotificationNotAuthorized);
 }
 
@@ -49,12 +51,14 @@ void event_log(HardwareConnection& conn, const proto::FrameView& frame) {
     model::DeviceEvent event{std::string(f.field[0]),
                              f.count > 1 ? std::string(f.field[1]) : std::string(), util::now_ms()};
     // {:?} quotes and escapes: device text must not forge log lines or terminal sequences.
-    spdlog::info("event {:?} from {}", std::string_view(event.name), conn.link.repr());
+    logging::peer_log(logging::PeerLine::DeviceEvent, spdlog::level::info, "event {:?} from {}",
+                      std::string_view(event.name), conn.link.repr());
     conn.user->log_event(conn.device, std::move(event));
 }
 
 void debug_print(HardwareConnection& conn, const proto::FrameView& frame) {
-    spdlog::info("device says: {:?} ({})", frame.body, conn.link.repr());
+    logging::peer_log(logging::PeerLine::DeviceText, spdlog::level::info, "device says: {:?} ({})",
+                      frame.body, conn.link.repr());
 }
 
 }  // namespace blynk::hub::handlers

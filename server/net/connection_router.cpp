@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "server/http/http_session.hpp"
+#include "server/net/live_connections.hpp"
 #include "server/net/tls_socket.hpp"
 
 namespace blynk::net {
@@ -34,7 +35,8 @@ void close_quietly(Socket& socket) {
 /// bytes are only peeked (left in the kernel), so that OpenSSL or the session reads them itself
 /// and nothing has to be replayed; inside TLS they are read and passed on.
 template <class Stream>
-class Sniffer : public std::enable_shared_from_this<Sniffer<Stream>> {
+class Sniffer final : public std::enable_shared_from_this<Sniffer<Stream>>,
+                      private LiveConnections::Member {
 public:
     Sniffer(const RouterConfig& config, Stream stream, Layer layer, std::string peer)
         : config_(config),
@@ -45,7 +47,11 @@ public:
           layer_(layer),
           peer_(std::move(peer)) {}
 
+    ~Sniffer() { live_connections().remove(this); }
+
     void start() {
+        live_connections().add(std::shared_ptr<LiveConnections::Member>(
+            this->shared_from_this(), static_cast<LiveConnections::Member*>(this)));
         if constexpr (kRaw) {
             boost::system::error_code ignored;
             stream_.non_blocking(true, ignored);
@@ -175,6 +181,14 @@ private:
 
     void start_tls();
 
+    LiveConnections::Stage close_for_shutdown() override {
+        done_ = true;
+        timer_.cancel();
+        retry_.cancel();
+        close_quietly(socket());
+        return LiveConnections::Stage::Unfinished;
+    }
+
     /// Plain HTTP on the TLS port: a clear answer, then close.
     void refuse_plain_http() {
         // Read what was only peeked: closing with unread data would reset the connection and
@@ -210,7 +224,8 @@ private:
 };
 
 /// A TLS handshake in progress, with its deadline and its slot in the per-address cap.
-class TlsHandshake : public std::enable_shared_from_this<TlsHandshake> {
+class TlsHandshake final : public std::enable_shared_from_this<TlsHandshake>,
+                           private LiveConnections::Member {
 public:
     TlsHandshake(const RouterConfig& config, Socket socket, std::string peer, std::string address)
         : config_(config),
@@ -220,9 +235,14 @@ public:
           peer_(std::move(peer)),
           address_(std::move(address)) {}
 
-    ~TlsHandshake() { config_.handshakes.release(address_); }
+    ~TlsHandshake() {
+        config_.handshakes.release(address_);
+        live_connections().remove(this);
+    }
 
     void start() {
+        live_connections().add(std::shared_ptr<LiveConnections::Member>(
+            shared_from_this(), static_cast<LiveConnections::Member*>(this)));
         timer_.expires_after(config_.handshake_timeout);
         timer_.async_wait(boost::asio::bind_executor(
             strand_, [self = shared_from_this()](boost::system::error_code ec) {
@@ -239,6 +259,13 @@ public:
     }
 
 private:
+    LiveConnections::Stage close_for_shutdown() override {
+        done_ = true;
+        timer_.cancel();
+        close_quietly(stream_.next_layer());
+        return LiveConnections::Stage::Unfinished;
+    }
+
     void on_handshake(boost::system::error_code ec) {
         if (done_) return;
         done_ = true;

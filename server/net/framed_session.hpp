@@ -6,6 +6,8 @@
 // id rule, dispatcher, limits) is the Protocol policy (session_protocols.hpp); protocol logic
 // lives in the handlers.
 //
+// An exception escaping a handler closes this session only (logged once, in its disconnect line).
+//
 // Threading: every handler runs on strand_. Before login that is the session's own strand; at
 // login rebind() moves the session onto the user's strand, so routing to the user's other
 // sessions never crosses threads.
@@ -29,8 +31,10 @@
 #include "common/proto/command.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/traffic.hpp"
+#include "server/logging/peer_lines.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/flush_batch.hpp"
+#include "server/net/live_connections.hpp"
 #include "server/net/session_protocols.hpp"
 #include "server/net/spare_buffers.hpp"
 #include "server/net/stream_traits.hpp"
@@ -41,6 +45,7 @@ template <class Stream, class Protocol>
 class FramedSession final : public hub::SessionLink,
                             private DeadlineWheel::Entry,
                             private FlushBatch::Target,
+                            private LiveConnections::Member,
                             public std::enable_shared_from_this<FramedSession<Stream, Protocol>> {
 public:
     /// `peer` is "address:port" of the client (its address alone is peer_address()).
@@ -55,7 +60,10 @@ public:
           transport_(transport),
           counted_(kTraffic, hub::transport_of(transport)) {}
 
-    ~FramedSession() { services_.deadlines.cancel(*this); }
+    ~FramedSession() {
+        services_.deadlines.cancel(*this);
+        live_connections().remove(this);
+    }
 
     /// The protocol state, for what the transport learnt before the session starts (the web
     /// console's cookie on a /dashws upgrade).
@@ -64,6 +72,8 @@ public:
     /// Starts the session with bytes that were already read while detecting the protocol.
     void start(std::string_view already_read = {}) {
         spdlog::info("connect: {}", repr());
+        live_connections().add(std::shared_ptr<LiveConnections::Member>(
+            this->shared_from_this(), static_cast<LiveConnections::Member*>(this)));
         if constexpr (Traits::kWaitRead) {
             boost::system::error_code ignored;
             // on_ready() reads and write_now() writes without blocking
@@ -167,7 +177,13 @@ public:
     std::shared_ptr<void> keep_alive() override { return this->shared_from_this(); }
 
     void post(std::function<void()> fn) override {
-        boost::asio::post(strand_, [self = this->shared_from_this(), fn = std::move(fn)] { fn(); });
+        boost::asio::post(strand_, [self = this->shared_from_this(), fn = std::move(fn)] {
+            try {
+                fn();
+            } catch (const std::exception& e) {
+                self->fail("internal error", e);
+            }
+        });
     }
 
     std::string_view peer_address() const override {
@@ -210,7 +226,11 @@ private:
         strand_ = std::move(executor);
         boost::asio::post(strand_, [self = this->shared_from_this(), then = std::move(then)] {
             if (self->closing_) return;
-            then();
+            try {
+                then();
+            } catch (const std::exception& e) {
+                return self->fail("internal error while logging in", e);
+            }
             self->suspended_ = false;
             self->schedule_deadline();
             if (!self->paused_) self->process();
@@ -351,7 +371,13 @@ private:
                 return offset;
             }
             offset += r.consumed;
-            services_.dispatcher.on_frame(conn_, r.frame, last_read_);
+            try {
+                services_.dispatcher.on_frame(conn_, r.frame, last_read_);
+            } catch (const std::exception& e) {
+                fail(fmt::format("internal error while handling {}",
+                                 proto::command_name(r.frame.command)),
+                     e);
+            }
         }
         return offset;
     }
@@ -496,12 +522,35 @@ private:
         schedule_deadline();
     }
 
+    /// A handler threw: this session closes, with an error line; the others go on.
+    void fail(std::string_view what, const std::exception& e) {
+        close_level_ = spdlog::level::err;
+        close(fmt::format("{}: {}", what, e.what()));
+    }
+
+    // ---- LiveConnections::Member ----
+    LiveConnections::Stage close_for_shutdown() override {
+        const auto stage = conn_.logged_in() ? LiveConnections::Stage::Session
+                                             : LiveConnections::Stage::Unfinished;
+        close_level_ = spdlog::level::debug;  // the server logs one summary line
+        close("server stopping");
+        return stage;
+    }
+
     /// Runs once: leaves the hub and writes the disconnect line.
     void teardown(std::string_view reason) {
         if (torn_down_) return;
         torn_down_ = true;
+        // A client that never logged in (a scanner, a misbehaving board) can cause these lines
+        // at will: they are rate-limited; a logged-in session's line always appears.
+        const bool logged_in = conn_.logged_in();
         conn_.on_closed();
-        spdlog::info("disconnect: {}: {}", repr(), reason);
+        if (logged_in || close_level_ >= spdlog::level::warn) {
+            spdlog::log(close_level_, "disconnect: {}: {}", repr(), reason);
+        } else {
+            logging::peer_log(logging::PeerLine::Disconnect, close_level_, "disconnect: {}: {}",
+                              repr(), reason);
+        }
     }
 
     Stream stream_;
@@ -528,7 +577,8 @@ private:
     std::string finish_reason_;
     bool closing_ = false;
     bool torn_down_ = false;
-    bool flush_deferred_ = false;    ///< in this thread's FlushBatch
+    spdlog::level::level_enum close_level_ = spdlog::level::info;  ///< of the disconnect line
+    bool flush_deferred_ = false;                                  ///< in this thread's FlushBatch
     bool absolute_deadline_ = true;  ///< the login deadline, until an idle timeout is set
     std::unique_ptr<PendingRebind> pending_rebind_;
 
