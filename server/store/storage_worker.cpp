@@ -367,6 +367,7 @@ void StorageWorker::run_tasks(SqliteStore& store) {
 }
 
 bool StorageWorker::flush(SqliteStore& store) {
+    const auto attempt_started = Clock::now();
     Pending batch;
     uint64_t ticket = 0;
     {
@@ -473,11 +474,11 @@ bool StorageWorker::flush(SqliteStore& store) {
     done_.notify_all();
 
     if (!ok) {
-        report_failure(error);
+        report_failure(error, attempt_started);
     } else if (failed_attempts_ > 0) {
         const auto seconds = std::chrono::duration<double>(Clock::now() - failing_since_).count();
         store_log()->info(
-            "storage writes succeed again after {:.1f} s and {} failed attempts: wrote {} pin "
+            "storage writes succeed again after {:.1f} s and {} failed attempt(s): wrote {} pin "
             "values, {} properties, {} last-seen times and {} events ({} values dropped so far)",
             seconds, failed_attempts_, batch.pins.size(), batch.properties.size(),
             batch.last_seen.size(), batch.events.size(), dropped_values);
@@ -486,11 +487,12 @@ bool StorageWorker::flush(SqliteStore& store) {
     return ok;
 }
 
-void StorageWorker::report_failure(const std::string& error) {
+void StorageWorker::report_failure(const std::string& error,
+                                   std::chrono::steady_clock::time_point attempt_started) {
     const auto now = Clock::now();
     const bool first = failed_attempts_ == 0;
     ++failed_attempts_;
-    if (first) failing_since_ = now;
+    if (first) failing_since_ = attempt_started;
     if (!first && now - last_failure_log_ < kFailureLogInterval) return;
     last_failure_log_ = now;
     size_t pins = 0, properties = 0, last_seen = 0, events = 0;

@@ -124,7 +124,8 @@ private:
     bool drop_warning_due();
     void warn_backlog_full(uint64_t dropped) const;
     /// Logs a failed flush when the failure starts and then once per kFailureLogInterval.
-    void report_failure(const std::string& error);
+    void report_failure(const std::string& error,
+                        std::chrono::steady_clock::time_point attempt_started);
 
     const std::chrono::milliseconds flush_interval_;
     const size_t max_backlog_values_;
@@ -152,7 +153,7 @@ private:
     int64_t last_data_version_ = 0;
     bool poll_failing_ = false;
     uint64_t failed_attempts_ = 0;                           // consecutive failed flushes
-    std::chrono::steady_clock::time_point failing_since_{};  // the first of them
+    std::chrono::steady_clock::time_point failing_since_{};  // when the first of them began
     std::chrono::steady_clock::time_point last_failure_log_{};
     std::chrono::steady_clock::time_point last_poll_failure_log_{};
 
