@@ -25,6 +25,9 @@ std::string log_date(std::chrono::hours offset) {
 }
 
 TEST(FaultClock, WallClockJumpsTimeOutNoSession) {
+#ifdef BLYNKD_EMULATOR
+    GTEST_SKIP() << "LD_PRELOAD of the host's libfaketime cannot reach a blynkd run by qemu-user";
+#endif
     ASSERT_TRUE(std::filesystem::exists(kFaketime))
         << kFaketime << " is missing: run scripts/install-deps.sh test (package faketime)";
     // hard.socket.idle.timeout=2: a device silent for ceil(2.3 x 2) = 5 s is closed.
