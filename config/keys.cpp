@@ -73,6 +73,9 @@ constexpr std::array kTable = {
     KeySpec{"storage.flush.interval.ms", KeyType::Uint32, 10, 60000, "1000",
             "Pin values are committed to disk at least this often, in milliseconds",
             {}, &Settings::storage_flush_interval_ms},
+    KeySpec{"storage.backlog.max.values", KeyType::Uint32, 100, 10000000, "200000",
+            "Pin values and properties kept for the disk while writes fail (disk full, locked); beyond it new ones are dropped and counted",
+            {}, &Settings::storage_backlog_max_values},
     // Hardware connections
     KeySpec{"hard.socket.idle.timeout", KeyType::Uint32, 0, 3600, "10",
             "Hardware heartbeat in seconds; a connection silent for ceil(2.3 x this) is closed; 0 = off",

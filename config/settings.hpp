@@ -31,7 +31,8 @@ struct Settings {
         data_folder;                 ///< empty = the platform default (see default_data_folder())
     std::string log_level = "info";  ///< trace, debug, info, warn, error, critical, off
     uint32_t async_logger_ring_buffer_size = 2048;  ///< log lines queued for the writer thread
-    uint32_t storage_flush_interval_ms = 1000;  ///< pin values are committed at least this often
+    uint32_t storage_flush_interval_ms = 1000;     ///< pin values are committed at least this often
+    uint32_t storage_backlog_max_values = 200000;  ///< pending pin values + properties, at most
 
     // Hardware connections
     uint32_t hard_socket_idle_timeout = 10;   ///< seconds; read-idle = ceil(2.3 x this); 0 = off

@@ -6,8 +6,9 @@ set -euo pipefail
 what=${1:-build}
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev
             nlohmann-json3-dev zlib1g-dev tzdata)
-# chromium and a font for the web console's browser tests (tests/browser).
-test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl chromium fonts-liberation)
+# chromium and a font for the web console's browser tests (tests/browser); faketime for the
+# wall-clock jump test (tests/integration/fault_clock_test.cpp).
+test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl chromium fonts-liberation faketime)
 # make docker-test / deb-test: podman with runc (crun fails on some cgroup layouts) and slirp4netns
 # (published ports), the base image bootstrap, node for the real client; make deb: dpkg-shlibdeps
 # and the man page.

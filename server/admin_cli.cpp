@@ -103,22 +103,6 @@ std::string app_login_hash(const std::string& email, const std::string& password
     return util::hash_password(util::app_password_hash(email, password));
 }
 
-/// A device on a new dashboard must not take the user past user.dashboard.max.limit.
-bool dashboard_allowed(store::SqliteStore& store, const std::string& email, int dash_id,
-                       const config::Settings& settings, CliStreams io) {
-    for (const auto& user : store.load_all()) {
-        if (user.email != email) continue;
-        bool exists = std::any_of(user.dashboards.begin(), user.dashboards.end(),
-                                  [&](const model::Dashboard& d) { return d.id == dash_id; });
-        if (!exists && user.dashboards.size() >= settings.user_dashboard_max_limit) {
-            io.err << "error: " << email << " already has " << user.dashboards.size()
-                   << " dashboards (user.dashboard.max.limit)\n";
-            return false;
-        }
-    }
-    return true;
-}
-
 int device_add(const config::Settings& settings, const std::filesystem::path& data_dir,
                const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 1) {
@@ -138,10 +122,10 @@ int device_add(const config::Settings& settings, const std::filesystem::path& da
     }
     auto store = open_store(data_dir);
     const std::string email = stored_email(store, p.positional[0]);
-    if (dash && !dashboard_allowed(store, email, *dash, settings, io)) return kFailure;
-    auto added =
-        store.add_device(email, option(p, "--name").value_or(""),
-                         option(p, "--board").value_or("ESP32"), dash, settings.user_devices_limit);
+    // Both limits are checked inside the insert's transaction: concurrent calls cannot pass them.
+    auto added = store.add_device(email, option(p, "--name").value_or(""),
+                                  option(p, "--board").value_or("ESP32"), dash,
+                                  settings.user_devices_limit, settings.user_dashboard_max_limit);
     io.out << added.device.token << "\n";
     io.err << "device " << added.dash_id << "-" << added.device.id << " '" << added.device.name
            << "' added for " << added.email << "; put the token above in Blynk.begin()\n";

@@ -171,6 +171,9 @@ int App::run() {
     // A peer that resets its connection must cost one EPIPE, not the process: OpenSSL writes
     // through write(2), which raises SIGPIPE (Asio's own sends pass MSG_NOSIGNAL).
     std::signal(SIGPIPE, SIG_IGN);
+    // A file-size limit (RLIMIT_FSIZE) must fail the write with EFBIG, which the storage worker
+    // survives like a full disk, instead of killing the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     http::start_time_seconds();  // uptime counts from here
     SystemdNotifier systemd;
     auto metrics_allow = http::AddressAllowList::parse(settings_.metrics_allow);
@@ -206,12 +209,15 @@ int App::run() {
     http::WebSessions web_sessions(std::chrono::seconds(settings_.web_session_lifetime),
                                    kMaxWebSessions);
     store::StorageWorker* worker_ptr = nullptr;
+    const std::chrono::milliseconds flush_interval(settings_.storage_flush_interval_ms);
+    const auto pin_collect_interval = std::max(flush_interval / 10, std::chrono::milliseconds(5));
     store::StorageWorker worker(
-        db_path, std::chrono::milliseconds(settings_.storage_flush_interval_ms), last_seq,
+        db_path, flush_interval - pin_collect_interval, last_seq,
         [&](std::vector<store::ProvisionEvent> events) {
             if (hub::Hub* h = live_hub.load())
                 apply_provision_events(*worker_ptr, *h, web_sessions, std::move(events));
-        });
+        },
+        settings_.storage_backlog_max_values);
     worker_ptr = &worker;
     WorkerPersistence persistence(worker);
     hub::Hub hub(io, persistence);
@@ -384,12 +390,10 @@ int App::run() {
                             [&] { tls.reload_if_changed(); });
     if (settings_.tls_reload_check_interval != 0) cert_check.start();
 
-    // Changed pin values travel to the storage worker in per-user batches, twice per flush
-    // interval, so a value is on disk at most 1.5 intervals after it was written.
-    PeriodicTask pin_collector(
-        io,
-        std::chrono::milliseconds(std::max<uint32_t>(settings_.storage_flush_interval_ms / 2, 5)),
-        [&] { hub.collect_pins(); });
+    // Changed pin values travel to the storage worker in per-user batches every tenth of the
+    // flush interval; the worker commits every remaining nine tenths, so a value is on disk at
+    // most one interval (plus the commit's own time) after it was written.
+    PeriodicTask pin_collector(io, pin_collect_interval, [&] { hub.collect_pins(); });
     pin_collector.start();
     // Widgets with a reading frequency poll their devices (vr, id 7778) while an app is online.
     PeriodicTask reading_widgets(io, std::chrono::seconds(1), [&] { hub.poll_reading_widgets(); });

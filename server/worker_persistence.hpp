@@ -42,11 +42,7 @@ public:
     }
     void dashboards_changed(const std::string& email,
                             std::vector<model::Dashboard> dashboards) override {
-        run([email, dashboards = std::move(dashboards)](
-                store::SqliteStore& db) { db.save_dashboards(email, dashboards); },
-            [email](const std::string& error) {
-                spdlog::error("storage: dashboards of {} not saved: {}", email, error);
-            });
+        worker_.put_dashboards(email, std::move(dashboards));
     }
     void put_push_token(const std::string& email, model::PushToken token) override {
         run([email,

@@ -159,7 +159,10 @@ void configure_connection(Database& db) {
             store_log()->warn("database {}: journal_mode is {}, not wal", db.path(), mode);
         }
     }
-    db.exec("PRAGMA synchronous=NORMAL", "set synchronous=NORMAL");
+    // FULL: a commit is on disk before it returns, so an acknowledged provisioning change
+    // survives a power cut, not only a crash (with NORMAL, WAL commits are synced only at
+    // checkpoints). The frequent pin batches switch to NORMAL (SqliteStore::write_batch).
+    db.exec("PRAGMA synchronous=FULL", "set synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON", "enable foreign keys");
 }
 

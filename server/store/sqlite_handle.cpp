@@ -200,4 +200,19 @@ void Transaction::commit() {
     done_ = true;
 }
 
+// ---------------------------------------------------------------------------------------------
+// SynchronousNormal
+
+SynchronousNormal::SynchronousNormal(Database& db) : db_(db) {
+    db_.exec("PRAGMA synchronous=NORMAL", "set synchronous=NORMAL");
+}
+
+SynchronousNormal::~SynchronousNormal() {
+    try {
+        db_.exec("PRAGMA synchronous=FULL", "set synchronous=FULL");
+    } catch (const StoreError& e) {
+        store_log()->error("{}", e.what());
+    }
+}
+
 }  // namespace blynk::store

@@ -149,4 +149,18 @@ private:
     bool done_ = false;
 };
 
+/// PRAGMA synchronous=NORMAL for its lifetime, then FULL again (the connection's setting): for
+/// write-behind batches whose loss in a power cut costs at most their own values.
+class SynchronousNormal {
+public:
+    /// Throws StoreError.
+    explicit SynchronousNormal(Database& db);
+    ~SynchronousNormal();
+    SynchronousNormal(const SynchronousNormal&) = delete;
+    SynchronousNormal& operator=(const SynchronousNormal&) = delete;
+
+private:
+    Database& db_;
+};
+
 }  // namespace blynk::store

@@ -136,12 +136,7 @@ void SqliteStore::insert_dashboard(const std::string& email, const model::Dashbo
     store_log()->info("dashboard {} \"{}\" created for {}", dash.id, dash.name, email);
 }
 
-model::Dashboard SqliteStore::create_dashboard(const std::string& email, model::Dashboard dash,
-                                               uint32_t dashboards_limit, uint32_t devices_limit) {
-    const std::string dash_label = "dashboard " + std::to_string(dash.id);
-    Transaction tx(db_);
-    if (!user_exists(email)) throw StoreError("user " + email + " does not exist");
-    if (dashboard_exists(email, dash.id)) throw StoreError(dash_label + " already exists");
+void SqliteStore::check_room_for_dashboard(const std::string& email, uint32_t dashboards_limit) {
     int64_t dashboards = 0;
     {
         StatementScope st(st_->count_dashboards);
@@ -152,6 +147,15 @@ model::Dashboard SqliteStore::create_dashboard(const std::string& email, model::
         throw StoreError(email + " already has " + std::to_string(dashboards) +
                          " dashboards (user.dashboard.max.limit)");
     }
+}
+
+model::Dashboard SqliteStore::create_dashboard(const std::string& email, model::Dashboard dash,
+                                               uint32_t dashboards_limit, uint32_t devices_limit) {
+    const std::string dash_label = "dashboard " + std::to_string(dash.id);
+    Transaction tx(db_);
+    if (!user_exists(email)) throw StoreError("user " + email + " does not exist");
+    if (dashboard_exists(email, dash.id)) throw StoreError(dash_label + " already exists");
+    check_room_for_dashboard(email, dashboards_limit);
     if (dash.devices.size() > devices_limit) {
         throw StoreError(dash_label + " of " + email + " would have " +
                          std::to_string(dash.devices.size()) + " devices (limit " +

@@ -239,12 +239,13 @@ void SqliteStore::insert_device(const std::string& email, int dash_id, model::De
 
 AddedDevice SqliteStore::add_device(const std::string& email, const std::string& name,
                                     const std::string& board, std::optional<int> dash_id,
-                                    uint32_t devices_limit) {
+                                    uint32_t devices_limit, uint32_t dashboards_limit) {
     Transaction tx(db_);
     if (!user_exists(email)) {
         throw StoreError("no user " + email + "; create it with: blynkd user add " + email);
     }
     auto create_dashboard_named = [&](int id, std::string dash_name) {
+        check_room_for_dashboard(email, dashboards_limit);
         model::Dashboard dash;
         dash.id = id;
         dash.name = std::move(dash_name);
@@ -331,6 +332,9 @@ void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
         return std::tie(a->email, a->dash_id, a->device_id, a->pin) <
                std::tie(b->email, b->dash_id, b->device_id, b->pin);
     });
+    // Values are written behind anyway: a power cut may take the last batches (they are
+    // synced at the next checkpoint or provisioning commit), a crash never does.
+    const SynchronousNormal relaxed(db_);
     Transaction tx(db_);
     size_t skipped = 0;
     for (const PinWrite* pin : ordered_pins) {

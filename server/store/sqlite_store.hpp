@@ -73,11 +73,14 @@ public:
     /// dashboard when nullopt (creating dashboard 1 "My Project" if the user has none). A given
     /// dashboard that does not exist is created as "Dashboard <id>". The device id is the
     /// dashboard's highest id + 1, starting at 0. `name` and `board` are stored as given.
-    /// Throws StoreError when the user does not exist or the dashboard already holds
-    /// `devices_limit` devices. Committed before returning; logged as kDeviceAdded.
+    /// Throws StoreError when the user does not exist, the dashboard already holds
+    /// `devices_limit` devices, or a dashboard would be created while the user has
+    /// `dashboards_limit`. Both limits are checked inside the insert's IMMEDIATE transaction, so
+    /// concurrent calls (several CLI processes) cannot pass them together. Committed before
+    /// returning; logged as kDeviceAdded.
     AddedDevice add_device(const std::string& email, const std::string& name,
                            const std::string& board, std::optional<int> dash_id,
-                           uint32_t devices_limit);
+                           uint32_t devices_limit, uint32_t dashboards_limit = UINT32_MAX);
 
     /// Replaces a device's token; returns the new one, or nullopt when `old_token` is unknown.
     /// Committed before returning; logged as kTokenRefreshed.
@@ -171,6 +174,8 @@ private:
     bool user_exists(const std::string& email);
     bool dashboard_exists(const std::string& email, int dash_id);
     void insert_dashboard(const std::string& email, const model::Dashboard& dash);
+    /// Throws StoreError when the user already has `dashboards_limit` dashboards.
+    void check_room_for_dashboard(const std::string& email, uint32_t dashboards_limit);
     /// The dashboard's highest device id + 1 (0 when empty). Throws StoreError when the
     /// dashboard already holds `devices_limit` devices.
     int next_device_id(const std::string& email, int dash_id, uint32_t devices_limit);

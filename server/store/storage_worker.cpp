@@ -9,6 +9,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace blynk::store {
 
 namespace {
@@ -36,6 +38,8 @@ using DeviceKey = std::tuple<std::string, int, int>;
 // The email is interned (StorageWorker::Pending::emails): one copy per user, not per pin.
 using PinSlot = std::tuple<const std::string*, int, int, model::PinKey>;
 using PropertySlot = std::tuple<std::string, int, int, uint8_t, std::string>;
+using DashboardSlot = std::tuple<std::string, int>;
+using DashboardMap = std::unordered_map<DashboardSlot, model::Dashboard, TupleHash<DashboardSlot>>;
 
 struct PinValue {
     std::string value;
@@ -46,6 +50,29 @@ struct Seen {
     int64_t time_ms = 0;
     bool online = false;
 };
+
+// One transaction per user, as the app's edits come.
+void save_dashboards(SqliteStore& store, const DashboardMap& dashboards) {
+    std::unordered_map<std::string, std::vector<model::Dashboard>> by_user;
+    for (const auto& [slot, dash] : dashboards)
+        by_user[std::get<0>(slot)].push_back(dash);
+    for (const auto& [email, dashes] : by_user)
+        store.save_dashboards(email, dashes);
+}
+
+// Puts `value` in `slot`: a slot already waiting takes the newer value; a new one only when the
+// backlog is not `full`. False when the value was dropped.
+template <class Map, class Slot, class Value>
+bool put_coalesced(Map& map, Slot&& slot, Value&& value, bool full) {
+    if (!full) {
+        map.insert_or_assign(std::forward<Slot>(slot), std::forward<Value>(value));
+        return true;
+    }
+    auto it = map.find(slot);
+    if (it == map.end()) return false;
+    it->second = std::forward<Value>(value);
+    return true;
+}
 
 // The newer report wins; on equal times the later one (a disconnect right after a login).
 void merge_seen(Seen& into, Seen later) {
@@ -61,16 +88,20 @@ struct StorageWorker::Pending {
     std::unordered_map<PropertySlot, std::string, TupleHash<PropertySlot>> properties;
     std::unordered_map<DeviceKey, Seen, TupleHash<DeviceKey>> last_seen;
     std::deque<EventWrite> events;
+    DashboardMap dashboards;
     std::deque<Task> tasks;
 
-    bool empty_writes() const {
+    bool empty_values() const {
         return pins.empty() && properties.empty() && last_seen.empty() && events.empty();
     }
+    bool empty_writes() const { return empty_values() && dashboards.empty(); }
 };
 
 StorageWorker::StorageWorker(std::string db_path, std::chrono::milliseconds flush_interval,
-                             int64_t start_after_seq, ProvisionCallback on_provision)
+                             int64_t start_after_seq, ProvisionCallback on_provision,
+                             size_t max_backlog_values)
     : flush_interval_(std::max(flush_interval, kMinFlushInterval)),
+      max_backlog_values_(std::max<size_t>(max_backlog_values, 1)),
       on_provision_(std::move(on_provision)),
       pending_(std::make_unique<Pending>()) {
     std::promise<void> opened;
@@ -93,21 +124,58 @@ StorageWorker::~StorageWorker() {
 // ---------------------------------------------------------------------------------------------
 // Producers (any thread): one short lock each.
 
+bool StorageWorker::backlog_full() const {
+    return pending_->pins.size() + pending_->properties.size() + in_flight_values_ >=
+           max_backlog_values_;
+}
+
+bool StorageWorker::drop_warning_due() {
+    if (failing_) return false;  // the failure's own line reports the drops
+    const auto now = Clock::now();
+    if (now - last_drop_warning_ < kWarnEvery) return false;
+    last_drop_warning_ = now;
+    return true;
+}
+
 void StorageWorker::put_pins(const std::string& email, std::vector<PinUpdate> batch) {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    const std::string* interned = &*pending_->emails.insert(email).first;
-    for (PinUpdate& u : batch) {
-        pending_->pins.insert_or_assign(PinSlot{interned, u.dash_id, u.device_id, u.pin},
-                                        PinValue{std::move(u.value), u.time_ms});
+    bool warn = false;
+    uint64_t dropped = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        const std::string* interned = &*pending_->emails.insert(email).first;
+        for (PinUpdate& u : batch) {
+            if (!put_coalesced(pending_->pins, PinSlot{interned, u.dash_id, u.device_id, u.pin},
+                               PinValue{std::move(u.value), u.time_ms}, backlog_full())) {
+                dropped = ++counters_.dropped_values;
+                warn = drop_warning_due() || warn;
+            }
+        }
     }
+    if (warn) warn_backlog_full(dropped);
 }
 
 void StorageWorker::put_property(PropertyWrite w) {
     PropertySlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin, std::move(w.name)};
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    pending_->properties.insert_or_assign(std::move(slot), std::move(w.value));
+    bool warn = false;
+    uint64_t dropped = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        if (!put_coalesced(pending_->properties, std::move(slot), std::move(w.value),
+                           backlog_full())) {
+            dropped = ++counters_.dropped_values;
+            warn = drop_warning_due();
+        }
+    }
+    if (warn) warn_backlog_full(dropped);
+}
+
+void StorageWorker::warn_backlog_full(uint64_t dropped) const {
+    store_log()->warn(
+        "storage backlog full ({} values waiting, storage.backlog.max.values): new pin values "
+        "and properties are dropped, {} so far",
+        max_backlog_values_, dropped);
 }
 
 void StorageWorker::put_last_seen(LastSeenWrite w) {
@@ -130,11 +198,7 @@ void StorageWorker::put_event(EventWrite w) {
         if (events.size() >= kMaxPendingEvents) {
             events.pop_front();
             dropped = ++counters_.dropped_events;
-            auto now = Clock::now();
-            if (now - last_drop_warning_ >= kWarnEvery) {
-                last_drop_warning_ = now;
-                warn = true;
-            }
+            warn = drop_warning_due();
         }
         events.push_back(std::move(w));
         // Half full: flush early rather than wait out the interval and start dropping.
@@ -148,6 +212,16 @@ void StorageWorker::put_event(EventWrite w) {
         store_log()->warn(
             "device event queue full ({} pending): dropping the oldest, {} dropped so far",
             kMaxPendingEvents, dropped);
+    }
+}
+
+void StorageWorker::put_dashboards(const std::string& email,
+                                   std::vector<model::Dashboard> dashboards) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    for (model::Dashboard& d : dashboards) {
+        const int id = d.id;
+        pending_->dashboards.insert_or_assign(DashboardSlot{email, id}, std::move(d));
     }
 }
 
@@ -187,7 +261,9 @@ StorageWorker::Stats StorageWorker::stats() const {
     std::lock_guard lock(mutex_);
     Stats s = counters_;
     s.pending_pins = pending_->pins.size();
+    s.pending_properties = pending_->properties.size();
     s.pending_events = pending_->events.size();
+    s.pending_dashboards = pending_->dashboards.size();
     return s;
 }
 
@@ -263,6 +339,13 @@ void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promi
 }
 
 void StorageWorker::run_tasks(SqliteStore& store) {
+    bool dashboards_first = false;
+    {
+        std::lock_guard lock(mutex_);
+        dashboards_first = !pending_->tasks.empty() && !pending_->dashboards.empty();
+    }
+    // Edits made before a task (deleting or re-creating that dashboard) are written before it.
+    if (dashboards_first) flush(store);
     bool ran = false;
     for (;;) {
         Task task;
@@ -284,6 +367,7 @@ void StorageWorker::run_tasks(SqliteStore& store) {
 }
 
 bool StorageWorker::flush(SqliteStore& store) {
+    const auto attempt_started = Clock::now();
     Pending batch;
     uint64_t ticket = 0;
     {
@@ -294,14 +378,17 @@ bool StorageWorker::flush(SqliteStore& store) {
         std::swap(batch.properties, pending_->properties);
         std::swap(batch.last_seen, pending_->last_seen);
         std::swap(batch.events, pending_->events);
+        std::swap(batch.dashboards, pending_->dashboards);
+        in_flight_values_ = batch.pins.size() + batch.properties.size();
         ticket = flush_requested_;
         urgent_ = false;
     }
 
     bool ok = true;
+    bool values_written = batch.empty_values();
     std::string error;
     Clock::duration commit_time{};
-    if (!batch.empty_writes()) {
+    if (!values_written) {
         std::vector<PinWrite> pins;
         pins.reserve(batch.pins.size());
         for (const auto& [slot, v] : batch.pins) {
@@ -326,27 +413,43 @@ bool StorageWorker::flush(SqliteStore& store) {
         try {
             store.write_batch(pins, properties, last_seen, events);
             commit_time = Clock::now() - started;
+            values_written = true;
+        } catch (const std::exception& e) {
+            ok = false;
+            error = e.what();
+        }
+    }
+    if (ok && !batch.dashboards.empty()) {
+        try {
+            save_dashboards(store, batch.dashboards);
         } catch (const std::exception& e) {
             ok = false;
             error = e.what();
         }
     }
 
-    uint64_t dropped = 0;
+    uint64_t dropped_values = 0;
     {
         std::lock_guard lock(mutex_);
+        in_flight_values_ = 0;
+        failing_ = !ok;
+        dropped_values = counters_.dropped_values;
+        if (values_written && !batch.empty_values()) {
+            ++counters_.flushes;
+            counters_.flushed_pins += batch.pins.size();
+            counters_.commit_us += static_cast<uint64_t>(
+                std::chrono::duration_cast<std::chrono::microseconds>(commit_time).count());
+        }
         if (ok) {
-            if (!batch.empty_writes()) {
-                ++counters_.flushes;
-                counters_.flushed_pins += batch.pins.size();
-                counters_.commit_us += static_cast<uint64_t>(
-                    std::chrono::duration_cast<std::chrono::microseconds>(commit_time).count());
-            }
             flush_committed_ = std::max(flush_committed_, ticket);
         } else {
             ++counters_.failed_flushes;
             // Keep the failed batch for the next attempt; anything put meanwhile is newer and
             // wins, so the maps stay bounded by their keys.
+            for (auto& [slot, dash] : batch.dashboards)
+                pending_->dashboards.try_emplace(slot, std::move(dash));
+        }
+        if (!values_written) {
             for (auto& [slot, v] : batch.pins)
                 pending_->pins.try_emplace(slot, std::move(v));
             for (auto& [slot, v] : batch.properties) {
@@ -364,29 +467,56 @@ bool StorageWorker::flush(SqliteStore& store) {
             while (events.size() > kMaxPendingEvents) {
                 events.pop_front();
                 ++counters_.dropped_events;
-                ++dropped;
             }
         }
         flush_attempted_ = std::max(flush_attempted_, ticket);
     }
     done_.notify_all();
 
-    auto now = Clock::now();
     if (!ok) {
-        // One line per failure episode, repeated at most every 10 s while it lasts.
-        if (!failing_ || now - last_failure_log_ >= kWarnEvery) {
-            store_log()->error(
-                "storage flush failed, keeping {} pin values and {} events for the next attempt "
-                "({} events dropped): {}",
-                batch.pins.size(), batch.events.size(), dropped, error);
-            last_failure_log_ = now;
-        }
-        failing_ = true;
-    } else if (failing_) {
-        failing_ = false;
-        store_log()->info("storage flush succeeded again");
+        report_failure(error, attempt_started);
+    } else if (failed_attempts_ > 0) {
+        const auto seconds = std::chrono::duration<double>(Clock::now() - failing_since_).count();
+        store_log()->info(
+            "storage writes succeed again after {:.1f} s and {} failed attempt(s): wrote {} pin "
+            "values, {} properties, {} last-seen times and {} events ({} values dropped so far)",
+            seconds, failed_attempts_, batch.pins.size(), batch.properties.size(),
+            batch.last_seen.size(), batch.events.size(), dropped_values);
+        failed_attempts_ = 0;
     }
     return ok;
+}
+
+void StorageWorker::report_failure(const std::string& error,
+                                   std::chrono::steady_clock::time_point attempt_started) {
+    const auto now = Clock::now();
+    const bool first = failed_attempts_ == 0;
+    ++failed_attempts_;
+    if (first) failing_since_ = attempt_started;
+    if (!first && now - last_failure_log_ < kFailureLogInterval) return;
+    last_failure_log_ = now;
+    size_t pins = 0, properties = 0, last_seen = 0, events = 0;
+    uint64_t dropped_values = 0, dropped_events = 0;
+    {
+        std::lock_guard lock(mutex_);
+        pins = pending_->pins.size();
+        properties = pending_->properties.size();
+        last_seen = pending_->last_seen.size();
+        events = pending_->events.size();
+        dropped_values = counters_.dropped_values;
+        dropped_events = counters_.dropped_events;
+    }
+    store_log()->error(
+        "storage writes failing{}: {}; retrying every {} ms, kept meanwhile: {} pin values, {} "
+        "properties, {} last-seen times, {} events (bound {} values; dropped so far: {} values, "
+        "{} events)",
+        first ? ""
+              : fmt::format(
+                    " for {} s ({} attempts)",
+                    std::chrono::duration_cast<std::chrono::seconds>(now - failing_since_).count(),
+                    failed_attempts_),
+        error, flush_interval_.count(), pins, properties, last_seen, events, max_backlog_values_,
+        dropped_values, dropped_events);
 }
 
 void StorageWorker::poll_provision(SqliteStore& store, bool force) {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -99,11 +100,17 @@ CommandResult ServerProcess::cli(const std::vector<std::string>& args) const {
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--data-dir");
     argv.push_back(data_dir_.string());
-    auto out = data_dir_ / "cli.out", err = data_dir_ / "cli.err";
+    // Files of their own per call, so that tests may run several at once.
+    static std::atomic<unsigned> calls{0};
+    const std::string name = "cli" + std::to_string(calls++);
+    auto out = data_dir_ / (name + ".out"), err = data_dir_ / (name + ".err");
     CommandResult r;
     r.exit_code = wait_exit(spawn(argv, out, err, false));
     r.out = read_file(out);
     r.err = read_file(err);
+    std::error_code ec;
+    std::filesystem::remove(out, ec);
+    std::filesystem::remove(err, ec);
     return r;
 }
 
@@ -123,7 +130,9 @@ std::string ServerProcess::provision(const std::string& email, const std::string
 }
 
 void ServerProcess::start() {
-    std::vector<std::string> argv = blynkd_command();
+    std::vector<std::string> argv = server_prefix_;
+    for (auto& word : blynkd_command())
+        argv.push_back(std::move(word));
     argv.insert(argv.end(), {"--data-dir", data_dir_.string()});
     argv.insert(argv.end(), root_flag().begin(), root_flag().end());
     for (const auto& [k, v] : settings_) {

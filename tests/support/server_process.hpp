@@ -46,10 +46,16 @@ public:
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
 
-    /// Runs `blynkd <args> --data-dir <dir>` to completion.
+    /// Runs `blynkd <args> --data-dir <dir>` to completion; callable from several threads.
     CommandResult cli(const std::vector<std::string>& args) const;
     /// `user add` + `device add`; returns the new token (fails the test on error).
     std::string provision(const std::string& email, const std::string& device_name = "Board");
+
+    /// Words that start() puts before the server's command, e.g. a shell that sets the process
+    /// up and then execs the server (so pid() stays the server's).
+    void set_server_prefix(std::vector<std::string> words) { server_prefix_ = std::move(words); }
+    /// The running server's process id (-1 when it is not running).
+    pid_t pid() const { return pid_; }
 
     /// Starts the server and waits until it logs its listening ports.
     void start();
@@ -75,6 +81,7 @@ public:
 
 private:
     std::map<std::string, std::string> settings_;
+    std::vector<std::string> server_prefix_;
     std::filesystem::path data_dir_;
     std::filesystem::path log_path_;
     pid_t pid_ = -1;

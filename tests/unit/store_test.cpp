@@ -304,6 +304,18 @@ TEST(StoreSqlite, DevicesLimitIsEnforcedPerDashboard) {
     EXPECT_EQ(store.last_provision_seq(), 4);  // the refused add left no trace
 }
 
+TEST(StoreSqlite, DashboardsLimitIsEnforcedWhenADeviceNeedsANewDashboard) {
+    SqliteStore store(":memory:");
+    store.add_user("a@b.c", "", kNoPassword);
+    store.add_device("a@b.c", "1", "ESP32", 3, 10, 1);
+    EXPECT_EQ(error_of([&] { store.add_device("a@b.c", "2", "ESP32", 4, 10, 1); }),
+              "a@b.c already has 1 dashboards (user.dashboard.max.limit)");
+    // Existing dashboards still take devices; the refused add left no dashboard behind.
+    EXPECT_EQ(store.add_device("a@b.c", "2", "ESP32", 3, 10, 1).device.id, 1);
+    EXPECT_EQ(store.add_device("a@b.c", "3", "ESP32", std::nullopt, 10, 1).dash_id, 3);
+    EXPECT_EQ(store.list_users().at(0).dashboards, 1u);
+}
+
 TEST(StoreSqlite, RefreshTokenReplacesOldToken) {
     SqliteStore store(":memory:");
     store.add_user("a@b.c", "", kNoPassword);

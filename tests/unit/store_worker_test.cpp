@@ -230,11 +230,16 @@ TEST_F(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
     auto lock = std::make_unique<Transaction>(blocker);
     worker.put_pins("a@b.c", {{1, 0, kV5, "kept", 1}});
     worker.put_event({"a@b.c", 1, 0, {"ev", "", 1}});
+    model::Dashboard renamed;
+    renamed.id = 1;
+    renamed.name = "Renamed";
+    worker.put_dashboards("a@b.c", {renamed});
     EXPECT_FALSE(worker.flush_now());
     auto s = worker.stats();
     EXPECT_EQ(s.failed_flushes, 1u);
     EXPECT_EQ(s.pending_pins, 1u);
     EXPECT_EQ(s.pending_events, 1u);
+    EXPECT_EQ(s.pending_dashboards, 1u);
     worker.put_pins("a@b.c", {{1, 0, kV5, "newer", 2}});  // newer than the failed batch: wins
     EXPECT_EQ(worker.stats().pending_pins, 1u);
 
@@ -246,6 +251,43 @@ TEST_F(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
     ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->device.pins.at(kV5), "newer");
     EXPECT_EQ(reader.device_events("a@b.c", 1, 0, 10).size(), 1u);
+    EXPECT_EQ(reader.load_all().at(0).dashboards.at(0).name, "Renamed");
+}
+
+// Beyond the backlog bound new slots are dropped and counted; slots already waiting keep
+// taking their latest value, and what was kept is written by the next flush.
+TEST_F(StoreFileTest, StoreWorkerBacklogKeepsTheOldestSlotsAndCountsDrops) {
+    std::string token;
+    {
+        SqliteStore store(path_);
+        store.add_user("a@b.c", "", kNoPassword);
+        token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
+    }
+    StorageWorker worker(path_, std::chrono::hours(1), 0, nullptr, 3);
+    const PinKey v1{PinType::Virtual, 1}, v2{PinType::Virtual, 2}, v3{PinType::Virtual, 3};
+    worker.put_pins("a@b.c", {{1, 0, kV5, "a", 1}, {1, 0, v1, "b", 1}});
+    worker.put_property({"a@b.c", 1, 0, 5, "label", "L"});
+    worker.put_pins("a@b.c", {{1, 0, v2, "dropped", 2}, {1, 0, kV5, "latest", 2}});
+    worker.put_property({"a@b.c", 1, 0, 5, "color", "dropped"});
+    worker.put_property({"a@b.c", 1, 0, 5, "label", "L2"});
+    auto s = worker.stats();
+    EXPECT_EQ(s.pending_pins, 2u);
+    EXPECT_EQ(s.pending_properties, 1u);
+    EXPECT_EQ(s.dropped_values, 2u);
+
+    EXPECT_TRUE(worker.flush_now());
+    worker.put_pins("a@b.c", {{1, 0, v3, "room again", 3}});  // the flush made room
+    EXPECT_EQ(worker.stats().pending_pins, 1u);
+    EXPECT_TRUE(worker.flush_now());
+    SqliteStore reader(path_);
+    auto found = reader.find_device_by_token(token);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->device.pins.at(kV5), "latest");
+    EXPECT_EQ(found->device.pins.at(v1), "b");
+    EXPECT_EQ(found->device.pins.at(v3), "room again");
+    EXPECT_EQ(found->device.pins.count(v2), 0u);
+    EXPECT_EQ(found->device.properties.size(), 1u);
+    EXPECT_EQ((found->device.properties[{5, "label"}]), "L2");
 }
 
 TEST(StoreWorker, OpenFailureThrowsFromConstructor) {
