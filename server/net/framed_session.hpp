@@ -29,6 +29,7 @@
 #include "common/proto/command.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/traffic.hpp"
+#include "server/net/address_limiter.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/flush_batch.hpp"
 #include "server/net/session_protocols.hpp"
@@ -61,9 +62,11 @@ public:
     /// console's cookie on a /dashws upgrade).
     typename Protocol::Connection& connection() { return conn_; }
 
-    /// Starts the session with bytes that were already read while detecting the protocol.
-    void start(std::string_view already_read = {}) {
+    /// Starts the session with bytes that were already read while detecting the protocol, and
+    /// its place in the per-address cap on unfinished connections (held until the login).
+    void start(std::string_view already_read = {}, AddressLimiter::Slot prelogin = {}) {
         spdlog::info("connect: {}", repr());
+        prelogin_ = std::move(prelogin);
         if constexpr (Traits::kWaitRead) {
             boost::system::error_code ignored;
             // on_ready() reads and write_now() writes without blocking
@@ -127,6 +130,7 @@ public:
 
     // ---- hub::SessionLink ----
     void set_idle_timeout(std::chrono::seconds timeout) override {
+        prelogin_.release();  // logged in: the login deadline gives way to the idle timeout
         absolute_deadline_ = false;
         idle_timeout_ = timeout;
         schedule_deadline();
@@ -531,6 +535,7 @@ private:
     bool flush_deferred_ = false;    ///< in this thread's FlushBatch
     bool absolute_deadline_ = true;  ///< the login deadline, until an idle timeout is set
     std::unique_ptr<PendingRebind> pending_rebind_;
+    AddressLimiter::Slot prelogin_;
 
     Clock::time_point last_read_;
     Clock::time_point deadline_;  ///< login deadline while absolute_deadline_
