@@ -37,6 +37,7 @@ struct Settings {
     // Hardware connections
     uint32_t hard_socket_idle_timeout = 10;   ///< seconds; read-idle = ceil(2.3 x this); 0 = off
     uint32_t login_timeout_seconds = 10;      ///< a socket that has not logged in by then is closed
+    uint32_t prelogin_per_ip_limit = 256;     ///< connections not logged in yet per client address
     uint32_t hardware_max_body_size = 16384;  ///< bytes; larger frames close the connection
     uint32_t hardware_prelogin_max_body_size = 256;  ///< bytes, before login
     bool hardware_write_ack = false;          ///< answer every successful hardware write with 200

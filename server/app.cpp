@@ -268,7 +268,8 @@ int App::run() {
         net::resolve_tls_files(settings_.ssl_cert, settings_.ssl_key, settings_.ssl_key_pass,
                                settings_.latest_tls, data_dir_, settings_.server_host);
     net::TlsContextHolder tls(tls_files);
-    net::HandshakeLimiter handshakes(settings_.tls_handshake_per_ip_limit);
+    net::AddressLimiter handshakes(settings_.tls_handshake_per_ip_limit);
+    net::AddressLimiter prelogin(settings_.prelogin_per_ip_limit);
     http::Api api(hub);
     const http::StaticFiles console_files(http::embedded_web_files());
     http::Console console(console_files, http::ConsoleOptions{settings_.web_console_plain});
@@ -310,6 +311,7 @@ int App::run() {
         net::AppServices{app_dispatcher, app_options, app_limits, deadlines},
         tls,
         handshakes,
+        prelogin,
         api,
         console,
         console_api,

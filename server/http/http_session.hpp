@@ -58,7 +58,10 @@ public:
 
     ~HttpSession() { net::live_connections().remove(this); }
 
-    void start() {
+    /// `prelogin`: the connection's place in the per-address cap on unfinished connections,
+    /// held until the first request (a WebSocket upgrade included) has arrived whole.
+    void start(net::AddressLimiter::Slot prelogin = {}) {
+        prelogin_ = std::move(prelogin);
         net::live_connections().add(std::shared_ptr<net::LiveConnections::Member>(
             this->shared_from_this(), static_cast<net::LiveConnections::Member*>(this)));
         boost::asio::dispatch(strand_, [self = this->shared_from_this()] { self->read_header(); });
@@ -106,6 +109,7 @@ private:
             const bool hardware = is_hardware_websocket_path(req.target());
             if (hardware || is_dashboard_websocket_path(req.target())) {
                 disarm();
+                prelogin_.release();
                 // A console page's upgrade carries its cookie: the session starts signed in.
                 std::string web_user =
                     hardware ? std::string()
@@ -150,6 +154,7 @@ private:
     void on_request(boost::system::error_code ec) {
         if (ec) return on_read_error(ec);
         disarm();
+        prelogin_.release();
         try {
             serve();
         } catch (const std::exception& e) {
@@ -336,6 +341,7 @@ private:
     std::string target_;
     std::optional<websocket::stream<Stream>> ws_;
     Request upgrade_request_;
+    net::AddressLimiter::Slot prelogin_;
 };
 
 }  // namespace blynk::http

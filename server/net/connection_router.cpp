@@ -8,6 +8,7 @@
 
 #include "server/http/http_session.hpp"
 #include "server/net/live_connections.hpp"
+#include "server/net/log_throttle.hpp"
 #include "server/net/tls_socket.hpp"
 
 namespace blynk::net {
@@ -25,6 +26,14 @@ std::string hex_prefix(std::span<const uint8_t> bytes) {
     return out;
 }
 
+/// Refusals by a per-address cap are logged at most this often: a flood would log each one.
+constexpr std::chrono::seconds kRefusalLogInterval{10};
+
+std::string address_of(const Socket& socket) {
+    boost::system::error_code ec;
+    return socket.remote_endpoint(ec).address().to_string();
+}
+
 void close_quietly(Socket& socket) {
     boost::system::error_code ignored;
     socket.shutdown(Socket::shutdown_both, ignored);
@@ -33,19 +42,21 @@ void close_quietly(Socket& socket) {
 
 /// Looks at the first bytes of a connection and hands it to the right place. On a raw socket the
 /// bytes are only peeked (left in the kernel), so that OpenSSL or the session reads them itself
-/// and nothing has to be replayed; inside TLS they are read and passed on.
+/// and nothing has to be replayed; inside TLS they are read and passed on. The connection's
+/// place in the per-address cap on unfinished connections goes along to its session.
 template <class Stream>
 class Sniffer final : public std::enable_shared_from_this<Sniffer<Stream>>,
                       private LiveConnections::Member {
 public:
-    Sniffer(const RouterConfig& config, Stream stream, Layer layer, std::string peer)
+    Sniffer(const RouterConfig& config, Stream stream, Layer layer, std::string peer,
+            AddressLimiter::Slot prelogin)
         : config_(config),
           stream_(std::move(stream)),
           strand_(boost::asio::make_strand(config.io)),
           timer_(config.io),
-          retry_(config.io),
           layer_(layer),
-          peer_(std::move(peer)) {}
+          peer_(std::move(peer)),
+          prelogin_(std::move(prelogin)) {}
 
     ~Sniffer() { live_connections().remove(this); }
 
@@ -66,8 +77,6 @@ public:
 
 private:
     static constexpr bool kRaw = std::is_same_v<Stream, Socket>;
-    /// A short first packet: look again after this long (a readable socket would wake at once).
-    static constexpr std::chrono::milliseconds kPeekRetry{5};
 
     Socket& socket() { return boost::beast::get_lowest_layer(stream_); }
     const char* transport() const { return kRaw ? "tcp" : "tls"; }
@@ -102,8 +111,35 @@ private:
         boost::system::error_code peek_ec;
         size_t n = stream_.receive(boost::asio::buffer(buffer_), Socket::message_peek, peek_ec);
         if (peek_ec == boost::asio::error::would_block) return read();
-        if (!peek_ec && n == 0) peek_ec = boost::asio::error::eof;
+        // With the low-water mark above what is there, only the peer's end (or an error) wakes
+        // the wait without new bytes: what it sent is all there will be.
+        if (!peek_ec && n <= size_) peek_ec = boost::asio::error::eof;
         on_bytes(peek_ec, n);
+    }
+
+    /// A short first packet stays in the kernel (it is only peeked), so the socket stays
+    /// readable: the next wait wakes only once more than `size_` bytes are there (or at the
+    /// peer's end), instead of at once, again and again, until the deadline.
+    bool wait_for_more() {
+        boost::system::error_code ec;
+        stream_.set_option(Socket::receive_low_watermark(static_cast<int>(size_ + 1)), ec);
+        if (ec) {
+            done_ = true;
+            timer_.cancel();
+            spdlog::warn("tcp {}: cannot wait for more first bytes: {}; closing", peer_,
+                         ec.message());
+            close_quietly(socket());
+            return false;
+        }
+        low_watermark_raised_ = true;
+        return true;
+    }
+
+    /// The session (or OpenSSL) waits for readiness itself: from any byte on again.
+    void restore_low_watermark() {
+        if (!low_watermark_raised_) return;
+        boost::system::error_code ignored;
+        stream_.set_option(Socket::receive_low_watermark(1), ignored);
     }
 
     void on_bytes(boost::system::error_code ec, size_t total) {
@@ -111,34 +147,28 @@ private:
         if (ec) {
             done_ = true;
             timer_.cancel();
-            spdlog::debug("{} {} closed before it said anything: {}", transport(), peer_,
-                          ec.message());
+            spdlog::debug("{} {} closed before its protocol was known ({} byte(s)): {}",
+                          transport(), peer_, size_, ec.message());
             close_quietly(socket());
             return;
         }
-        const bool grew = total > size_;
         size_ = total;
         auto detected = detect(bytes(), layer_);
         if (detected == Detected::NeedMore && size_ < kMaxDetectBytes) {
-            if (kRaw && !grew) {
-                retry_.expires_after(kPeekRetry);
-                retry_.async_wait(boost::asio::bind_executor(
-                    strand_, [self = this->shared_from_this()](boost::system::error_code e) {
-                        if (!e && !self->done_) self->read();
-                    }));
-            } else {
-                read();
+            if constexpr (kRaw) {
+                if (!wait_for_more()) return;
             }
+            read();
             return;
         }
         done_ = true;
         timer_.cancel();
+        if constexpr (kRaw) restore_low_watermark();
         dispatch(detected);
     }
 
     void give_up(const char* what) {
         done_ = true;
-        retry_.cancel();
         spdlog::info("{} {}: {} within {} s ({} byte(s): {}); closing", transport(), peer_, what,
                      config_.detect_timeout.count(), size_, hex_prefix(bytes()));
         close_quietly(socket());
@@ -149,12 +179,12 @@ private:
             case Detected::Hardware:
                 std::make_shared<FramedSession<Stream, HardwareProtocol>>(
                     std::move(stream_), strand_, config_.hardware, peer_, transport())
-                    ->start(consumed());
+                    ->start(consumed(), std::move(prelogin_));
                 return;
             case Detected::App:
                 std::make_shared<FramedSession<Stream, AppProtocol>>(
                     std::move(stream_), strand_, config_.app, peer_, transport())
-                    ->start(consumed());
+                    ->start(consumed(), std::move(prelogin_));
                 return;
             case Detected::Tls:
                 if constexpr (kRaw) {
@@ -168,7 +198,7 @@ private:
                 } else {
                     std::make_shared<http::HttpSession<Stream>>(
                         config_, std::move(stream_), strand_, peer_, transport(), consumed())
-                        ->start();
+                        ->start(std::move(prelogin_));
                 }
                 return;
             default:
@@ -184,7 +214,6 @@ private:
     LiveConnections::Stage close_for_shutdown() override {
         done_ = true;
         timer_.cancel();
-        retry_.cancel();
         close_quietly(socket());
         return LiveConnections::Stage::Unfinished;
     }
@@ -214,31 +243,32 @@ private:
     Stream stream_;
     hub::UserExecutor strand_;
     boost::asio::steady_timer timer_;  // the detection deadline
-    boost::asio::steady_timer retry_;  // the next peek at a short first packet
     Layer layer_;
     std::string peer_;
+    AddressLimiter::Slot prelogin_;
     std::array<uint8_t, 512> buffer_{};
     size_t size_ = 0;
     bool done_ = false;
+    bool low_watermark_raised_ = false;
     std::string response_;
 };
 
-/// A TLS handshake in progress, with its deadline and its slot in the per-address cap.
+/// A TLS handshake in progress, with its deadline and its place in the per-address cap on
+/// handshakes (and, for after it, the one on unfinished connections).
 class TlsHandshake final : public std::enable_shared_from_this<TlsHandshake>,
                            private LiveConnections::Member {
 public:
-    TlsHandshake(const RouterConfig& config, Socket socket, std::string peer, std::string address)
+    TlsHandshake(const RouterConfig& config, Socket socket, std::string peer,
+                 AddressLimiter::Slot handshake, AddressLimiter::Slot prelogin)
         : config_(config),
           stream_(std::move(socket), config.tls.current()),
           strand_(boost::asio::make_strand(config.io)),
           timer_(config.io),
           peer_(std::move(peer)),
-          address_(std::move(address)) {}
+          handshake_(std::move(handshake)),
+          prelogin_(std::move(prelogin)) {}
 
-    ~TlsHandshake() {
-        config_.handshakes.release(address_);
-        live_connections().remove(this);
-    }
+    ~TlsHandshake() { live_connections().remove(this); }
 
     void start() {
         live_connections().add(std::shared_ptr<LiveConnections::Member>(
@@ -271,12 +301,14 @@ private:
         done_ = true;
         timer_.cancel();
         hub::count_tls_handshake(!ec);
+        handshake_.release();
         if (ec) {
             spdlog::info("tls {}: handshake failed: {}", peer_, ec.message());
             close_quietly(stream_.next_layer());
             return;
         }
-        std::make_shared<Sniffer<TlsSocket>>(config_, std::move(stream_), Layer::InsideTls, peer_)
+        std::make_shared<Sniffer<TlsSocket>>(config_, std::move(stream_), Layer::InsideTls, peer_,
+                                             std::move(prelogin_))
             ->start();
     }
 
@@ -285,20 +317,35 @@ private:
     hub::UserExecutor strand_;
     boost::asio::steady_timer timer_;
     std::string peer_;
-    std::string address_;
+    AddressLimiter::Slot handshake_;
+    AddressLimiter::Slot prelogin_;
     bool done_ = false;
 };
 
+/// Closes a connection its address may not open now; says so once per interval.
+void refuse(Socket& socket, const std::string& peer, LogThrottle& throttle, const char* what,
+            const AddressLimiter& limiter, const char* key) {
+    if (auto held_back = throttle.admit()) {
+        spdlog::warn(
+            "{}: too many {} from {} ({}={}); closing ({} more refused since the last "
+            "report)",
+            peer, what, address_of(socket), key, limiter.per_address(), *held_back);
+    }
+    close_quietly(socket);
+}
+
 template <class Stream>
 void Sniffer<Stream>::start_tls() {
-    boost::system::error_code ec;
-    std::string address = socket().remote_endpoint(ec).address().to_string();
-    if (!config_.handshakes.try_acquire(address)) {
-        spdlog::warn("tls {}: too many unfinished TLS handshakes from {}; closing", peer_, address);
-        close_quietly(socket());
+    auto handshake = config_.handshakes.try_acquire(address_of(socket()));
+    if (!handshake) {
+        static LogThrottle throttle(kRefusalLogInterval);
+        refuse(socket(), "tls " + peer_, throttle, "unfinished TLS handshakes", config_.handshakes,
+               "tls.handshake.per.ip.limit");
         return;
     }
-    std::make_shared<TlsHandshake>(config_, std::move(stream_), peer_, std::move(address))->start();
+    std::make_shared<TlsHandshake>(config_, std::move(stream_), peer_, std::move(handshake),
+                                   std::move(prelogin_))
+        ->start();
 }
 
 }  // namespace
@@ -308,7 +355,16 @@ void route_connection(const RouterConfig& config, Socket socket, Layer port) {
     auto remote = socket.remote_endpoint(ec);
     std::string peer =
         ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
-    std::make_shared<Sniffer<Socket>>(config, std::move(socket), port, std::move(peer))->start();
+    auto prelogin = config.prelogin.try_acquire(ec ? std::string() : remote.address().to_string());
+    if (!prelogin) {
+        static LogThrottle throttle(kRefusalLogInterval);
+        refuse(socket, "tcp " + peer, throttle, "unfinished connections", config.prelogin,
+               "prelogin.per.ip.limit");
+        return;
+    }
+    std::make_shared<Sniffer<Socket>>(config, std::move(socket), port, std::move(peer),
+                                      std::move(prelogin))
+        ->start();
 }
 
 }  // namespace blynk::net

@@ -32,6 +32,7 @@
 #include "server/hub/peer.hpp"
 #include "server/hub/traffic.hpp"
 #include "server/logging/peer_lines.hpp"
+#include "server/net/address_limiter.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/flush_batch.hpp"
 #include "server/net/live_connections.hpp"
@@ -69,11 +70,13 @@ public:
     /// console's cookie on a /dashws upgrade).
     typename Protocol::Connection& connection() { return conn_; }
 
-    /// Starts the session with bytes that were already read while detecting the protocol.
-    void start(std::string_view already_read = {}) {
+    /// Starts the session with bytes that were already read while detecting the protocol, and
+    /// its place in the per-address cap on unfinished connections (held until the login).
+    void start(std::string_view already_read = {}, AddressLimiter::Slot prelogin = {}) {
         spdlog::info("connect: {}", repr());
         live_connections().add(std::shared_ptr<LiveConnections::Member>(
             this->shared_from_this(), static_cast<LiveConnections::Member*>(this)));
+        prelogin_ = std::move(prelogin);
         if constexpr (Traits::kWaitRead) {
             boost::system::error_code ignored;
             // on_ready() reads and write_now() writes without blocking
@@ -137,6 +140,7 @@ public:
 
     // ---- hub::SessionLink ----
     void set_idle_timeout(std::chrono::seconds timeout) override {
+        prelogin_.release();  // logged in: the login deadline gives way to the idle timeout
         absolute_deadline_ = false;
         idle_timeout_ = timeout;
         schedule_deadline();
@@ -581,6 +585,7 @@ private:
     bool flush_deferred_ = false;                                  ///< in this thread's FlushBatch
     bool absolute_deadline_ = true;  ///< the login deadline, until an idle timeout is set
     std::unique_ptr<PendingRebind> pending_rebind_;
+    AddressLimiter::Slot prelogin_;
 
     Clock::time_point last_read_;
     Clock::time_point deadline_;  ///< login deadline while absolute_deadline_

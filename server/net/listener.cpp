@@ -1,5 +1,7 @@
 #include "server/net/listener.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/v6_only.hpp>
 
@@ -32,22 +34,38 @@ tcp::endpoint Listener::local_endpoint() const {
 }
 
 void Listener::accept_next() {
-    acceptor_.async_accept([self = shared_from_this()](boost::system::error_code ec,
-                                                       Socket socket) {
-        if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) return;
-        if (ec) {
-            // EMFILE/ENFILE and the like: pause so the loop does not spin, then go on.
-            spdlog::error("{}: accept failed: {}; retrying in 100 ms", self->name_, ec.message());
-            self->retry_timer_.expires_after(std::chrono::milliseconds(100));
-            self->retry_timer_.async_wait([self](boost::system::error_code wait_ec) {
-                if (!wait_ec) self->accept_next();
-            });
-            return;
-        }
-        boost::system::error_code opt_ec;
-        socket.set_option(tcp::no_delay(true), opt_ec);
-        self->handler_(std::move(socket));
-        self->accept_next();
+    acceptor_.async_accept(
+        [self = shared_from_this()](boost::system::error_code ec, Socket socket) {
+            if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+            if (ec) return self->pause_after(ec);
+            if (self->failures_ > 0) {
+                spdlog::info("{}: accepting again after {} failed accept(s)", self->name_,
+                             self->failures_);
+                self->failures_ = 0;
+                self->pause_ = kFirstPause;
+            }
+            boost::system::error_code opt_ec;
+            socket.set_option(tcp::no_delay(true), opt_ec);
+            self->handler_(std::move(socket));
+            self->accept_next();
+        });
+}
+
+void Listener::pause_after(boost::system::error_code ec) {
+    // Out of file descriptors (EMFILE, ENFILE) or kernel memory: the connection stays queued in
+    // the kernel. Accepting again at once would fail again at once; the pause grows while the
+    // failures go on, and the sessions already open are served meanwhile.
+    ++failures_;
+    if (auto held_back = log_throttle_.admit()) {
+        spdlog::error(
+            "{}: accept failed: {}; pausing accepts for {} ms ({} more failure(s) not "
+            "logged since the last report)",
+            name_, ec.message(), pause_.count(), *held_back);
+    }
+    retry_timer_.expires_after(pause_);
+    pause_ = std::min(pause_ * 2, kLongestPause);
+    retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+        if (!wait_ec) self->accept_next();
     });
 }
 

@@ -7,8 +7,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "server/net/address_limiter.hpp"
 #include "server/net/framed_session.hpp"
-#include "server/net/handshake_limiter.hpp"
 #include "server/net/tls_context.hpp"
 
 namespace blynk::http {
@@ -32,7 +32,10 @@ struct RouterConfig {
     HardwareServices hardware;
     AppServices app;
     TlsContextHolder& tls;
-    HandshakeLimiter& handshakes;
+    AddressLimiter& handshakes;  ///< TLS handshakes in progress per address
+    /// Unfinished connections per address: accepted, and neither logged in nor through a first
+    /// complete HTTP request (nor closed) yet.
+    AddressLimiter& prelogin;
     http::Api& api;
     const http::Console& console;
     http::ConsoleApi& console_api;

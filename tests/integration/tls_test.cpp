@@ -10,6 +10,7 @@
 #include "server/net/certificate.hpp"
 #include "tests/support/fixture.hpp"
 #include "tests/support/free_port.hpp"
+#include "tests/support/server_pid.hpp"
 
 namespace blynk::test {
 namespace {
@@ -160,6 +161,28 @@ TEST_F(TlsReadAheadTest, FramesSentWithTheLoginAreAnswered) {
         c.expect(response(1, status::kOk) + response(2, status::kOk) + response(3, status::kOk)));
 }
 
+// The detection reads at most 512 bytes of the first record; when a frame ends exactly there,
+// the rest of the record is inside OpenSSL and the socket will not become readable for it.
+TEST_F(TlsReadAheadTest, FirstRecordLongerThanTheDetectionReadIsAllAnswered) {
+    for (uint16_t port : {server_->tls_port(), server_->port()}) {
+        RawClient c(port, trusting(generated_cert(*server_)));
+        std::string burst = frame(29, 1, token_a_);
+        std::string expected = response(1, status::kOk);
+        uint16_t id = 2;
+        while (burst.size() < 512) {
+            burst += frame(cmd::kPing, id);
+            expected += response(id++, status::kOk);
+        }
+        ASSERT_EQ(burst.size(), 512u) << "a frame must end at byte 512";
+        for (int i = 0; i < 5; ++i, ++id) {
+            burst += frame(cmd::kPing, id);
+            expected += response(id, status::kOk);
+        }
+        c.send(burst);  // one write: one TLS record
+        EXPECT_TRUE(c.expect(expected)) << "port " << port;
+    }
+}
+
 TEST_F(TlsReadAheadTest, AFrameReadWithCloseNotifyIsAnsweredThenTheSessionCloses) {
     RawClient c(server_->tls_port(), trusting(generated_cert(*server_)));
     c.login(token_a_);
@@ -233,19 +256,7 @@ protected:
         net::generate_self_signed(r, dir_ / "cert.pem", dir_ / "key.pem");
     }
     std::string fingerprint() { return net::certificate_fingerprint(dir_ / "cert.pem"); }
-    void hangup() { ASSERT_EQ(::kill(server_pid(), SIGHUP), 0); }
-    pid_t server_pid() {
-        // The server logs nothing of its pid; find it through /proc by its data folder.
-        for (const auto& p : std::filesystem::directory_iterator("/proc")) {
-            std::ifstream cmdline(p.path() / "cmdline");
-            std::string args((std::istreambuf_iterator<char>(cmdline)), {});
-            if (args.find(server_->data_dir().string()) != std::string::npos &&
-                args.find("--set") != std::string::npos) {
-                return std::stoi(p.path().filename().string());
-            }
-        }
-        return -1;
-    }
+    void hangup() { ASSERT_EQ(::kill(server_pid(*server_), SIGHUP), 0); }
 
     std::filesystem::path dir_;
     std::unique_ptr<ServerProcess> server_;

@@ -89,7 +89,8 @@ void BlynkdProcess::start() {
                  {"https.port", "0"},
                  // Load comes from one address and far above the per-device default of 100/s.
                  {"user.message.quota.limit", "1000000"},
-                 {"tls.handshake.per.ip.limit", "100000"}};
+                 {"tls.handshake.per.ip.limit", "100000"},
+                 {"prelogin.per.ip.limit", "1000000"}};
     all.insert(all.end(), settings_.begin(), settings_.end());
     for (const auto& [k, v] : all) {
         args.push_back("--set");
