@@ -234,10 +234,14 @@ int App::run() {
             self_path(), data_dir_.string());
     }
 
-    hub::Dispatcher dispatcher(hub);
-    const hub::HardwareOptions options{settings_.user_message_quota_limit,
-                                       settings_.hardware_write_ack,
-                                       settings_.hard_socket_idle_timeout};
+    hub::TokenGuessLimiter token_guesses(
+        hub::TokenGuessLimits{settings_.hardware_login_failures_before_delay,
+                              settings_.hardware_login_failures_per_address,
+                              std::chrono::seconds(settings_.login_lockout_seconds)});
+    hub::Dispatcher dispatcher(hub, token_guesses);
+    const hub::HardwareOptions options{
+        settings_.user_message_quota_limit, settings_.hardware_write_ack,
+        settings_.hard_socket_idle_timeout, settings_.hard_socket_max_per_token};
     const net::SessionLimits limits{settings_.hardware_max_body_size,
                                     settings_.hardware_prelogin_max_body_size,
                                     std::chrono::seconds(settings_.login_timeout_seconds)};
@@ -270,7 +274,7 @@ int App::run() {
     net::TlsContextHolder tls(tls_files);
     net::AddressLimiter handshakes(settings_.tls_handshake_per_ip_limit);
     net::AddressLimiter prelogin(settings_.prelogin_per_ip_limit);
-    http::Api api(hub);
+    http::Api api(hub, settings_.user_message_quota_limit);
     const http::StaticFiles console_files(http::embedded_web_files());
     http::Console console(console_files, http::ConsoleOptions{settings_.web_console_plain});
     hub::TrafficRates traffic_rates;  // sampled below, every second

@@ -1,5 +1,6 @@
 #include "server/http/api.hpp"
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "common/proto/body.hpp"
@@ -140,11 +141,42 @@ json project_json(hub::UserState& user, int dash_id) {
             {"devices", devices}};
 }
 
+bool is_write(Endpoint e) {
+    return e == Endpoint::UpdatePinQuery || e == Endpoint::UpdatePinJson ||
+           e == Endpoint::UpdateExtraPin;
+}
+
+/// A write over the token's quota: 429, with the device's meter (the hardware connection's
+/// kind), logged at most once a minute per device.
+std::optional<ApiResponse> over_write_quota(hub::UserState& user, hub::DeviceRef device,
+                                            hub::DeviceEntry& entry, uint32_t per_second) {
+    if (!entry.rest_quota) entry.rest_quota = std::make_unique<hub::QuotaMeter>(per_second);
+    hub::QuotaMeter& quota = *entry.rest_quota;
+    const auto now = hub::QuotaMeter::Clock::now();
+    if (quota.try_consume(now)) return std::nullopt;
+    if (quota.should_warn(now)) {
+        spdlog::warn(
+            "REST writes over user.message.quota.limit ({}/s) for user={} device={} '{}': "
+            "answered 429 ({} so far; logged at most once a minute)",
+            per_second, user.email(), device.str(), entry.device.name, quota.dropped());
+    }
+    ApiResponse r = text_error(
+        429, fmt::format("Too many requests. Writes with this token are limited to {} per second.",
+                         per_second));
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+}
+
 /// Runs on the user's strand.
 ApiResponse run(hub::UserState& user, hub::DeviceRef device, const Parsed& p,
-                std::optional<model::PinKey> pin) {
+                std::optional<model::PinKey> pin, uint32_t writes_per_second) {
     hub::DeviceEntry* entry = user.find(device);
     if (!entry) return text_error(400, "Invalid token.");
+    if (is_write(p.route.endpoint)) {
+        if (auto refused = over_write_quota(user, device, *entry, writes_per_second)) {
+            return std::move(*refused);
+        }
+    }
     switch (p.route.endpoint) {
         case Endpoint::GetPin: {
             auto it = entry->device.pins.find(*pin);
@@ -232,10 +264,10 @@ void Api::handle(const ApiRequest& req, std::function<void(ApiResponse)> done) {
         pin = model::parse_pin_key(p.route.pin);
         if (!pin) return done(text_error(400, "Wrong pin format."));
     }
-    boost::asio::post(owner->user->executor(),
-                      [owner = *owner, p = std::move(p), pin, done = std::move(done)] {
-                          done(run(*owner.user, owner.device, p, pin));
-                      });
+    boost::asio::post(
+        owner->user->executor(),
+        [owner = *owner, p = std::move(p), pin, per_second = writes_per_second_,
+         done = std::move(done)] { done(run(*owner.user, owner.device, p, pin, per_second)); });
 }
 
 }  // namespace blynk::http

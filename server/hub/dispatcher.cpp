@@ -26,7 +26,7 @@ void Dispatcher::on_frame(HardwareConnection& conn, const proto::FrameView& fram
         frame.command == proto::cmd::kHardwareLogin || frame.command == proto::cmd::kLogin;
     if (!conn.logged_in()) {
         if (is_login) {
-            handlers::login(hub_, conn, frame);
+            handlers::login(hub_, guesses_, conn, frame);
         } else {
             conn.link.close(fmt::format("{} before login", proto::command_name(frame.command)));
         }

@@ -5,12 +5,13 @@
 #include "common/proto/codec.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/hub.hpp"
+#include "server/hub/login_limiter.hpp"
 
 namespace blynk::hub {
 
 class Dispatcher {
 public:
-    explicit Dispatcher(Hub& hub) : hub_(hub) {}
+    Dispatcher(Hub& hub, TokenGuessLimiter& guesses) : hub_(hub), guesses_(guesses) {}
 
     /// Handles one decoded frame, read at `received` (one clock reading serves every frame of a
     /// read). Runs on the connection's current strand (the user's strand once logged in).
@@ -21,6 +22,7 @@ private:
     void logged_in_frame(HardwareConnection& conn, const proto::FrameView& frame);
 
     Hub& hub_;
+    TokenGuessLimiter& guesses_;
 };
 
 }  // namespace blynk::hub

@@ -10,12 +10,15 @@
 #include "common/proto/codec.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/hub.hpp"
+#include "server/hub/login_limiter.hpp"
 #include "server/model/pin.hpp"
 
 namespace blynk::hub::handlers {
 
 // handlers_login.cpp
-void login(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame);
+/// Wrong tokens count against the client's address in `guesses` (slowed, then blocked).
+void login(Hub& hub, TokenGuessLimiter& guesses, HardwareConnection& conn,
+           const proto::FrameView& frame);
 
 // handlers_hardware.cpp
 void hardware(HardwareConnection& conn, const proto::FrameView& frame);

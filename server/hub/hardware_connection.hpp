@@ -17,9 +17,10 @@ namespace blynk::hub {
 class UserState;
 
 struct HardwareOptions {
-    uint32_t quota_per_second = 100;     ///< user.message.quota.limit
-    bool write_ack = false;              ///< hardware.write.ack
-    uint32_t idle_timeout_setting = 10;  ///< hard.socket.idle.timeout (seconds, 0 = off)
+    uint32_t quota_per_second = 100;      ///< user.message.quota.limit
+    bool write_ack = false;               ///< hardware.write.ack
+    uint32_t idle_timeout_setting = 10;   ///< hard.socket.idle.timeout (seconds, 0 = off)
+    uint32_t max_sockets_per_token = 20;  ///< hard.socket.max.per.token (0 = no limit)
 };
 
 struct BridgeTarget {

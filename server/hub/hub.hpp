@@ -71,6 +71,9 @@ public:
     /// Thread-safe; the app calls it every second.
     void poll_reading_widgets();
 
+    /// The I/O context, for timers of the handlers (a delayed answer).
+    boost::asio::io_context& io() { return io_; }
+
     /// Where lasting changes go (the storage worker in the server).
     Persistence& persistence() { return persistence_; }
 

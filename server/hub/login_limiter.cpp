@@ -133,6 +133,12 @@ void LoginLimiter::succeeded(std::string_view /*address*/, std::string_view acco
     accounts_.erase(account_name);
 }
 
+uint32_t LoginLimiter::address_failures(std::string_view address, Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    const detail::WindowTable::Entry* entry = addresses_.find(address, now);
+    return entry == nullptr ? 0 : entry->count;
+}
+
 size_t LoginLimiter::tracked_accounts() const {
     std::lock_guard lock(mutex_);
     return accounts_.size();
@@ -141,6 +147,37 @@ size_t LoginLimiter::tracked_accounts() const {
 size_t LoginLimiter::tracked_addresses() const {
     std::lock_guard lock(mutex_);
     return addresses_.size();
+}
+
+TokenGuessLimiter::TokenGuessLimiter(TokenGuessLimits limits)
+    : answered_at_once_(limits.answered_at_once),
+      limiter_(LoginLimits{0, std::max<uint32_t>(limits.per_address, 1), limits.lockout,
+                           limits.lockout, limits.max_tracked}) {}
+
+std::chrono::seconds TokenGuessLimiter::blocked_for(std::string_view address,
+                                                    Clock::time_point now) {
+    return limiter_.locked_for(address, {}, now);
+}
+
+TokenGuessLimiter::Verdict TokenGuessLimiter::failed(std::string_view address,
+                                                     Clock::time_point now) {
+    Verdict verdict;
+    verdict.block_started = limiter_.failed(address, {}, now);
+    // Read after counting: a concurrent failure from the same address can only lengthen this
+    // delay by a step, never shorten it.
+    if (!verdict.block_started) {
+        verdict.delay = delay_for(limiter_.address_failures(address, now), answered_at_once_);
+    }
+    return verdict;
+}
+
+std::chrono::milliseconds TokenGuessLimiter::delay_for(uint32_t failures,
+                                                       uint32_t answered_at_once) {
+    if (failures <= answered_at_once) return std::chrono::milliseconds{0};
+    const uint32_t doublings = failures - answered_at_once - 1;
+    // kFirstDelay << 3 already passes kMaxDelay: no shift ever overflows.
+    if (doublings >= 4) return kMaxDelay;
+    return std::min(kFirstDelay * (1 << doublings), kMaxDelay);
 }
 
 HourlyLimiter::HourlyLimiter(uint32_t per_hour, size_t max_tracked)

@@ -103,6 +103,8 @@ public:
     bool failed(std::string_view address, std::string_view account, Clock::time_point now);
     /// A correct password: clears the account's failures (the address keeps its count).
     void succeeded(std::string_view address, std::string_view account);
+    /// Failures counted against `address` in its current window (0 when none).
+    uint32_t address_failures(std::string_view address, Clock::time_point now);
 
     /// Accounts tracked now (for metrics and tests).
     size_t tracked_accounts() const;
@@ -117,6 +119,48 @@ private:
     mutable std::mutex mutex_;
     detail::WindowTable accounts_;
     detail::WindowTable addresses_;
+};
+
+/// Limits on wrong device tokens from one client address.
+struct TokenGuessLimits {
+    uint32_t answered_at_once = 9;      ///< wrong tokens per window answered without delay
+    uint32_t per_address = 100;         ///< wrong tokens per window that block the address
+    std::chrono::seconds lockout{900};  ///< the window, and how long a block lasts
+    size_t max_tracked = 100000;        ///< addresses tracked
+};
+
+/// Wrong hardware tokens per client address, on LoginLimiter's address table (no accounts: a
+/// token names no account). In a window that starts at an address's first wrong token, the
+/// first `answered_at_once` are answered at once, so that a board with a typo still hears why;
+/// later ones wait kFirstDelay, doubling up to kMaxDelay (under the default login deadline), so
+/// that a scanner's answers slow down; the one that reaches `per_address` blocks the address for
+/// `lockout`. A right token does not clear the count: one known token must not reset a scan.
+class TokenGuessLimiter {
+public:
+    using Clock = std::chrono::steady_clock;
+    static constexpr std::chrono::milliseconds kFirstDelay{1000};
+    static constexpr std::chrono::milliseconds kMaxDelay{8000};
+
+    struct Verdict {
+        std::chrono::milliseconds delay{0};  ///< before the INVALID_TOKEN answer
+        bool block_started = false;          ///< this failure blocked the address (log once)
+    };
+
+    explicit TokenGuessLimiter(TokenGuessLimits limits);
+
+    /// Zero when `address` may try a token now; otherwise how long its block lasts.
+    std::chrono::seconds blocked_for(std::string_view address, Clock::time_point now);
+    /// A wrong (unknown or malformed) token from `address`.
+    Verdict failed(std::string_view address, Clock::time_point now);
+    /// The delay for the `failures`-th wrong token of a window (pure arithmetic).
+    static std::chrono::milliseconds delay_for(uint32_t failures, uint32_t answered_at_once);
+
+    /// Client addresses tracked now (for metrics and tests).
+    size_t tracked_addresses() const { return limiter_.tracked_addresses(); }
+
+private:
+    const uint32_t answered_at_once_;
+    LoginLimiter limiter_;
 };
 
 /// At most `per_hour` acquisitions per client address in a fixed one-hour window that starts at

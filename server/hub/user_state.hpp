@@ -18,6 +18,7 @@
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/persistence.hpp"
+#include "server/hub/quota.hpp"
 #include "server/model/user.hpp"
 
 namespace blynk::hub {
@@ -26,6 +27,9 @@ struct DeviceEntry {
     model::Device device;
     model::HardwareInfo info;  ///< from the latest INTERNAL info of any connection
     std::vector<HardwareConnection*> connections;  ///< sessions logged in with this token
+    /// REST writes with this token (user.message.quota.limit); made at the first one, since
+    /// most devices never see one.
+    std::unique_ptr<QuotaMeter> rest_quota;
     bool online() const { return !connections.empty(); }
 
     /// Marks `pin` as changed since the last persistence batch; false when it already was.

@@ -6,9 +6,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/util/log_throttle.hpp"
 #include "server/http/http_session.hpp"
 #include "server/net/live_connections.hpp"
-#include "server/net/log_throttle.hpp"
 #include "server/net/tls_socket.hpp"
 
 namespace blynk::net {
@@ -323,7 +323,7 @@ private:
 };
 
 /// Closes a connection its address may not open now; says so once per interval.
-void refuse(Socket& socket, const std::string& peer, LogThrottle& throttle, const char* what,
+void refuse(Socket& socket, const std::string& peer, util::LogThrottle& throttle, const char* what,
             const AddressLimiter& limiter, const char* key) {
     if (auto held_back = throttle.admit()) {
         spdlog::warn(
@@ -338,7 +338,7 @@ template <class Stream>
 void Sniffer<Stream>::start_tls() {
     auto handshake = config_.handshakes.try_acquire(address_of(socket()));
     if (!handshake) {
-        static LogThrottle throttle(kRefusalLogInterval);
+        static util::LogThrottle throttle(kRefusalLogInterval);
         refuse(socket(), "tls " + peer_, throttle, "unfinished TLS handshakes", config_.handshakes,
                "tls.handshake.per.ip.limit");
         return;
@@ -357,7 +357,7 @@ void route_connection(const RouterConfig& config, Socket socket, Layer port) {
         ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
     auto prelogin = config.prelogin.try_acquire(ec ? std::string() : remote.address().to_string());
     if (!prelogin) {
-        static LogThrottle throttle(kRefusalLogInterval);
+        static util::LogThrottle throttle(kRefusalLogInterval);
         refuse(socket, "tcp " + peer, throttle, "unfinished connections", config.prelogin,
                "prelogin.per.ip.limit");
         return;

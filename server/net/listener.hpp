@@ -10,7 +10,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include "server/net/log_throttle.hpp"
+#include "common/util/log_throttle.hpp"
 #include "server/net/socket.hpp"
 
 namespace blynk::net {
@@ -41,7 +41,7 @@ private:
     boost::asio::steady_timer retry_timer_;
     std::string name_;
     Handler handler_;
-    LogThrottle log_throttle_{kLogInterval};
+    util::LogThrottle log_throttle_{kLogInterval};
     std::chrono::milliseconds pause_ = kFirstPause;
     uint64_t failures_ = 0;  ///< accept failures since the last success
 };

@@ -48,8 +48,8 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
-RawClient::RawClient(uint16_t port) {
-    connect_tcp(port);
+RawClient::RawClient(uint16_t port, const std::string& source_address) {
+    connect_tcp(port, source_address);
 }
 
 RawClient::RawClient(uint16_t port, const TlsOptions& tls) {
@@ -88,9 +88,18 @@ RawClient::RawClient(uint16_t port, const TlsOptions& tls) {
     }
 }
 
-void RawClient::connect_tcp(uint16_t port) {
+void RawClient::connect_tcp(uint16_t port, const std::string& source_address) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket() failed");
+    if (!source_address.empty()) {
+        sockaddr_in source{};
+        source.sin_family = AF_INET;
+        if (::inet_pton(AF_INET, source_address.c_str(), &source.sin_addr) != 1 ||
+            ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+            ::close(fd_);
+            throw std::runtime_error("cannot bind to " + source_address);
+        }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

@@ -35,7 +35,9 @@ struct TlsOptions {
 
 class RawClient {
 public:
-    explicit RawClient(uint16_t port);
+    /// Connects to 127.0.0.1 from `source_address` (another loopback address, such as
+    /// 127.0.0.2, for per-address limits) or, when empty, from what the kernel picks.
+    explicit RawClient(uint16_t port, const std::string& source_address = {});
     /// Connects and completes a TLS handshake (throws when it fails).
     RawClient(uint16_t port, const TlsOptions& tls);
     ~RawClient();
@@ -89,7 +91,7 @@ public:
     bool session_reused() const;
 
 private:
-    void connect_tcp(uint16_t port);
+    void connect_tcp(uint16_t port, const std::string& source_address = {});
     void send_raw(std::string_view bytes, bool trickle = false);
     /// Moves what OpenSSL wrote into the socket.
     void flush_tls(bool trickle = false);

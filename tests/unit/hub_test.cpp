@@ -135,7 +135,9 @@ model::User user_with_two_devices() {
 
 class HubTest : public ::testing::Test {
 protected:
-    HubTest() : hub_(io_, persistence_), dispatcher_(hub_) { hub_.load({user_with_two_devices()}); }
+    HubTest() : hub_(io_, persistence_), dispatcher_(hub_, guesses_) {
+        hub_.load({user_with_two_devices()});
+    }
 
     void frame(HardwareConnection& conn, uint8_t command, uint16_t id, std::string body) {
         proto::FrameView f{command, id, 0, body};
@@ -151,6 +153,7 @@ protected:
     boost::asio::io_context io_;
     RecordingPersistence persistence_;
     Hub hub_;
+    TokenGuessLimiter guesses_{TokenGuessLimits{}};
     Dispatcher dispatcher_;
     HardwareOptions options_;
     AppOptions app_options_;

@@ -221,6 +221,63 @@ TEST(LoginLimiter, ManyThreadsCountEveryFailure) {
     EXPECT_EQ(limiter.locked_for("10.9.9.9", "shared@x.com", t0), seconds(900));
 }
 
+TEST(TokenGuessLimiter, DefaultsAreNineAtOnceAndABlockAtOneHundredInFifteenMinutes) {
+    TokenGuessLimits l;
+    EXPECT_EQ(l.answered_at_once, 9u);
+    EXPECT_EQ(l.per_address, 100u);
+    EXPECT_EQ(l.lockout, seconds(900));
+}
+
+TEST(TokenGuessLimiter, DelayIsZeroThenDoublesFromOneSecondUpToEight) {
+    using L = TokenGuessLimiter;
+    EXPECT_EQ(L::delay_for(1, 9), milliseconds(0));
+    EXPECT_EQ(L::delay_for(9, 9), milliseconds(0));
+    EXPECT_EQ(L::delay_for(10, 9), milliseconds(1000));
+    EXPECT_EQ(L::delay_for(11, 9), milliseconds(2000));
+    EXPECT_EQ(L::delay_for(12, 9), milliseconds(4000));
+    EXPECT_EQ(L::delay_for(13, 9), milliseconds(8000));
+    EXPECT_EQ(L::delay_for(14, 9), milliseconds(8000));
+    EXPECT_EQ(L::delay_for(4000000000u, 9), milliseconds(8000)) << "no overflow";
+    EXPECT_EQ(L::delay_for(1, 0), milliseconds(1000)) << "0 = every wrong token waits";
+}
+
+TEST(TokenGuessLimiter, ATypoGetsNineQuickAnswersThenSlowerOnesThenABlock) {
+    TokenGuessLimiter g(TokenGuessLimits{9, 14});
+    for (int i = 1; i <= 9; ++i) {
+        auto v = g.failed("10.0.0.1", t0);
+        EXPECT_EQ(v.delay, milliseconds(0)) << i;
+        EXPECT_FALSE(v.block_started);
+    }
+    EXPECT_EQ(g.failed("10.0.0.1", t0).delay, milliseconds(1000));
+    EXPECT_EQ(g.failed("10.0.0.1", t0).delay, milliseconds(2000));
+    EXPECT_EQ(g.failed("10.0.0.1", t0).delay, milliseconds(4000));
+    EXPECT_EQ(g.failed("10.0.0.1", t0).delay, milliseconds(8000));
+    EXPECT_EQ(g.blocked_for("10.0.0.1", t0), seconds(0));
+    auto blocking = g.failed("10.0.0.1", t0 + seconds(1));
+    EXPECT_TRUE(blocking.block_started) << "the 14th";
+    EXPECT_EQ(g.blocked_for("10.0.0.1", t0 + seconds(1)), seconds(900));
+    EXPECT_EQ(g.blocked_for("10.0.0.2", t0 + seconds(1)), seconds(0)) << "per address";
+    EXPECT_EQ(g.failed("10.0.0.2", t0).delay, milliseconds(0));
+}
+
+TEST(TokenGuessLimiter, TheBlockEndsAndCountingStartsAfresh) {
+    TokenGuessLimiter g(TokenGuessLimits{2, 3});
+    for (int i = 0; i < 3; ++i)
+        g.failed("a", t0);
+    EXPECT_EQ(g.blocked_for("a", t0 + seconds(899)), seconds(1));
+    EXPECT_EQ(g.blocked_for("a", t0 + seconds(900)), seconds(0));
+    auto v = g.failed("a", t0 + seconds(900));
+    EXPECT_EQ(v.delay, milliseconds(0)) << "a new window: quick answers again";
+    EXPECT_FALSE(v.block_started);
+}
+
+TEST(TokenGuessLimiter, AnEndedWindowForgetsSlowFailures) {
+    TokenGuessLimiter g(TokenGuessLimits{1, 100});
+    g.failed("a", t0);
+    EXPECT_EQ(g.failed("a", t0 + seconds(10)).delay, milliseconds(1000));
+    EXPECT_EQ(g.failed("a", t0 + seconds(900)).delay, milliseconds(0)) << "window over";
+}
+
 TEST(HourlyLimiter, AllowsPerHourThenRefusesUntilTheWindowEnds) {
     HourlyLimiter limiter(3);
     EXPECT_TRUE(limiter.try_acquire("10.0.0.1", t0));

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <optional>
 
-namespace blynk::net {
+namespace blynk::util {
 
 class LogThrottle {
 public:
@@ -39,4 +39,4 @@ private:
     uint64_t held_back_ = 0;
 };
 
-}  // namespace blynk::net
+}  // namespace blynk::util
