@@ -10,6 +10,7 @@
 #include "common/proto/codec.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/hub.hpp"
+#include "server/hub/property_names.hpp"
 #include "server/model/pin.hpp"
 
 namespace blynk::hub::handlers {
@@ -41,10 +42,7 @@ void bridge(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame);
 
 // handlers_property.cpp
 void property(HardwareConnection& conn, const proto::FrameView& frame);
-/// Canonical property name for a lenient spelling ("isonplay" -> "isOnPlay"); nullopt if unknown.
-std::optional<std::string_view> canonical_property(std::string_view name);
-/// Every widget property, in the Java server's enum order (the REST API sets the first found).
-std::span<const std::string_view> known_properties();
+// canonical_property() and known_properties(): property_names.hpp
 
 // handlers_notify.cpp: notifications, event log, debug print
 void notification(HardwareConnection& conn, const proto::FrameView& frame);
