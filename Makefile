@@ -36,7 +36,7 @@ test-sanitize:
 		>/dev/null
 	cmake --build $(BUILD)/asan -j $(JOBS)
 	cd $(BUILD)/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest -L 'unit|integration' -j $(JOBS) --output-on-failure --timeout 300
+		ctest -L 'unit|integration|fuzz' -j $(JOBS) --output-on-failure --timeout 300
 
 test-all:
 	cmake -S . -B $(BUILD)/test -DCMAKE_BUILD_TYPE=Release -DBLYNKD_WERROR=ON >/dev/null
@@ -58,6 +58,19 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# The libFuzzer targets (tests/fuzz) built with clang, ASan and UBSan in $(BUILD)/fuzz and run one
+# after the other for FUZZ_SECONDS each (FUZZ_TARGETS: some of them); new inputs go to
+# $(BUILD)/fuzz/corpus, or with FUZZ_MINIMIZE=1 into the seed corpora in tests/fuzz/corpus.
+# `make test` replays the seed corpora without libFuzzer.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	@scripts/install-deps.sh fuzz
+	cmake -S . -B $(BUILD)/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+		-DBLYNKD_FUZZ=ON -DBLYNKD_TESTS=OFF -DBLYNKD_WERROR=ON >/dev/null
+	cmake --build $(BUILD)/fuzz -j $(JOBS) --target fuzz_targets
+	tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The benchmark suite (tools/bench): Release build in $(BUILD)/bench, blynkd started by the tool on
 # ephemeral ports with temp data dirs; results in bench/results.md and bench/results.json.

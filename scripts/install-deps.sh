@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian (and, for tests, npm) packages blynkd needs, only when something is missing.
-# Usage: scripts/install-deps.sh build|test|docker|deb
+# Usage: scripts/install-deps.sh build|test|docker|deb|fuzz
 #        scripts/install-deps.sh cross arm64|armhf   (cross toolchain, the libraries for ARCH, qemu)
 set -euo pipefail
 what=${1:-build}
@@ -14,14 +14,17 @@ test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl chromium fonts-libe
 # and the man page.
 docker_pkgs=(podman runc slirp4netns mmdebstrap nodejs npm)
 deb_pkgs=(dpkg-dev go-md2man)
+# make fuzz: clang and its runtime libraries (libFuzzer, ASan, UBSan).
+fuzz_pkgs=(clang libclang-rt-dev)
 pkgs=("${build_pkgs[@]}")
 npm_dirs=()
 case "$what" in
     test) pkgs+=("${test_pkgs[@]}"); npm_dirs=(tests/clients tests/browser web) ;;
     docker) pkgs=("${docker_pkgs[@]}"); npm_dirs=(tests/clients) ;;
     deb) pkgs+=("${deb_pkgs[@]}") ;;
+    fuzz) pkgs+=("${fuzz_pkgs[@]}") ;;
     build|cross) ;;
-    *) echo "usage: scripts/install-deps.sh build|test|docker|deb|cross ARCH" >&2; exit 2 ;;
+    *) echo "usage: scripts/install-deps.sh build|test|docker|deb|fuzz|cross ARCH" >&2; exit 2 ;;
 esac
 
 sudo=""

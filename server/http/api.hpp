@@ -8,28 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "server/http/api_request.hpp"
 #include "server/hub/hub.hpp"
 
 namespace blynk::http {
-
-struct ApiRequest {
-    std::string method;
-    std::string target;  ///< path and query as received
-    std::string content_type;
-    std::string body;
-};
-
-struct ApiResponse {
-    ApiResponse() = default;
-    ApiResponse(unsigned status, std::string content_type, std::string body)
-        : status(status), content_type(std::move(content_type)), body(std::move(body)) {}
-
-    unsigned status = 200;
-    std::string content_type;  ///< empty = none (empty 200s, as the Java server)
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;  ///< further header fields
-    bool any_origin = true;  ///< Access-Control-Allow-Origin: * (the REST API; not the console)
-};
 
 class Api {
 public:
@@ -49,9 +31,5 @@ private:
 /// A JSON array of strings from device values: escaped properly (quotes, control bytes, NUL),
 /// invalid UTF-8 replaced, so that any stored bytes give valid JSON.
 std::string json_string_array(const std::vector<std::string>& values);
-
-/// Responses of the Java server's shapes.
-ApiResponse text_error(unsigned status, std::string text);
-ApiResponse json_ok(std::string json);
 
 }  // namespace blynk::http

@@ -11,6 +11,7 @@
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/hub.hpp"
 #include "server/hub/login_limiter.hpp"
+#include "server/hub/property_names.hpp"
 #include "server/model/pin.hpp"
 
 namespace blynk::hub::handlers {
@@ -44,10 +45,7 @@ void bridge(Hub& hub, HardwareConnection& conn, const proto::FrameView& frame);
 
 // handlers_property.cpp
 void property(HardwareConnection& conn, const proto::FrameView& frame);
-/// Canonical property name for a lenient spelling ("isonplay" -> "isOnPlay"); nullopt if unknown.
-std::optional<std::string_view> canonical_property(std::string_view name);
-/// Every widget property, in the Java server's enum order (the REST API sets the first found).
-std::span<const std::string_view> known_properties();
+// canonical_property() and known_properties(): property_names.hpp
 
 // handlers_notify.cpp: notifications, event log, debug print
 void notification(HardwareConnection& conn, const proto::FrameView& frame);

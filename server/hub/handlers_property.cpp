@@ -1,7 +1,3 @@
-#include <algorithm>
-#include <array>
-#include <cctype>
-
 #include <spdlog/spdlog.h>
 
 #include "common/proto/body.hpp"
@@ -10,39 +6,6 @@
 #include "server/hub/handlers.hpp"
 
 namespace blynk::hub::handlers {
-namespace {
-
-// The Java server's WidgetProperty enum, in its order.
-constexpr std::array<std::string_view, 21> kProperties = {"label",       "color",
-                                                          "onBackColor", "offBackColor",
-                                                          "onColor",     "offColor",
-                                                          "onLabel",     "offLabel",
-                                                          "labels",      "min",
-                                                          "max",         "isOnPlay",
-                                                          "url",         "urls",
-                                                          "step",        "valueFormatting",
-                                                          "suffix",      "maximumFractionDigits",
-                                                          "opacity",     "scale",
-                                                          "rotation"};
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-}  // namespace
-
-std::span<const std::string_view> known_properties() {
-    return kProperties;
-}
-
-std::optional<std::string_view> canonical_property(std::string_view name) {
-    for (auto p : kProperties)
-        if (iequals(p, name)) return p;
-    return std::nullopt;
-}
 
 void property(HardwareConnection& conn, const proto::FrameView& frame) {
     auto f = proto::split_n<3>(frame.body);
