@@ -306,6 +306,11 @@ protected:
 };
 
 TEST_F(FdExhaustionTest, OpenSessionsAreServedAndAcceptingResumes) {
+#if defined(__SANITIZE_ADDRESS__)
+    // UBSan checks that memory is readable by writing it to a pipe; with no file left that pipe
+    // fails, and every virtual call it checks is reported as an invalid vptr.
+    GTEST_SKIP() << "fd exhaustion makes the sanitizers' own checks fail (they need a pipe)";
+#endif
     auto device = logged_in(token_a_);
     // A few files to spare, then none.
     const pid_t pid = server_pid(*server_);
