@@ -354,11 +354,12 @@ SoakStats SoakEngine::run(double settle_s) {
         }
     };
     for (uint64_t now = now_ns(); now < measure_to_; now = now_ns()) {
+        // Write k is due at (k + 1) / rate: the loop sends it once that time has come.
         const double elapsed = static_cast<double>(now - start) / 1e9;
         for (; device_sent < static_cast<uint64_t>(elapsed * device_rate); ++device_sent) {
             const size_t d = device_sent % devices;
             const uint64_t intended =
-                start + static_cast<uint64_t>(1e9 * device_sent / device_rate);
+                start + static_cast<uint64_t>(1e9 * (device_sent + 1) / device_rate);
             if (!peers_[d].up) {
                 ++s_.skipped_writes;
                 continue;
@@ -368,7 +369,8 @@ SoakStats SoakEngine::run(double settle_s) {
         }
         for (; apps_ && app_sent < static_cast<uint64_t>(elapsed * app_rate); ++app_sent) {
             const size_t a = app_sent % apps_;
-            const uint64_t intended = start + static_cast<uint64_t>(1e9 * app_sent / app_rate);
+            const uint64_t intended =
+                start + static_cast<uint64_t>(1e9 * (app_sent + 1) / app_rate);
             if (!peers_[devices + a].up) continue;
             if (counting(intended)) ++s_.app_writes;
             send_app_write(a, intended, app_sent / apps_);
