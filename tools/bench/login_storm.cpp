@@ -78,28 +78,13 @@ bool Storm::starting_allowed() const {
 }
 
 void Storm::want(size_t i, uint32_t events) {
-    Slot& s = slots_[i];
-    if (s.events == events) return;
-    epoll_event ev{};
-    ev.events = events;
-    ev.data.u64 = i;
-    ::epoll_ctl(ep_, s.events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s.fd, &ev);
-    s.events = events;
+    epoll_want(ep_, slots_[i].fd, i, slots_[i].events, events);
 }
 
 void Storm::release(Slot& s, bool close_fd) {
     if (s.events) ::epoll_ctl(ep_, EPOLL_CTL_DEL, s.fd, nullptr);
     s.events = 0;
-    if (close_fd) {
-        if (s.ssl) {
-            // Without this, SSL_free of a connection that did not shut down marks its session
-            // not resumable (OpenSSL treats it as a possibly broken session). Nothing is sent:
-            // the connection is reset like a board that loses power.
-            SSL_set_shutdown(s.ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-            SSL_free(s.ssl);
-        }
-        close_with_rst(s.fd);
-    }
+    if (close_fd) reset_connection(s.fd, s.ssl);
     s.ssl = nullptr;
     s.fd = -1;
     s.state = State::Idle;
@@ -340,10 +325,8 @@ StormResult run_storm(const StormConfig& config) {
 }
 
 void close_held(std::vector<HeldConn>& held) {
-    for (auto& h : held) {
-        if (h.ssl) SSL_free(h.ssl);
-        close_with_rst(h.fd);
-    }
+    for (auto& h : held)
+        reset_connection(h.fd, h.ssl);
     held.clear();
 }
 

@@ -53,10 +53,8 @@ public:
         }
         wake_.notify_all();
         thread_.join();
-        for (auto& [index, h] : done_) {
-            if (h.ssl) SSL_free(h.ssl);
-            close_with_rst(h.fd);
-        }
+        for (auto& [index, h] : done_)
+            reset_connection(h.fd, h.ssl);
     }
     void request(size_t device) {
         {
@@ -190,11 +188,7 @@ void SoakEngine::drop(size_t index) {
     Peer& p = peers_[index];
     if (!p.up) return;
     ::epoll_ctl(ep_, EPOLL_CTL_DEL, p.io.fd, nullptr);
-    if (p.io.ssl) {
-        SSL_set_shutdown(p.io.ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-        SSL_free(p.io.ssl);
-    }
-    close_with_rst(p.io.fd);
+    reset_connection(p.io.fd, p.io.ssl);
     ERR_clear_error();
     s_.unanswered += p.acks.size();
     p.io.fd = -1;
@@ -211,13 +205,7 @@ void SoakEngine::lose(size_t index) {
 }
 
 void SoakEngine::want(size_t index, uint32_t events) {
-    Peer& p = peers_[index];
-    if (p.events == events) return;
-    epoll_event ev{};
-    ev.events = events;
-    ev.data.u64 = index;
-    ::epoll_ctl(ep_, p.events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, p.io.fd, &ev);
-    p.events = events;
+    epoll_want(ep_, peers_[index].io.fd, index, peers_[index].events, events);
 }
 
 void SoakEngine::queue(size_t index, std::string_view frame) {
