@@ -56,6 +56,8 @@ public:
     pid_t pid() const { return pid_; }
     /// SIGTERM and wait (SIGKILL after 20 s); parses the final log line.
     StopStats stop();
+    /// The file the process writes its log to (stdout and stderr).
+    const std::filesystem::path& log_path() const { return log_path_; }
     /// The whole log written by this process.
     std::string log() const;
     /// The last `lines` lines of the log, for error messages.

@@ -14,6 +14,7 @@
 #include "tools/bench/messages.hpp"
 #include "tools/bench/net.hpp"
 #include "tools/bench/tls_client.hpp"
+#include "tools/bench/ws_client.hpp"
 
 namespace blynk::bench {
 
@@ -21,12 +22,14 @@ namespace {
 
 constexpr std::string_view kLoginOk{"\x00\x00\x01\x00\xc8", 5};
 constexpr std::string_view kAppLoginOk{"\x00\x00\x01\x00\x00\x00\xc8", 7};
+// kLoginOk as the one binary WebSocket message the server sends it in.
+constexpr std::string_view kWsLoginOk{"\x82\x05\x00\x00\x01\x00\xc8", 7};
 // What the bench's apps say they are (LOGIN's os, version and app name).
 constexpr std::string_view kAppOs = "android";
 constexpr std::string_view kAppVersion = "2.27.32";
 constexpr std::string_view kAppName = "Blynk";
 
-enum class State { Idle, Connecting, Handshaking, Writing, Reading };
+enum class State { Idle, Connecting, Handshaking, Writing, Upgrading, Reading };
 
 struct Slot {
     State state = State::Idle;
@@ -39,6 +42,7 @@ struct Slot {
     std::string out;
     size_t out_head = 0;
     std::string in;
+    std::string after_upgrade;  ///< WebSocket: the login, sent once the upgrade is answered
 };
 
 class Storm {
@@ -74,28 +78,13 @@ bool Storm::starting_allowed() const {
 }
 
 void Storm::want(size_t i, uint32_t events) {
-    Slot& s = slots_[i];
-    if (s.events == events) return;
-    epoll_event ev{};
-    ev.events = events;
-    ev.data.u64 = i;
-    ::epoll_ctl(ep_, s.events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s.fd, &ev);
-    s.events = events;
+    epoll_want(ep_, slots_[i].fd, i, slots_[i].events, events);
 }
 
 void Storm::release(Slot& s, bool close_fd) {
     if (s.events) ::epoll_ctl(ep_, EPOLL_CTL_DEL, s.fd, nullptr);
     s.events = 0;
-    if (close_fd) {
-        if (s.ssl) {
-            // Without this, SSL_free of a connection that did not shut down marks its session
-            // not resumable (OpenSSL treats it as a possibly broken session). Nothing is sent:
-            // the connection is reset like a board that loses power.
-            SSL_set_shutdown(s.ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-            SSL_free(s.ssl);
-        }
-        close_with_rst(s.fd);
-    }
+    if (close_fd) reset_connection(s.fd, s.ssl);
     s.ssl = nullptr;
     s.fd = -1;
     s.state = State::Idle;
@@ -152,7 +141,12 @@ void Storm::start(size_t i) {
             continue;
         }
         const std::string& token = (*c_.tokens)[s.index % c_.tokens->size()];
-        if (c_.app_hash.empty()) {
+        if (c_.websocket) {
+            append_ws_upgrade(s.out, kHardwareWsPath);
+            std::string login;
+            append_frame(login, proto::cmd::kHardwareLogin, 1, {token});
+            append_ws_binary(s.after_upgrade, login);
+        } else if (c_.app_hash.empty()) {
             append_frame(s.out, proto::cmd::kHardwareLogin, 1, {token});
         } else {
             append_frame(s.out, proto::cmd::kLogin, 1,
@@ -221,12 +215,32 @@ void Storm::step(size_t i) {
                     if (rc < 0) return fail(i, std::string("send: ") + std::strerror(errno));
                     s.out_head += static_cast<size_t>(rc);
                 }
-                if (s.out_head == s.out.size()) s.state = State::Reading;
+                if (s.out_head == s.out.size())
+                    s.state = s.after_upgrade.empty() ? State::Reading : State::Upgrading;
+                break;
+            }
+            case State::Upgrading: {
+                char buf[512];
+                const ssize_t rc = ::recv(s.fd, buf, sizeof buf, 0);
+                if (rc < 0 && errno == EAGAIN) return want(i, EPOLLIN);
+                if (rc == 0) return fail(i, "closed by server");
+                if (rc < 0) return fail(i, std::string("recv: ") + std::strerror(errno));
+                s.in.append(buf, static_cast<size_t>(rc));
+                const size_t head = ws_upgrade_head_size(s.in);
+                if (head == 0) break;
+                if (!ws_upgrade_accepted(s.in)) return fail(i, "WebSocket upgrade refused");
+                s.in.erase(0, head);  // nothing follows until the login is sent
+                s.out = std::move(s.after_upgrade);
+                s.after_upgrade.clear();
+                s.out_head = 0;
+                s.state = State::Writing;
                 break;
             }
             case State::Reading: {
                 // Only the answer: what follows it belongs to whoever takes the connection over.
-                const std::string_view ok = c_.app_hash.empty() ? kLoginOk : kAppLoginOk;
+                const std::string_view ok = c_.websocket          ? kWsLoginOk
+                                            : c_.app_hash.empty() ? kLoginOk
+                                                                  : kAppLoginOk;
                 char buf[16];
                 const size_t missing = ok.size() - s.in.size();
                 int got = 0;
@@ -249,8 +263,10 @@ void Storm::step(size_t i) {
                 s.in.append(buf, static_cast<size_t>(got));
                 if (s.in.size() < ok.size()) break;
                 if (s.in != ok) {
+                    const std::string_view frame =
+                        c_.websocket ? parse_ws_frame(s.in).payload : std::string_view(s.in);
                     const Parsed answer =
-                        parse_message(s.in, c_.app_hash.empty() ? Wire::Hardware : Wire::App);
+                        parse_message(frame, c_.app_hash.empty() ? Wire::Hardware : Wire::App);
                     return fail(i, "login refused with status " + std::to_string(answer.code));
                 }
                 return succeed(i);
@@ -309,10 +325,8 @@ StormResult run_storm(const StormConfig& config) {
 }
 
 void close_held(std::vector<HeldConn>& held) {
-    for (auto& h : held) {
-        if (h.ssl) SSL_free(h.ssl);
-        close_with_rst(h.fd);
-    }
+    for (auto& h : held)
+        reset_connection(h.fd, h.ssl);
     held.clear();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Opens connections and logs devices (or mobile apps) in, `concurrency` at a time on one epoll:
-// plain or TLS (optionally resuming saved sessions). A connect storm closes each connection after
-// its login answer; the idle scenario keeps them.
+// plain, TLS (optionally resuming saved sessions) or the hardware WebSocket. A connect storm closes
+// each connection after its login answer; the idle scenario keeps them.
 
 #include <openssl/ssl.h>
 
@@ -33,6 +33,8 @@ struct StormConfig {
     /// Sessions to resume: connection i offers (*resume)[i % size].
     const std::vector<SSL_SESSION*>* resume = nullptr;
     bool save_sessions = false;
+    /// Plain connections upgrade to the hardware WebSocket (ws_client.hpp) and log in inside it.
+    bool websocket = false;
 };
 
 /// A connection kept open (keep_open): a non-blocking fd and its SSL (nullptr for plain).

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -107,6 +108,23 @@ void close_with_rst(int fd) {
     linger l{1, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
     ::close(fd);
+}
+
+void reset_connection(int fd, SSL* ssl) {
+    if (ssl) {
+        SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+        SSL_free(ssl);
+    }
+    close_with_rst(fd);
+}
+
+void epoll_want(int ep, int fd, uint64_t key, uint32_t& registered, uint32_t events) {
+    if (registered == events) return;
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = key;
+    ::epoll_ctl(ep, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev);
+    registered = events;
 }
 
 int listen_loopback(uint16_t& port) {

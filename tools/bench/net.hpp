@@ -31,6 +31,15 @@ int socket_error(int fd);
 /// TIME_WAIT sockets holding ephemeral ports.
 void close_with_rst(int fd);
 
+/// Frees `ssl` (when set) without sending anything and closes `fd` with an RST: a board losing
+/// power. The session is first marked shut down, or OpenSSL would treat it as broken and not
+/// resumable.
+void reset_connection(int fd, SSL* ssl);
+
+/// Registers `fd` on `ep` for `events` under `key` (adds it when `registered` is 0, else
+/// modifies), unless `registered` already says so; `registered` becomes `events`.
+void epoll_want(int ep, int fd, uint64_t key, uint32_t& registered, uint32_t events);
+
 /// A listening non-blocking socket on 127.0.0.1 with an ephemeral port; -1 on failure.
 int listen_loopback(uint16_t& port);
 

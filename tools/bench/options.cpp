@@ -47,6 +47,11 @@ const std::vector<std::string>& Options::all_scenarios() {
     return names;
 }
 
+const std::vector<std::string>& Options::extra_scenarios() {
+    static const std::vector<std::string> names{"soak", "noisy-neighbour"};
+    return names;
+}
+
 std::string usage() {
     return R"(usage: blynk-bench SCENARIO... [OPTIONS]
        blynk-bench suite [--out DIR] [OPTIONS]     every scenario; DIR/results.{md,json}
@@ -54,6 +59,7 @@ std::string usage() {
 
 scenarios: startup echo-baseline bridge write rest connect idle fanout app-write app-idle
            profile
+           by name only (not in suite or smoke): soak noisy-neighbour
 
 options (defaults are the standard suite's):
   --blynkd PATH            server binary (default: the one built with this tool)
@@ -80,6 +86,18 @@ options (defaults are the standard suite's):
                            PBKDF2-bound, tens of ms each)
   --profile-requests N     profile: LOAD_PROFILE_GZIPPED requests, and as many PINGs (2000)
   --profile-widgets N      profile: widgets in the dashboard (50)
+  --soak-devices N         soak: devices, plain:TLS:WebSocket 4:3:3 (10000)
+  --soak-apps N            soak: TLS app sessions, users of the first devices (200)
+  --soak-device-every S    soak: each device writes a pin every S s (5)
+  --soak-app-every S       soak: each app session writes to its device every S s (2)
+  --soak-churn N           soak: devices dropped (RST) and logged in again per second (20)
+  --soak-warmup S          soak: warm-up before the measured --duration (duration/6, 10..300)
+  --soak-check             soak: a missed non-timing goal (open files back to baseline, no
+                           error lines, WAL bounded, RSS drift, all online) fails the run
+  --soak-rss-drift PCT     soak: the RSS drift goal, in % (2)
+  --soak-wal-limit MIB     soak: the WAL's largest size allowed (256)
+  --flood-conns N          noisy-neighbour: user A's flooding connections (64)
+  --noisy-rate R           noisy-neighbour: user B's BRIDGE writes per second (50)
   --server-set KEY=VALUE   extra blynkd setting, repeatable (applied last)
   --quiet-wait S           wait up to S s for other processes to go quiet before starting,
                            and up to S/6 s before each scenario (0; `make bench` uses 120)
@@ -149,6 +167,28 @@ Options parse_options(int argc, char** argv) {
             o.profile_widgets = std::stoul(value());
         } else if (a == "--quiet-wait") {
             o.quiet_wait_s = std::stod(value());
+        } else if (a == "--soak-devices") {
+            o.soak_devices = std::stoul(value());
+        } else if (a == "--soak-apps") {
+            o.soak_apps = std::stoul(value());
+        } else if (a == "--soak-device-every") {
+            o.soak_device_interval_s = std::stod(value());
+        } else if (a == "--soak-app-every") {
+            o.soak_app_interval_s = std::stod(value());
+        } else if (a == "--soak-churn") {
+            o.soak_churn_per_s = std::stod(value());
+        } else if (a == "--soak-warmup") {
+            o.soak_warmup_s = std::stod(value());
+        } else if (a == "--soak-check") {
+            o.soak_check = true;
+        } else if (a == "--soak-rss-drift") {
+            o.soak_rss_drift_pct = std::stod(value());
+        } else if (a == "--soak-wal-limit") {
+            o.soak_wal_limit_mib = std::stoull(value());
+        } else if (a == "--flood-conns") {
+            o.noisy_flood_conns = std::stoul(value());
+        } else if (a == "--noisy-rate") {
+            o.noisy_rate = std::stod(value());
         } else if (a == "--server-set") {
             const std::string kv = value();
             const size_t eq = kv.find('=');
@@ -162,11 +202,15 @@ Options parse_options(int argc, char** argv) {
     if (o.scenarios.empty()) throw std::invalid_argument("no scenario given");
     for (const auto& s : o.scenarios) {
         const auto& all = Options::all_scenarios();
-        if (s != "suite" && s != "smoke" && std::find(all.begin(), all.end(), s) == all.end())
+        const auto& extra = Options::extra_scenarios();
+        if (s != "suite" && s != "smoke" && std::find(all.begin(), all.end(), s) == all.end() &&
+            std::find(extra.begin(), extra.end(), s) == extra.end())
             throw std::invalid_argument("unknown scenario " + s);
     }
     if (o.pairs == 0 || o.rest_conns == 0 || o.write_devices == 0 || o.duration_s <= 0 ||
-        o.app_idle_sessions == 0 || o.profile_requests == 0 ||
+        o.app_idle_sessions == 0 || o.profile_requests == 0 || o.soak_devices == 0 ||
+        o.soak_device_interval_s <= 0 || o.soak_app_interval_s <= 0 || o.noisy_flood_conns == 0 ||
+        o.noisy_rate <= 0 ||
         std::find(o.fanout_apps.begin(), o.fanout_apps.end(), 0u) != o.fanout_apps.end())
         throw std::invalid_argument("sizes and durations must be positive");
     return o;

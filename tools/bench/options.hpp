@@ -39,11 +39,26 @@ struct Options {
     size_t app_idle_sessions = 2000;
     size_t profile_requests = 2000;
     size_t profile_widgets = 50;
-    Settings server_settings;  ///< --server-set k=v, applied last
-    double quiet_wait_s = 0;   ///< wait up to this long for other processes to go quiet
+    // soak (not part of the suite: run it by name, with --duration)
+    size_t soak_devices = 10000;
+    size_t soak_apps = 200;             ///< TLS app sessions, one per user of the first devices
+    double soak_device_interval_s = 5;  ///< each device writes a pin once per interval
+    double soak_app_interval_s = 2;     ///< each app session writes to its device once per interval
+    double soak_churn_per_s = 20;       ///< devices dropped and logged in again per second
+    double soak_warmup_s = 0;           ///< 0: duration / 6, between 10 s and 300 s
+    bool soak_check = false;            ///< a missed non-timing goal fails the run
+    double soak_rss_drift_pct = 2;      ///< the RSS drift goal
+    uint64_t soak_wal_limit_mib = 256;  ///< the WAL's largest size allowed
+    // noisy-neighbour (not part of the suite)
+    size_t noisy_flood_conns = 64;  ///< user A's flooding connections
+    double noisy_rate = 50;         ///< user B's BRIDGE writes per second (open loop)
+    Settings server_settings;       ///< --server-set k=v, applied last
+    double quiet_wait_s = 0;        ///< wait up to this long for other processes to go quiet
 
     /// Every scenario name, in suite order.
     static const std::vector<std::string>& all_scenarios();
+    /// Scenarios run only by name (long, or for a report of their own), never by suite/smoke.
+    static const std::vector<std::string>& extra_scenarios();
 };
 
 /// Parses argv; throws std::invalid_argument with a message for the user.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <iomanip>
+#include <set>
 #include <sstream>
 
 #include "tools/bench/sysinfo.hpp"
@@ -108,17 +109,9 @@ Json machine_setup() {
     return cached;
 }
 
-void print_human(std::ostream& out, const ScenarioResult& r) {
-    out << "== " << r.scenario << (r.ok ? "" : "  [FAILED]") << "\n";
-    Flat setup;
-    flatten(r.setup, "", setup);
-    out << "   set-up:";
-    for (const auto& [k, v] : setup)
-        out << " " << k << "=" << v;
-    out << "\n";
-    if (!r.note.empty()) out << "   note: " << r.note << "\n";
-    if (r.runs.empty()) return;
-    const Table t = tabulate(r.runs);
+namespace {
+
+void print_table(std::ostream& out, const Table& t) {
     std::vector<size_t> width(t.columns.size());
     for (size_t c = 0; c < t.columns.size(); ++c) {
         width[c] = t.columns[c].size();
@@ -134,6 +127,38 @@ void print_human(std::ostream& out, const ScenarioResult& r) {
     line(t.columns);
     for (const auto& row : t.rows)
         line(row);
+}
+
+}  // namespace
+
+void print_human(std::ostream& out, const ScenarioResult& r) {
+    out << "== " << r.scenario << (r.ok ? "" : "  [FAILED]") << "\n";
+    Flat setup;
+    flatten(r.setup, "", setup);
+    out << "   set-up:";
+    for (const auto& [k, v] : setup)
+        out << " " << k << "=" << v;
+    out << "\n";
+    if (!r.note.empty()) out << "   note: " << r.note << "\n";
+    // Runs that share no column with the ones before them (the soak's load, goals and series)
+    // start a table of their own instead of widening one table with empty cells.
+    std::vector<Json> group;
+    std::set<std::string> keys;
+    auto print_group = [&] {
+        if (!group.empty()) print_table(out, tabulate(group));
+        group.clear();
+        keys.clear();
+    };
+    for (const auto& run : r.runs) {
+        bool shared = false;
+        for (const auto& [k, v] : run.items())
+            shared = shared || (k != "run" && keys.count(k));
+        if (!shared) print_group();
+        for (const auto& [k, v] : run.items())
+            keys.insert(k);
+        group.push_back(run);
+    }
+    print_group();
     out.flush();
 }
 

@@ -16,17 +16,6 @@ namespace blynk::bench {
 
 namespace {
 
-// `1\0i\0<token of B>` on A, answered 200: from then on bridge pin 1 of A targets B.
-void init_bridge(int a, const std::string& token_b) {
-    std::string frame;
-    append_frame(frame, proto::cmd::kBridge, 1, {"1", "i", token_b});
-    std::string reply;
-    if (!send_all(a, frame, 5000) || !recv_exact(a, 5, reply, 5000) ||
-        reply != std::string_view("\x00\x00\x01\x00\xc8", 5)) {
-        throw std::runtime_error("bridge init was not answered 200");
-    }
-}
-
 // The echo server at bridge's open-loop rate, same connections: the latency the bench and the
 // kernel alone add at that rate, so that bridge's p99 can be read against it.
 Json echo_reference(const Options& o, const Json& half) {

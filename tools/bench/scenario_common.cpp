@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/proto/command.hpp"
 #include "tools/bench/clock.hpp"
+#include "tools/bench/messages.hpp"
 #include "tools/bench/net.hpp"
 #include "tools/bench/sysinfo.hpp"
 
@@ -76,6 +78,16 @@ std::vector<HeldConn> login_apps(uint16_t tls_port, SSL_CTX* ctx,
     c.max_seconds = 30 + 0.25 * static_cast<double>(emails.size());
     c.timeout_s = 60;
     return login_held(c, "apps");
+}
+
+void init_bridge(int a, const std::string& token_b) {
+    std::string frame;
+    append_frame(frame, proto::cmd::kBridge, 1, {"1", "i", token_b});
+    std::string reply;
+    if (!send_all(a, frame, 5000) || !recv_exact(a, 5, reply, 5000) ||
+        reply != std::string_view("\x00\x00\x01\x00\xc8", 5)) {
+        throw std::runtime_error("bridge init was not answered 200");
+    }
 }
 
 void close_fds(std::vector<int>& fds) {

@@ -48,6 +48,10 @@ std::vector<HeldConn> login_apps(uint16_t tls_port, SSL_CTX* ctx,
 /// The e-mail of every device's user, in device order.
 std::vector<std::string> emails_of(const std::vector<BenchDevice>& devices);
 
+/// Sends `1\0i\0<token_b>` (BRIDGE) on device connection `a` and waits for its 200: from then
+/// on bridge pin 1 of A targets B. Throws otherwise.
+void init_bridge(int a, const std::string& token_b);
+
 /// Closes fds (RST) and clears the vector.
 void close_fds(std::vector<int>& fds);
 

@@ -18,6 +18,8 @@ ScenarioResult run_fanout(const Options& o);
 ScenarioResult run_app_write(const Options& o);
 ScenarioResult run_app_idle(const Options& o);
 ScenarioResult run_profile(const Options& o);
+ScenarioResult run_soak(const Options& o);
+ScenarioResult run_noisy_neighbour(const Options& o);
 
 /// Runs the scenario named `name`, catching failures into ok=false.
 ScenarioResult run_scenario(const std::string& name, const Options& o);

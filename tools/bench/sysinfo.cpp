@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -81,6 +82,13 @@ uint64_t rss_kib(pid_t pid) {
 
 uint64_t anon_rss_kib(pid_t pid) {
     return status_field_kib(pid, "RssAnon");
+}
+
+size_t open_fd_count(pid_t pid) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec);
+    if (ec) return 0;
+    return static_cast<size_t>(std::distance(it, std::filesystem::directory_iterator{}));
 }
 
 uint64_t peak_rss_kib(pid_t pid) {

@@ -25,6 +25,8 @@ uint64_t rss_kib(pid_t pid);
 uint64_t anon_rss_kib(pid_t pid);
 /// VmHWM (peak RSS) of `pid` in KiB.
 uint64_t peak_rss_kib(pid_t pid);
+/// Open file descriptors of `pid` (entries of /proc/PID/fd; 0 when unreadable).
+size_t open_fd_count(pid_t pid);
 /// User + system CPU seconds consumed so far by `pid` (all threads).
 double cpu_seconds(pid_t pid);
 /// User + system CPU seconds of this process (all threads).
