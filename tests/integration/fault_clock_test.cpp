@@ -28,6 +28,11 @@ TEST(FaultClock, WallClockJumpsTimeOutNoSession) {
 #ifdef BLYNKD_EMULATOR
     GTEST_SKIP() << "LD_PRELOAD of the host's libfaketime cannot reach a blynkd run by qemu-user";
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+    // ASan refuses a library preloaded before it, and with that check off its own clock
+    // interceptors and libfaketime's fake different clocks than asked; the Release run tests this.
+    GTEST_SKIP() << "libfaketime and ASan's interceptors do not combine";
+#endif
     ASSERT_TRUE(std::filesystem::exists(kFaketime))
         << kFaketime << " is missing: run scripts/install-deps.sh test (package faketime)";
     // hard.socket.idle.timeout=2: a device silent for ceil(2.3 x 2) = 5 s is closed.
