@@ -1,5 +1,7 @@
 #include "server/store/storage_worker.hpp"
 
+#include "server/store/storage_backlog.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <exception>
@@ -18,84 +20,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kWarnEvery{10};
 
-template <typename Tuple>
-struct TupleHash {
-    size_t operator()(const Tuple& t) const noexcept {
-        return std::apply(
-            [](const auto&... parts) {
-                size_t h = 0;
-                // boost::hash_combine's mixing step.
-                ((h ^= std::hash<std::decay_t<decltype(parts)>>{}(parts) + 0x9e3779b97f4a7c15ULL +
-                       (h << 6) + (h >> 2)),
-                 ...);
-                return h;
-            },
-            t);
-    }
-};
-
-using DeviceKey = std::tuple<std::string, int, int>;
-// The email is interned (StorageWorker::Pending::emails): one copy per user, not per pin.
-using PinSlot = std::tuple<const std::string*, int, int, model::PinKey>;
-using PropertySlot = std::tuple<std::string, int, int, uint8_t, std::string>;
-using DashboardSlot = std::tuple<std::string, int>;
-using DashboardMap = std::unordered_map<DashboardSlot, model::Dashboard, TupleHash<DashboardSlot>>;
-
-struct PinValue {
-    std::string value;
-    int64_t time_ms = 0;
-};
-
-struct Seen {
-    int64_t time_ms = 0;
-    bool online = false;
-};
-
-// One transaction per user, as the app's edits come.
-void save_dashboards(SqliteStore& store, const DashboardMap& dashboards) {
-    std::unordered_map<std::string, std::vector<model::Dashboard>> by_user;
-    for (const auto& [slot, dash] : dashboards)
-        by_user[std::get<0>(slot)].push_back(dash);
-    for (const auto& [email, dashes] : by_user)
-        store.save_dashboards(email, dashes);
-}
-
-// Puts `value` in `slot`: a slot already waiting takes the newer value; a new one only when the
-// backlog is not `full`. False when the value was dropped.
-template <class Map, class Slot, class Value>
-bool put_coalesced(Map& map, Slot&& slot, Value&& value, bool full) {
-    if (!full) {
-        map.insert_or_assign(std::forward<Slot>(slot), std::forward<Value>(value));
-        return true;
-    }
-    auto it = map.find(slot);
-    if (it == map.end()) return false;
-    it->second = std::forward<Value>(value);
-    return true;
-}
-
-// The newer report wins; on equal times the later one (a disconnect right after a login).
-void merge_seen(Seen& into, Seen later) {
-    if (later.time_ms >= into.time_ms) into = later;
-}
-
 }  // namespace
-
-// Everything waiting for the next flush. Keys own the strings; values hold only the payload.
-struct StorageWorker::Pending {
-    std::unordered_set<std::string> emails;  ///< never shrinks: one per user that wrote a pin
-    std::unordered_map<PinSlot, PinValue, TupleHash<PinSlot>> pins;
-    std::unordered_map<PropertySlot, std::string, TupleHash<PropertySlot>> properties;
-    std::unordered_map<DeviceKey, Seen, TupleHash<DeviceKey>> last_seen;
-    std::deque<EventWrite> events;
-    DashboardMap dashboards;
-    std::deque<Task> tasks;
-
-    bool empty_values() const {
-        return pins.empty() && properties.empty() && last_seen.empty() && events.empty();
-    }
-    bool empty_writes() const { return empty_values() && dashboards.empty(); }
-};
 
 StorageWorker::StorageWorker(std::string db_path, std::chrono::milliseconds flush_interval,
                              int64_t start_after_seq, ProvisionCallback on_provision,
@@ -103,7 +28,7 @@ StorageWorker::StorageWorker(std::string db_path, std::chrono::milliseconds flus
     : flush_interval_(std::max(flush_interval, kMinFlushInterval)),
       max_backlog_values_(std::max<size_t>(max_backlog_values, 1)),
       on_provision_(std::move(on_provision)),
-      pending_(std::make_unique<Pending>()) {
+      pending_(std::make_unique<StorageBacklog>()) {
     std::promise<void> opened;
     auto ready = opened.get_future();
     thread_ = std::thread([this, path = std::move(db_path), start_after_seq, &opened]() mutable {
@@ -143,10 +68,8 @@ void StorageWorker::put_pins(const std::string& email, std::vector<PinUpdate> ba
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
-        const std::string* interned = &*pending_->emails.insert(email).first;
         for (PinUpdate& u : batch) {
-            if (!put_coalesced(pending_->pins, PinSlot{interned, u.dash_id, u.device_id, u.pin},
-                               PinValue{std::move(u.value), u.time_ms}, backlog_full())) {
+            if (!pending_->put_pin(email, std::move(u), backlog_full())) {
                 dropped = ++counters_.dropped_values;
                 warn = drop_warning_due() || warn;
             }
@@ -156,14 +79,12 @@ void StorageWorker::put_pins(const std::string& email, std::vector<PinUpdate> ba
 }
 
 void StorageWorker::put_property(PropertyWrite w) {
-    PropertySlot slot{std::move(w.email), w.dash_id, w.device_id, w.pin, std::move(w.name)};
     bool warn = false;
     uint64_t dropped = 0;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
-        if (!put_coalesced(pending_->properties, std::move(slot), std::move(w.value),
-                           backlog_full())) {
+        if (!pending_->put_property(std::move(w), backlog_full())) {
             dropped = ++counters_.dropped_values;
             warn = drop_warning_due();
         }
@@ -179,12 +100,9 @@ void StorageWorker::warn_backlog_full(uint64_t dropped) const {
 }
 
 void StorageWorker::put_last_seen(LastSeenWrite w) {
-    DeviceKey key{std::move(w.email), w.dash_id, w.device_id};
-    Seen seen{w.last_seen_ms, w.online};
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    auto [it, inserted] = pending_->last_seen.try_emplace(std::move(key), seen);
-    if (!inserted) merge_seen(it->second, seen);
+    pending_->put_last_seen(std::move(w));
 }
 
 void StorageWorker::put_event(EventWrite w) {
@@ -219,17 +137,14 @@ void StorageWorker::put_dashboards(const std::string& email,
                                    std::vector<model::Dashboard> dashboards) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    for (model::Dashboard& d : dashboards) {
-        const int id = d.id;
-        pending_->dashboards.insert_or_assign(DashboardSlot{email, id}, std::move(d));
-    }
+    pending_->put_dashboards(email, std::move(dashboards));
 }
 
 bool StorageWorker::post(Task task) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || pending_->tasks.size() >= kMaxPendingTasks) return false;
-        pending_->tasks.push_back(std::move(task));
+        if (stopping_ || tasks_.size() >= kMaxPendingTasks) return false;
+        tasks_.push_back(std::move(task));
     }
     wake_.notify_one();
     return true;
@@ -299,7 +214,7 @@ void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promi
             std::unique_lock lock(mutex_);
             wake_.wait_until(lock, std::min(next_flush, next_poll), [&] {
                 return stopping_ || urgent_ || flush_requested_ > flush_attempted_ ||
-                       !pending_->tasks.empty();
+                       !tasks_.empty();
             });
             stopping = stopping_;
             requested = urgent_ || flush_requested_ > flush_attempted_;
@@ -326,7 +241,7 @@ void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promi
         exited_ = true;
         lost_pins = pending_->pins.size();
         lost_events = pending_->events.size();
-        pending_->tasks.clear();
+        tasks_.clear();
     }
     store_ = nullptr;
     done_.notify_all();
@@ -342,7 +257,7 @@ void StorageWorker::run_tasks(SqliteStore& store) {
     bool dashboards_first = false;
     {
         std::lock_guard lock(mutex_);
-        dashboards_first = !pending_->tasks.empty() && !pending_->dashboards.empty();
+        dashboards_first = !tasks_.empty() && !pending_->dashboards.empty();
     }
     // Edits made before a task (deleting or re-creating that dashboard) are written before it.
     if (dashboards_first) flush(store);
@@ -351,9 +266,9 @@ void StorageWorker::run_tasks(SqliteStore& store) {
         Task task;
         {
             std::lock_guard lock(mutex_);
-            if (pending_->tasks.empty()) break;
-            task = std::move(pending_->tasks.front());
-            pending_->tasks.pop_front();
+            if (tasks_.empty()) break;
+            task = std::move(tasks_.front());
+            tasks_.pop_front();
         }
         try {
             task(store);
@@ -368,16 +283,13 @@ void StorageWorker::run_tasks(SqliteStore& store) {
 
 bool StorageWorker::flush(SqliteStore& store) {
     const auto attempt_started = Clock::now();
-    Pending batch;
+    StorageBacklog batch;
     uint64_t ticket = 0;
     {
         std::lock_guard lock(mutex_);
         // The map only grows between flushes: its size here is the interval's high-water mark.
         counters_.max_pending_pins = std::max(counters_.max_pending_pins, pending_->pins.size());
-        std::swap(batch.pins, pending_->pins);
-        std::swap(batch.properties, pending_->properties);
-        std::swap(batch.last_seen, pending_->last_seen);
-        std::swap(batch.events, pending_->events);
+        pending_->take_values(batch);
         std::swap(batch.dashboards, pending_->dashboards);
         in_flight_values_ = batch.pins.size() + batch.properties.size();
         ticket = flush_requested_;
@@ -389,29 +301,9 @@ bool StorageWorker::flush(SqliteStore& store) {
     std::string error;
     Clock::duration commit_time{};
     if (!values_written) {
-        std::vector<PinWrite> pins;
-        pins.reserve(batch.pins.size());
-        for (const auto& [slot, v] : batch.pins) {
-            const auto& [email, dash_id, device_id, pin] = slot;
-            pins.push_back(PinWrite{*email, dash_id, device_id, pin, v.value, v.time_ms});
-        }
-        std::vector<PropertyWrite> properties;
-        properties.reserve(batch.properties.size());
-        for (const auto& [slot, value] : batch.properties) {
-            const auto& [email, dash_id, device_id, pin, name] = slot;
-            properties.push_back(PropertyWrite{email, dash_id, device_id, pin, name, value});
-        }
-        std::vector<LastSeenWrite> last_seen;
-        last_seen.reserve(batch.last_seen.size());
-        for (const auto& [key, seen] : batch.last_seen) {
-            const auto& [email, dash_id, device_id] = key;
-            last_seen.push_back(
-                LastSeenWrite{email, dash_id, device_id, seen.time_ms, seen.online});
-        }
-        std::vector<EventWrite> events(batch.events.begin(), batch.events.end());
         const auto started = Clock::now();
         try {
-            store.write_batch(pins, properties, last_seen, events);
+            StorageBacklog::write_values(store, batch);
             commit_time = Clock::now() - started;
             values_written = true;
         } catch (const std::exception& e) {
@@ -421,7 +313,7 @@ bool StorageWorker::flush(SqliteStore& store) {
     }
     if (ok && !batch.dashboards.empty()) {
         try {
-            save_dashboards(store, batch.dashboards);
+            StorageBacklog::write_dashboards(store, batch);
         } catch (const std::exception& e) {
             ok = false;
             error = e.what();
@@ -429,6 +321,8 @@ bool StorageWorker::flush(SqliteStore& store) {
     }
 
     uint64_t dropped_values = 0;
+    const size_t written_pins = batch.pins.size(), written_properties = batch.properties.size(),
+                 written_seen = batch.last_seen.size(), written_events = batch.events.size();
     {
         std::lock_guard lock(mutex_);
         in_flight_values_ = 0;
@@ -436,7 +330,7 @@ bool StorageWorker::flush(SqliteStore& store) {
         dropped_values = counters_.dropped_values;
         if (values_written && !batch.empty_values()) {
             ++counters_.flushes;
-            counters_.flushed_pins += batch.pins.size();
+            counters_.flushed_pins += written_pins;
             counters_.commit_us += static_cast<uint64_t>(
                 std::chrono::duration_cast<std::chrono::microseconds>(commit_time).count());
         }
@@ -444,30 +338,12 @@ bool StorageWorker::flush(SqliteStore& store) {
             flush_committed_ = std::max(flush_committed_, ticket);
         } else {
             ++counters_.failed_flushes;
-            // Keep the failed batch for the next attempt; anything put meanwhile is newer and
-            // wins, so the maps stay bounded by their keys.
-            for (auto& [slot, dash] : batch.dashboards)
-                pending_->dashboards.try_emplace(slot, std::move(dash));
+            // Kept for the next attempt; anything put meanwhile is newer and wins, so the maps
+            // stay bounded by their keys.
+            pending_->give_back_dashboards(batch);
         }
         if (!values_written) {
-            for (auto& [slot, v] : batch.pins)
-                pending_->pins.try_emplace(slot, std::move(v));
-            for (auto& [slot, v] : batch.properties) {
-                pending_->properties.try_emplace(slot, std::move(v));
-            }
-            for (auto& [key, failed] : batch.last_seen) {
-                auto [it, inserted] = pending_->last_seen.try_emplace(key, failed);
-                if (!inserted && failed.time_ms > it->second.time_ms) it->second = failed;
-            }
-            // The failed events are older than those put meanwhile: they go first, and are the
-            // first dropped when the bound is exceeded.
-            auto& events = pending_->events;
-            events.insert(events.begin(), std::make_move_iterator(batch.events.begin()),
-                          std::make_move_iterator(batch.events.end()));
-            while (events.size() > kMaxPendingEvents) {
-                events.pop_front();
-                ++counters_.dropped_events;
-            }
+            counters_.dropped_events += pending_->give_back_values(batch, kMaxPendingEvents);
         }
         flush_attempted_ = std::max(flush_attempted_, ticket);
     }
@@ -480,8 +356,8 @@ bool StorageWorker::flush(SqliteStore& store) {
         store_log()->info(
             "storage writes succeed again after {:.1f} s and {} failed attempt(s): wrote {} pin "
             "values, {} properties, {} last-seen times and {} events ({} values dropped so far)",
-            seconds, failed_attempts_, batch.pins.size(), batch.properties.size(),
-            batch.last_seen.size(), batch.events.size(), dropped_values);
+            seconds, failed_attempts_, written_pins, written_properties, written_seen,
+            written_events, dropped_values);
         failed_attempts_ = 0;
     }
     return ok;

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
@@ -26,6 +27,8 @@
 #include "server/store/types.hpp"
 
 namespace blynk::store {
+
+struct StorageBacklog;
 
 class StorageWorker {
 public:
@@ -111,8 +114,6 @@ public:
     Stats stats() const;
 
 private:
-    struct Pending;
-
     void run(std::string db_path, int64_t start_after_seq, std::promise<void>* opened);
     bool flush(SqliteStore& store);
     void run_tasks(SqliteStore& store);
@@ -134,7 +135,8 @@ private:
     mutable std::mutex mutex_;      // guards everything below up to thread_
     std::condition_variable wake_;  // the worker waits here
     std::condition_variable done_;  // flush_now() waits here
-    std::unique_ptr<Pending> pending_;
+    std::unique_ptr<StorageBacklog> pending_;
+    std::deque<Task> tasks_;
     bool urgent_ = false;           // many events pending: flush before the interval ends
     bool stopping_ = false;         // stop() called: puts are ignored, the worker flushes and exits
     bool exited_ = false;           // the worker thread has finished
