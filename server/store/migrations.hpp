@@ -23,7 +23,8 @@ int latest_schema_version();
 /// The database's PRAGMA user_version (0 for a new file).
 int schema_version(Database& db);
 
-/// Per-connection settings: journal_mode=WAL (file databases), synchronous=NORMAL,
+/// Per-connection settings: journal_mode=WAL (file databases), synchronous=FULL (acknowledged
+/// provisioning survives a power cut; pin batches lower it for their own transaction),
 /// foreign_keys=ON. Must run outside a transaction.
 void configure_connection(Database& db);
 

@@ -84,7 +84,7 @@ TEST(FaultDiskFull, RoutingGoesOnAndTheBoundedBacklogIsWrittenWhenSpaceReturns) 
     ASSERT_TRUE(board.expect_response(9, status::kOk));
     std::this_thread::sleep_for(1s);
     ASSERT_EQ(server.unexpected_exit(), "") << server.log();
-    EXPECT_EQ(count_of(server.log(), "storage writes failing"), 1u)
+    EXPECT_EQ(occurrences(server.log(), "storage writes failing"), 1u)
         << "logged once a minute, not per batch:\n"
         << server.log();
 

@@ -47,7 +47,7 @@ TEST(FaultLock, ADatabaseLockedByAnotherProcessStallsNoSession) {
         std::this_thread::sleep_for(50ms);
     EXPECT_GE(stored_counter(server.data_dir(), token), written_during_lock);
     const std::string log = server.log();
-    EXPECT_EQ(count_of(log, "storage writes failing"), 1u) << log;
+    EXPECT_EQ(occurrences(log, "storage writes failing"), 1u) << log;
     print_lines(log, "storage writes");
     EXPECT_NE(log.find("database is locked"), std::string::npos) << log;
     EXPECT_EQ(server.stop(), 0);

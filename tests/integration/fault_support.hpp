@@ -14,6 +14,7 @@
 #include "server/store/sqlite_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "tests/support/fixture.hpp"
+#include "tests/support/occurrences.hpp"
 
 namespace blynk::test {
 
@@ -24,15 +25,6 @@ inline std::string db_text(const std::filesystem::path& data_dir, const std::str
     store::Database db(store::SqliteStore::db_path(data_dir).string());
     store::Statement st(db, sql, "test query");
     return st.step() ? st.column_text(0) : std::string();
-}
-
-/// How often `needle` occurs in `haystack`.
-inline size_t count_of(const std::string& haystack, const std::string& needle) {
-    size_t n = 0;
-    for (size_t at = haystack.find(needle); at != std::string::npos;
-         at = haystack.find(needle, at + 1))
-        ++n;
-    return n;
 }
 
 /// Prints the log lines holding `needle` (figures for docs/reliability.md).

@@ -17,7 +17,7 @@
 #include <memory>
 
 #include "tests/support/fixture.hpp"
-#include "tests/support/server_pid.hpp"
+#include "tests/support/occurrences.hpp"
 
 namespace blynk::test {
 namespace {
@@ -125,13 +125,6 @@ private:
     std::vector<SSL*> open_;
     Flood flood_;
 };
-
-size_t occurrences(const std::string& text, const std::string& needle) {
-    size_t n = 0;
-    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-        ++n;
-    return n;
-}
 
 TlsOptions trusting(const ServerProcess& s) {
     return TlsOptions{(s.data_dir() / "tls" / "cert.pem").string()};
@@ -258,7 +251,7 @@ protected:
     }
     /// The server's wake-ups during `d`.
     uint64_t wakeups_during(std::chrono::milliseconds d) {
-        const pid_t pid = server_pid(*server_);
+        const pid_t pid = server_->pid();
         const uint64_t before = voluntary_switches(pid);
         std::this_thread::sleep_for(d);
         return voluntary_switches(pid) - before;
@@ -313,7 +306,7 @@ TEST_F(FdExhaustionTest, OpenSessionsAreServedAndAcceptingResumes) {
 #endif
     auto device = logged_in(token_a_);
     // A few files to spare, then none.
-    const pid_t pid = server_pid(*server_);
+    const pid_t pid = server_->pid();
     const rlim_t files = open_files(pid) + 20;
     const rlimit low{files, files};
     ASSERT_EQ(::prlimit(pid, RLIMIT_NOFILE, &low, nullptr), 0) << std::strerror(errno);

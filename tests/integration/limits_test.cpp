@@ -3,18 +3,12 @@
 
 #include "tests/support/fixture.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/occurrences.hpp"
 
 namespace blynk::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-size_t occurrences(const std::string& text, const std::string& needle) {
-    size_t n = 0;
-    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-        ++n;
-    return n;
-}
 
 class TokenConnectionLimitTest : public ServerTest {
 protected:

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "tests/support/fixture.hpp"
+#include "tests/support/occurrences.hpp"
 
 namespace blynk::test {
 namespace {
@@ -15,13 +16,6 @@ protected:
         return {{"storage.flush.interval.ms", "100"}, {"user.message.quota.limit", "100000"}};
     }
 };
-
-size_t count(const std::string& text, const std::string& needle) {
-    size_t n = 0;
-    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-        ++n;
-    return n;
-}
 
 TEST_F(PeerLineLimitTest, AThousandDebugPrintsAndEventsMakeABoundedLog) {
     auto c = logged_in(token_a_);
@@ -40,7 +34,7 @@ TEST_F(PeerLineLimitTest, AThousandDebugPrintsAndEventsMakeABoundedLog) {
     for (const auto& [written, kind] :
          {std::pair{std::string("device says: "), std::string("device says")},
           std::pair{std::string("event \"door\" from"), std::string("event")}}) {
-        const size_t lines = count(log, written);
+        const size_t lines = occurrences(log, written);
         EXPECT_GE(lines, 20u) << kind;
         EXPECT_LE(lines, 60u) << kind << ": a burst of 20, then 10 a second";
         size_t suppressed = 0;

@@ -10,7 +10,6 @@
 #include "server/net/certificate.hpp"
 #include "tests/support/fixture.hpp"
 #include "tests/support/free_port.hpp"
-#include "tests/support/server_pid.hpp"
 
 namespace blynk::test {
 namespace {
@@ -256,7 +255,7 @@ protected:
         net::generate_self_signed(r, dir_ / "cert.pem", dir_ / "key.pem");
     }
     std::string fingerprint() { return net::certificate_fingerprint(dir_ / "cert.pem"); }
-    void hangup() { ASSERT_EQ(::kill(server_pid(*server_), SIGHUP), 0); }
+    void hangup() { ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0); }
 
     std::filesystem::path dir_;
     std::unique_ptr<ServerProcess> server_;

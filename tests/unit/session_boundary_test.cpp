@@ -17,6 +17,7 @@
 
 #include "common/proto/command.hpp"
 #include "server/net/framed_session.hpp"
+#include "tests/support/occurrences.hpp"
 #include "tests/unit/log_capture.hpp"
 
 namespace blynk::net {
@@ -65,15 +66,20 @@ TEST(SessionBoundaryTest, AThrowingHandlerClosesOnlyItsSessionWithOneErrorLine) 
     const SessionLimits limits;
     DeadlineWheel deadlines;
     const ProbeProtocol::Services services{dispatcher, options, limits, deadlines};
-    boost::asio::ip::tcp::socket client(io);
-    client.connect(acceptor.local_endpoint());
-    std::make_shared<FramedSession<Socket, ProbeProtocol>>(
-        acceptor.accept(), boost::asio::make_strand(io), services, "127.0.0.1:1", "tcp")
-        ->start();
-    std::thread loop([&io] { io.run(); });
     // A session that stays open fails the test instead of hanging it.
     const timeval timeout{3, 0};
-    ::setsockopt(client.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    auto open_session = [&](boost::asio::ip::tcp::socket& c, const std::string& peer) {
+        c.connect(acceptor.local_endpoint());
+        ::setsockopt(c.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        std::make_shared<FramedSession<Socket, ProbeProtocol>>(
+            acceptor.accept(), boost::asio::make_strand(io), services, peer, "tcp")
+            ->start();
+    };
+    boost::asio::ip::tcp::socket client(io);
+    boost::asio::ip::tcp::socket bystander(io);
+    open_session(client, "127.0.0.1:1");
+    open_session(bystander, "127.0.0.1:2");
+    std::thread loop([&io] { io.run(); });
     boost::system::error_code ec;
     boost::asio::write(client, boost::asio::buffer(encoded(proto::cmd::kPing, 1)), ec);
     std::string received(5, '\0');
@@ -84,7 +90,12 @@ TEST(SessionBoundaryTest, AThrowingHandlerClosesOnlyItsSessionWithOneErrorLine) 
                        ec);
     char more = 0;
     const size_t after = boost::asio::read(client, boost::asio::buffer(&more, 1), ec);
-    if (ec != boost::asio::error::eof) io.stop();
+    const auto closed = ec;
+    boost::asio::write(bystander, boost::asio::buffer(encoded(proto::cmd::kPing, 4)), ec);
+    std::string bystander_received(5, '\0');
+    boost::asio::read(bystander, boost::asio::buffer(bystander_received), ec);
+    bystander.close();
+    if (closed != boost::asio::error::eof) io.stop();
     loop.join();
     const std::string text = log->text();
     log.reset();
@@ -93,7 +104,11 @@ TEST(SessionBoundaryTest, AThrowingHandlerClosesOnlyItsSessionWithOneErrorLine) 
     proto::encode_response(ok, proto::Layout::Hardware, 1, 200);
     EXPECT_EQ(received, ok) << "the first PING was answered";
     EXPECT_EQ(after, 0u);
-    EXPECT_EQ(ec, boost::asio::error::eof) << "closed, the second PING unanswered";
+    EXPECT_EQ(closed, boost::asio::error::eof) << "closed, the second PING unanswered";
+    std::string bystander_ok;
+    proto::encode_response(bystander_ok, proto::Layout::Hardware, 4, 200);
+    EXPECT_EQ(bystander_received, bystander_ok) << "the other session still answers";
+    EXPECT_EQ(test::occurrences(text, "error disconnect:"), 1u) << text;
     EXPECT_NE(text.find("error disconnect: probe tcp 127.0.0.1:1: internal error while "
                         "handling HARDWARE: basic_string::substr"),
               std::string::npos)
