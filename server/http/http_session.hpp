@@ -56,14 +56,11 @@ public:
         }
     }
 
-    ~HttpSession() { net::live_connections().remove(this); }
-
     /// `prelogin`: the connection's place in the per-address cap on unfinished connections,
     /// held until the first request (a WebSocket upgrade included) has arrived whole.
     void start(net::AddressLimiter::Slot prelogin = {}) {
         prelogin_ = std::move(prelogin);
-        net::live_connections().add(std::shared_ptr<net::LiveConnections::Member>(
-            this->shared_from_this(), static_cast<net::LiveConnections::Member*>(this)));
+        this->join_live_connections(this->shared_from_this());
         boost::asio::dispatch(strand_, [self = this->shared_from_this()] { self->read_header(); });
     }
 

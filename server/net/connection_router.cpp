@@ -58,11 +58,8 @@ public:
           peer_(std::move(peer)),
           prelogin_(std::move(prelogin)) {}
 
-    ~Sniffer() { live_connections().remove(this); }
-
     void start() {
-        live_connections().add(std::shared_ptr<LiveConnections::Member>(
-            this->shared_from_this(), static_cast<LiveConnections::Member*>(this)));
+        this->join_live_connections(this->shared_from_this());
         if constexpr (kRaw) {
             boost::system::error_code ignored;
             stream_.non_blocking(true, ignored);
@@ -268,11 +265,8 @@ public:
           handshake_(std::move(handshake)),
           prelogin_(std::move(prelogin)) {}
 
-    ~TlsHandshake() { live_connections().remove(this); }
-
     void start() {
-        live_connections().add(std::shared_ptr<LiveConnections::Member>(
-            shared_from_this(), static_cast<LiveConnections::Member*>(this)));
+        join_live_connections(shared_from_this());
         timer_.expires_after(config_.handshake_timeout);
         timer_.async_wait(boost::asio::bind_executor(
             strand_, [self = shared_from_this()](boost::system::error_code ec) {

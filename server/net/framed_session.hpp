@@ -61,10 +61,7 @@ public:
           transport_(transport),
           counted_(kTraffic, hub::transport_of(transport)) {}
 
-    ~FramedSession() {
-        services_.deadlines.cancel(*this);
-        live_connections().remove(this);
-    }
+    ~FramedSession() { services_.deadlines.cancel(*this); }
 
     /// The protocol state, for what the transport learnt before the session starts (the web
     /// console's cookie on a /dashws upgrade).
@@ -74,8 +71,7 @@ public:
     /// its place in the per-address cap on unfinished connections (held until the login).
     void start(std::string_view already_read = {}, AddressLimiter::Slot prelogin = {}) {
         spdlog::info("connect: {}", repr());
-        live_connections().add(std::shared_ptr<LiveConnections::Member>(
-            this->shared_from_this(), static_cast<LiveConnections::Member*>(this)));
+        this->join_live_connections(this->shared_from_this());
         prelogin_ = std::move(prelogin);
         if constexpr (Traits::kWaitRead) {
             boost::system::error_code ignored;

@@ -23,7 +23,11 @@ public:
         virtual Stage close_for_shutdown() = 0;
 
     protected:
-        ~Member() = default;
+        /// Leaves the registry (defined below, after live_connections()).
+        ~Member();
+        /// Joins the registry; `owner` is the connection's own shared_ptr, so the registry can
+        /// tell a connection being destroyed from a live one.
+        void join_live_connections(std::shared_ptr<void> owner);
     };
 
     using Counts = std::array<size_t, static_cast<size_t>(Stage::kCount)>;
@@ -72,6 +76,14 @@ private:
 inline LiveConnections& live_connections() {
     static LiveConnections connections;
     return connections;
+}
+
+inline LiveConnections::Member::~Member() {
+    live_connections().remove(this);
+}
+
+inline void LiveConnections::Member::join_live_connections(std::shared_ptr<void> owner) {
+    live_connections().add(std::shared_ptr<Member>(std::move(owner), this));
 }
 
 }  // namespace blynk::net
