@@ -118,9 +118,9 @@ void finish_login(AppContext& context, AppConnection& conn, LoginAttempt& a,
     conn.user = user;
     conn.os = std::move(a.os);
     conn.shared_dash = shared_dash;
-    conn.link.set_identity(shared_dash
-                               ? fmt::format("user={} shared dash={}", user->email(), *shared_dash)
-                               : "user=" + user->email());
+    conn.link.logged_in(shared_dash
+                            ? fmt::format("user={} shared dash={}", user->email(), *shared_dash)
+                            : "user=" + user->email());
     conn.link.set_idle_timeout(conn.options.idle_timeout);
     user->attach_app(conn);
     conn.link.send_response(a.id, status::kOk);

@@ -94,21 +94,19 @@ void complete_login(HardwareConnection& conn, const TokenTarget& target, const s
     conn.state = HardwareConnection::State::LoggedIn;
     conn.user = target.user;
     conn.device = target.device;
-    conn.link.set_identity(fmt::format("user={} device={} '{}'", target.user->email(),
-                                       target.device.str(), entry->device.name));
+    conn.link.logged_in(fmt::format("user={} device={} '{}'", target.user->email(),
+                                    target.device.str(), entry->device.name));
     target.user->attach(target.device, conn);
     count_login(Traffic::Hardware, true);
-    // Before the answer, which may be written at once: a client that has read its OK finds the
-    // connection no longer counted as unfinished (prelogin.per.ip.limit).
+    conn.link.send_response(id, proto::status::kOk);
+    target.user->relay_to_apps_always(proto::cmd::kHardwareConnected, id, target.device, {});
+    ops::send_pin_modes(*target.user, target.device);
     if (conn.options.idle_timeout_setting > 0) {
         conn.link.set_idle_timeout(
             std::chrono::seconds(idle_timeout_for_heartbeat(conn.options.idle_timeout_setting)));
     } else {
         conn.link.set_idle_timeout(std::chrono::seconds(0));
     }
-    conn.link.send_response(id, proto::status::kOk);
-    target.user->relay_to_apps_always(proto::cmd::kHardwareConnected, id, target.device, {});
-    ops::send_pin_modes(*target.user, target.device);
     spdlog::info("login ok: {} ({} connection(s) on this device)", conn.link.repr(),
                  entry->connections.size());
 }

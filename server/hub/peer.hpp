@@ -46,8 +46,10 @@ public:
     /// Stops reading, moves the session onto `executor` and runs `then` there; reading resumes
     /// when `then` returns (unless paused). Used at login, to join the user's strand.
     virtual void rebind(UserExecutor executor, std::function<void()> then) = 0;
-    /// Updates what repr() says once the session is logged in.
-    virtual void set_identity(std::string identity) = 0;
+    /// The session has logged in as `identity` (what repr() says from now on): it no longer
+    /// counts as an unfinished connection. Called before the login's answer is queued, so a
+    /// client that has read its OK is never refused for it.
+    virtual void logged_in(std::string identity) = 0;
     /// Stops handling frames (those already read stay buffered) until resume_reading(): an app
     /// login waits so for its password check.
     virtual void pause_reading() = 0;

@@ -136,8 +136,7 @@ public:
 
     // ---- hub::SessionLink ----
     void set_idle_timeout(std::chrono::seconds timeout) override {
-        prelogin_.release();  // logged in: the login deadline gives way to the idle timeout
-        absolute_deadline_ = false;
+        absolute_deadline_ = false;  // the login deadline gives way to the idle timeout
         idle_timeout_ = timeout;
         schedule_deadline();
     }
@@ -149,7 +148,10 @@ public:
         pending_rebind_ = std::make_unique<PendingRebind>(std::move(executor), std::move(then));
     }
 
-    void set_identity(std::string identity) override { identity_ = std::move(identity); }
+    void logged_in(std::string identity) override {
+        identity_ = std::move(identity);
+        prelogin_.release();
+    }
 
     void pause_reading() override { paused_ = true; }
 

@@ -47,7 +47,7 @@ public:
     PeerKind kind() const override { return kind_; }
     void set_idle_timeout(std::chrono::seconds t) override { idle = t; }
     void rebind(UserExecutor, std::function<void()> then) override { then(); }
-    void set_identity(std::string) override {}
+    void logged_in(std::string) override {}
     void pause_reading() override {}
     void resume_reading() override {}
     std::string_view peer_address() const override { return "127.0.0.1"; }
