@@ -57,7 +57,8 @@ public:
     }
 
     /// `prelogin`: the connection's place in the per-address cap on unfinished connections,
-    /// held until the first request (a WebSocket upgrade included) has arrived whole.
+    /// held until the first request has arrived whole (a WebSocket upgrade hands it on to its
+    /// session, which holds it until the login).
     void start(net::AddressLimiter::Slot prelogin = {}) {
         prelogin_ = std::move(prelogin);
         this->join_live_connections(this->shared_from_this());
@@ -106,7 +107,6 @@ private:
             const bool hardware = is_hardware_websocket_path(req.target());
             if (hardware || is_dashboard_websocket_path(req.target())) {
                 disarm();
-                prelogin_.release();
                 // A console page's upgrade carries its cookie: the session starts signed in.
                 std::string web_user =
                     hardware ? std::string()
@@ -295,15 +295,18 @@ private:
             return;
         }
         using WsStream = websocket::stream<Stream>;
+        // An upgrade is not a login: the session keeps the connection's place among the
+        // unfinished ones until it logs in (a console page's cookie has signed it in already).
         if (hardware) {
             std::make_shared<net::FramedSession<WsStream, net::HardwareProtocol>>(
                 std::move(*ws_), strand_, config_.hardware, peer_, ws_transport)
-                ->start();
+                ->start({}, std::move(prelogin_));
         } else {
             auto session = std::make_shared<net::FramedSession<WsStream, net::DashwsProtocol>>(
                 std::move(*ws_), strand_, config_.app, peer_, ws_transport);
+            const bool signed_in = !web_user.empty();
             session->connection().web_user = std::move(web_user);
-            session->start();
+            session->start({}, signed_in ? net::AddressLimiter::Slot{} : std::move(prelogin_));
         }
     }
 

@@ -169,6 +169,21 @@ TEST_F(PreloginFloodTest, UnfinishedPlainConnectionsFromOneAddressAreCapped) {
     EXPECT_EQ(again.still_open(300ms), kLimit);
 }
 
+TEST_F(PreloginFloodTest, UpgradedWebSocketsThatNeverLogInStillCount) {
+    const std::string upgrade =
+        "GET /websockets HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    Flood flood;
+    for (size_t i = 0; i < 2 * kLimit; ++i) {
+        const int fd = connect_from(kFloodAddress, server_->port());
+        ::send(fd, upgrade.data(), upgrade.size(), MSG_NOSIGNAL);
+        flood.add(fd);
+    }
+    ASSERT_EQ(flood.size(), 2 * kLimit);
+    EXPECT_EQ(flood.still_open(500ms), kLimit)
+        << "an upgrade is not a login: the WebSocket session keeps its place until it logs in";
+}
+
 TEST_F(PreloginFloodTest, UnfinishedTlsConnectionsFromOneAddressAreCapped) {
     TlsFlood flood;
     size_t finished = 0;
