@@ -21,22 +21,29 @@ std::string user_name(uid_t uid) {
     return std::to_string(uid);
 }
 
+}  // namespace
+
+std::vector<std::filesystem::path> secret_files(const Settings& settings,
+                                                const std::filesystem::path& folder) {
+    // The TLS key is the generated one in the folder unless server.ssl.key names another.
+    return {folder / "blynkd.db", settings.ssl_key.empty()
+                                      ? folder / "tls" / "key.pem"
+                                      : std::filesystem::path(settings.ssl_key)};
+}
+
 // Files made before blynkd set its umask (or copied in) may be readable by others.
-std::vector<std::string> open_secret_files(const std::filesystem::path& folder) {
+std::vector<std::string> open_secret_files(const std::vector<std::filesystem::path>& files) {
     std::vector<std::string> warnings;
-    for (const char* name : {"blynkd.db", "tls/key.pem"}) {
-        const std::filesystem::path file = folder / name;
+    for (const std::filesystem::path& file : files) {
         struct stat st {};
         if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
         warnings.push_back(file.string() + " is open to other users (mode " + mode +
-                           "); blynkd makes its files 0600: chmod -R go-rwx " + folder.string());
+                           "); blynkd makes its files 0600: chmod go-rwx " + file.string());
     }
     return warnings;
 }
-
-}  // namespace
 
 PrivilegeCheck check_privileges(Subcommand subcommand, bool allow_root, uid_t euid,
                                 const std::filesystem::path& folder,
@@ -77,11 +84,12 @@ std::optional<FolderOwner> folder_owner(const std::filesystem::path& folder) {
 }
 
 std::vector<std::string> enforce_privileges(Subcommand subcommand, bool allow_root,
-                                            const std::filesystem::path& folder) {
+                                            const std::filesystem::path& folder,
+                                            const std::vector<std::filesystem::path>& secrets) {
     PrivilegeCheck check =
         check_privileges(subcommand, allow_root, ::geteuid(), folder, folder_owner(folder));
     if (check.refusal) throw ConfigError(*check.refusal);
-    for (std::string& warning : open_secret_files(folder))
+    for (std::string& warning : open_secret_files(secrets))
         check.warnings.push_back(std::move(warning));
     return std::move(check.warnings);
 }

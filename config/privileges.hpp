@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/cli.hpp"
+#include "config/settings.hpp"
 
 namespace blynk::config {
 
@@ -37,9 +38,18 @@ PrivilegeCheck check_privileges(Subcommand subcommand, bool allow_root, uid_t eu
 /// The owner of `folder`, or nothing when it does not exist.
 std::optional<FolderOwner> folder_owner(const std::filesystem::path& folder);
 
+/// The files that hold secrets: the database in `folder` and the TLS key (server.ssl.key, or the
+/// generated one in the folder).
+std::vector<std::filesystem::path> secret_files(const Settings& settings,
+                                                const std::filesystem::path& folder);
+
+/// A warning for each of `files` that exists and that other users may read or write.
+std::vector<std::string> open_secret_files(const std::vector<std::filesystem::path>& files);
+
 /// check_privileges() for this process: throws ConfigError with the refusal, returns the warnings,
-/// with one for each secret file of the folder (database, TLS key) that others may read.
+/// with open_secret_files() of `secrets` among them.
 std::vector<std::string> enforce_privileges(Subcommand subcommand, bool allow_root,
-                                            const std::filesystem::path& folder);
+                                            const std::filesystem::path& folder,
+                                            const std::vector<std::filesystem::path>& secrets);
 
 }  // namespace blynk::config

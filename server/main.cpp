@@ -48,8 +48,9 @@ int main(int argc, char** argv) {
                                   : blynk::logging::Mode::Synchronous,
                               loaded.settings.async_logger_ring_buffer_size);
         const auto data_dir = blynk::config::resolve_data_folder(loaded.settings);
-        for (const auto& w :
-             blynk::config::enforce_privileges(loaded.subcommand, loaded.allow_root, data_dir))
+        for (const auto& w : blynk::config::enforce_privileges(
+                 loaded.subcommand, loaded.allow_root, data_dir,
+                 blynk::config::secret_files(loaded.settings, data_dir)))
             spdlog::warn("{}", w);
         blynk::CliStreams io{std::cout, std::cerr};
         switch (loaded.subcommand) {

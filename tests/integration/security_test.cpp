@@ -198,8 +198,8 @@ TEST(SecurityFilesTest, EverythingInTheDataFolderIsTheUsersAlone) {
     EXPECT_EQ(listed.exit_code, 0) << listed.err;
     EXPECT_NE(listed.err.find((data / "blynkd.db").string() +
                               " is open to other users (mode 0644); blynkd makes its files 0600: "
-                              "chmod -R go-rwx " +
-                              data.string()),
+                              "chmod go-rwx " +
+                              (data / "blynkd.db").string()),
               std::string::npos)
         << listed.err;
 }

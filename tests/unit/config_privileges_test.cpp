@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 #include "config/privileges.hpp"
 
 namespace blynk::config {
@@ -51,6 +56,35 @@ TEST(PrivilegesTest, OtherUsersAreWarnedAboutAFolderThatIsNotTheirs) {
     EXPECT_FALSE(check.refusal);
     ASSERT_EQ(check.warnings.size(), 1u);
     EXPECT_NE(check.warnings[0].find("belongs to user blynkd"), std::string::npos);
+}
+
+TEST(PrivilegesTest, TheSecretsAreTheDatabaseAndTheKeyInUse) {
+    Settings settings;
+    EXPECT_EQ(secret_files(settings, kFolder),
+              (std::vector<std::filesystem::path>{kFolder / "blynkd.db", kFolder / "tls/key.pem"}));
+    settings.ssl_key = "/etc/letsencrypt/live/example.org/privkey.pem";
+    EXPECT_EQ(secret_files(settings, kFolder),
+              (std::vector<std::filesystem::path>{
+                  kFolder / "blynkd.db", "/etc/letsencrypt/live/example.org/privkey.pem"}));
+}
+
+TEST(PrivilegesTest, SecretFilesOthersCanReadAreNamed) {
+    namespace fs = std::filesystem;
+    const fs::path folder =
+        fs::temp_directory_path() / ("privileges-test-" + std::to_string(::getpid()));
+    fs::create_directories(folder);
+    const fs::path tight = folder / "tight.pem", loose = folder / "loose.pem";
+    std::ofstream(tight) << "k";
+    std::ofstream(loose) << "k";
+    fs::permissions(tight, fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(loose, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    const auto warnings = open_secret_files({tight, loose, folder / "missing.pem"});
+    fs::remove_all(folder);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_EQ(warnings[0], loose.string() +
+                               " is open to other users (mode 0640); blynkd makes its files 0600: "
+                               "chmod go-rwx " +
+                               loose.string());
 }
 
 }  // namespace
