@@ -220,7 +220,9 @@ int App::run() {
         settings_.storage_backlog_max_values);
     worker_ptr = &worker;
     WorkerPersistence persistence(worker);
-    hub::Hub hub(io, persistence);
+    // Replaced by the outbound worker (mail, webhooks) in the next step.
+    hub::NoOutbound outbound;
+    hub::Hub hub(io, persistence, outbound);
     hub.load(std::move(users));
     live_hub.store(&hub);
 

@@ -16,6 +16,7 @@
 #include "server/hub/app_connection.hpp"
 #include "server/hub/device_ref.hpp"
 #include "server/hub/hardware_connection.hpp"
+#include "server/hub/outbound.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/persistence.hpp"
 #include "server/hub/quota.hpp"
@@ -57,11 +58,12 @@ private:
 class UserState : public std::enable_shared_from_this<UserState> {
 public:
     UserState(std::string email, UserExecutor executor, Persistence& persistence,
-              DirtyUsers& dirty_users);
+              Outbound& outbound, DirtyUsers& dirty_users);
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
     Persistence& persistence() { return persistence_; }
+    Outbound& outbound() { return outbound_; }
 
     // ---- everything below: only on executor() ----
 
@@ -133,6 +135,7 @@ private:
     std::string email_;
     UserExecutor executor_;
     Persistence& persistence_;
+    Outbound& outbound_;
     std::string password_hash_;
     model::PasswordKind password_kind_ = model::PasswordKind::None;
     bool admin_ = false;
