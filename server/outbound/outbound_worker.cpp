@@ -70,7 +70,7 @@ struct OutboundWorker::Transfer {
     std::string answer;
     size_t answer_limit = 0;
     bool too_large = false;
-    std::string last_reply;  // the SMTP server's last line
+    std::string last_reply;  // the SMTP server's last refusal
     char error[CURL_ERROR_SIZE] = {};
 
     ~Transfer() { release(); }
@@ -98,7 +98,8 @@ struct OutboundWorker::Transfer {
         return size * n;
     }
     static int debug(CURL*, curl_infotype type, char* data, size_t size, void* self) {
-        if (type == CURLINFO_HEADER_IN) {
+        // Only refusals (4xx, 5xx): the closing "221 Bye" would hide them.
+        if (type == CURLINFO_HEADER_IN && size > 0 && (data[0] == '4' || data[0] == '5')) {
             auto* t = static_cast<Transfer*>(self);
             t->last_reply.assign(util::trim_blanks(std::string_view(data, size)));
         }
