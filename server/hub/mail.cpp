@@ -145,7 +145,6 @@ uint16_t device_tokens(UserState& user, std::string_view body) {
         for (const auto& [ref, entry] : user.devices())
             if (ref.dash_id == *dash_id) devices.push_back(&entry.device);
     }
-    if (devices.empty()) return status::kIllegalCommand;
     const std::string dash_name = dash->name.empty() ? "New Project" : dash->name;
     auto device_name = [](const model::Device& d) {
         return d.name.empty() ? "New Device" : d.name;

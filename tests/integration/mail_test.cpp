@@ -67,9 +67,7 @@ protected:
     }
 
     void SetUp() override {
-        static int count = 0;
-        dir_ = std::filesystem::temp_directory_path() /
-               ("blynkd-mail-" + std::to_string(getpid()) + "-" + std::to_string(++count));
+        dir_ = fresh_test_folder("blynkd-mail");
         std::filesystem::create_directories(dir_ / "spool");
         make_test_certificate(dir_);
         const SmtpOptions o = smtp();

@@ -24,10 +24,7 @@ protected:
     }
 
     void SetUp() override {
-        static int count = 0;
-        dir_ = std::filesystem::temp_directory_path() /
-               ("blynkd-webhook-" + std::to_string(getpid()) + "-" + std::to_string(++count));
-        std::filesystem::create_directories(dir_);
+        dir_ = fresh_test_folder("blynkd-webhook");
         std::vector<std::string> argv = {"/usr/bin/python3",
                                          BLYNKD_SOURCE_DIR "/tests/support/http_echo_server.py",
                                          dir_.string()};

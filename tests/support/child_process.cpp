@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -51,6 +52,15 @@ std::string ChildProcess::output() const {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+std::filesystem::path fresh_test_folder(const std::string& prefix) {
+    static std::atomic<int> count{0};
+    const auto dir = std::filesystem::temp_directory_path() /
+                     (prefix + "-" + std::to_string(getpid()) + "-" + std::to_string(++count));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
 }
 
 void make_test_certificate(const std::filesystem::path& dir) {

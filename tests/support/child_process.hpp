@@ -29,6 +29,9 @@ private:
     std::filesystem::path output_;
 };
 
+/// A new, empty folder under the temp folder for one test's helper files: <prefix>-<pid>-<n>.
+std::filesystem::path fresh_test_folder(const std::string& prefix);
+
 /// A self-signed certificate for 127.0.0.1 (made with the openssl command) in `dir`: cert.pem
 /// and key.pem.
 void make_test_certificate(const std::filesystem::path& dir);
