@@ -5,6 +5,7 @@
 #include "common/proto/status.hpp"
 #include "common/util/clock.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/mail.hpp"
 #include "server/logging/peer_lines.hpp"
 
 namespace blynk::hub::handlers {
@@ -26,11 +27,10 @@ size_t max_text(uint8_t command) {
 
 void notification(HardwareConnection& conn, const proto::FrameView& frame) {
     if (frame.command == proto::cmd::kEmail) {
-        if (proto::split_all(frame.body).size() < 2) {
-            conn.link.send_response(frame.id, proto::status::kIllegalCommand);
-            return;
-        }
-    } else if (frame.body.empty() || frame.body.size() > max_text(frame.command)) {
+        conn.link.send_response(frame.id, mail::from_device(*conn.user, conn.device, frame.body));
+        return;
+    }
+    if (frame.body.empty() || frame.body.size() > max_text(frame.command)) {
         conn.link.send_response(frame.id, proto::status::kNotificationInvalidBody);
         return;
     }

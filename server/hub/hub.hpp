@@ -24,7 +24,7 @@ struct TokenTarget {
 
 class Hub {
 public:
-    Hub(boost::asio::io_context& io, Persistence& persistence);
+    Hub(boost::asio::io_context& io, Persistence& persistence, Outbound& outbound);
 
     /// Loads users at start-up (before any session exists).
     void load(std::vector<model::User> users);
@@ -76,6 +76,8 @@ public:
 
     /// Where lasting changes go (the storage worker in the server).
     Persistence& persistence() { return persistence_; }
+    /// Where mail and HTTP calls go (the outbound worker in the server).
+    Outbound& outbound() { return outbound_; }
 
     /// Every user, at the time of the call (the admin view visits each on its strand).
     /// Thread-safe.
@@ -89,6 +91,7 @@ private:
 
     boost::asio::io_context& io_;
     Persistence& persistence_;
+    Outbound& outbound_;
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<UserState>> users_;
     std::unordered_map<std::string, TokenTarget> tokens_;

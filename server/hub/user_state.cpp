@@ -46,10 +46,11 @@ std::vector<std::shared_ptr<UserState>> DirtyUsers::take() {
 }
 
 UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence,
-                     DirtyUsers& dirty_users)
+                     Outbound& outbound, DirtyUsers& dirty_users)
     : email_(std::move(email)),
       executor_(std::move(executor)),
       persistence_(persistence),
+      outbound_(outbound),
       dirty_users_(dirty_users) {}
 
 void UserState::set_password(std::string hash, model::PasswordKind kind) {

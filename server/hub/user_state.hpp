@@ -11,11 +11,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "server/hub/app_connection.hpp"
 #include "server/hub/device_ref.hpp"
 #include "server/hub/hardware_connection.hpp"
+#include "server/hub/outbound.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/persistence.hpp"
 #include "server/hub/quota.hpp"
@@ -57,11 +59,12 @@ private:
 class UserState : public std::enable_shared_from_this<UserState> {
 public:
     UserState(std::string email, UserExecutor executor, Persistence& persistence,
-              DirtyUsers& dirty_users);
+              Outbound& outbound, DirtyUsers& dirty_users);
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
     Persistence& persistence() { return persistence_; }
+    Outbound& outbound() { return outbound_; }
 
     // ---- everything below: only on executor() ----
 
@@ -127,12 +130,18 @@ public:
     void relay_to_apps_always(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body,
                               const AppConnection* except = nullptr);
 
+    /// Failed calls in a row of a Webhook widget (by a hash of its JSON: a changed widget starts
+    /// at 0); see webhooks.hpp.
+    uint32_t& webhook_failures(size_t widget_version) { return webhook_failures_[widget_version]; }
+
 private:
     void mark_dirty();
 
     std::string email_;
     UserExecutor executor_;
     Persistence& persistence_;
+    Outbound& outbound_;
+    std::unordered_map<size_t, uint32_t> webhook_failures_;
     std::string password_hash_;
     model::PasswordKind password_kind_ = model::PasswordKind::None;
     bool admin_ = false;

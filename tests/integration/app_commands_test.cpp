@@ -46,7 +46,7 @@ TEST_F(AppTest, DashboardCommands) {
     a->send(cmd::kAddEnergy, 14, body({"100", "tx"}));
     EXPECT_TRUE(a->expect_response(14, status::kOk));
     a->send(cmd::kEmail, 15, "7");
-    EXPECT_TRUE(a->expect_response(15, status::kNotificationNotAuthorized)) << "no mail yet";
+    EXPECT_TRUE(a->expect_response(15, status::kNotificationError)) << "mail is off";
 
     a->send(cmd::kDeleteDash, 16, "7");
     EXPECT_TRUE(a->expect_response(16, status::kOk));

@@ -135,7 +135,7 @@ TEST_F(HttpTest, NotifyAndEmailAnswerNotConfigured) {
     r = call("POST", t() + "/email", R"({"to":"a@b.c","subj":"s","title":"t"})",
              "application/json");
     EXPECT_EQ(r.status, 400);
-    EXPECT_EQ(r.body, "No email widget.");
+    EXPECT_EQ(r.body, "Project is not active.") << "the Mail widget is looked for after that";
 }
 
 TEST_F(HttpTest, ExtraPinStoresTheFirstPointAndForwardsIt) {
