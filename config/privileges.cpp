@@ -25,10 +25,13 @@ std::string user_name(uid_t uid) {
 
 std::vector<std::filesystem::path> secret_files(const Settings& settings,
                                                 const std::filesystem::path& folder) {
-    // The TLS key is the generated one in the folder unless server.ssl.key names another.
-    return {folder / "blynkd.db", settings.ssl_key.empty()
-                                      ? folder / "tls" / "key.pem"
-                                      : std::filesystem::path(settings.ssl_key)};
+    // The TLS key is the generated one in the folder unless server.ssl.key names another;
+    // mail.properties holds the SMTP password.
+    std::vector<std::filesystem::path> files{folder / "blynkd.db"};
+    files.push_back(settings.ssl_key.empty() ? folder / "tls" / "key.pem"
+                                             : std::filesystem::path(settings.ssl_key));
+    if (!settings.mail_config.empty()) files.emplace_back(settings.mail_config);
+    return files;
 }
 
 // Files made before blynkd set its umask (or copied in) may be readable by others.

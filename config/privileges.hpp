@@ -38,8 +38,8 @@ PrivilegeCheck check_privileges(Subcommand subcommand, bool allow_root, uid_t eu
 /// The owner of `folder`, or nothing when it does not exist.
 std::optional<FolderOwner> folder_owner(const std::filesystem::path& folder);
 
-/// The files that hold secrets: the database in `folder` and the TLS key (server.ssl.key, or the
-/// generated one in the folder).
+/// The files that hold secrets: the database in `folder`, the TLS key (server.ssl.key, or the
+/// generated one in the folder) and mail.properties when one is used.
 std::vector<std::filesystem::path> secret_files(const Settings& settings,
                                                 const std::filesystem::path& folder);
 

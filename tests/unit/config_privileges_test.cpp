@@ -66,6 +66,8 @@ TEST(PrivilegesTest, TheSecretsAreTheDatabaseAndTheKeyInUse) {
     EXPECT_EQ(secret_files(settings, kFolder),
               (std::vector<std::filesystem::path>{
                   kFolder / "blynkd.db", "/etc/letsencrypt/live/example.org/privkey.pem"}));
+    settings.mail_config = "/etc/blynkd/mail.properties";
+    EXPECT_EQ(secret_files(settings, kFolder).back(), "/etc/blynkd/mail.properties");
 }
 
 TEST(PrivilegesTest, SecretFilesOthersCanReadAreNamed) {
