@@ -31,7 +31,7 @@ void load_automation_marks(UserState& user, std::vector<model::AutomationMark> m
 void run_schedules(UserState& user, int64_t now_ms);
 
 /// Runs the Eventor pin rules of the device's dashboard on a value just written to `pin` (by the
-/// board, an app, REST or a timer); rules' own writes trigger nothing.
+/// board, an app, REST); the writes of rules and timers trigger nothing.
 void run_pin_rules(UserState& user, DeviceRef device, model::PinKey pin, std::string_view value);
 
 }  // namespace blynk::hub::ops
