@@ -185,6 +185,7 @@ int App::run() {
     const auto db_path = store::SqliteStore::db_path(data_dir_).string();
 
     std::vector<model::User> users;
+    std::vector<std::pair<std::string, model::AutomationMark>> automation_marks;
     std::vector<std::string> users_with_old_passwords;
     bool any_admin = false;
     int64_t last_seq = 0;
@@ -193,6 +194,7 @@ int App::run() {
         // Online flags left behind by a crash are stale: nobody is connected yet.
         db.mark_all_offline();
         users = db.load_all();
+        automation_marks = db.automation_marks();
         for (const auto& u : users) {
             if (u.password_kind == model::PasswordKind::Clear)
                 users_with_old_passwords.push_back(u.email);
@@ -227,6 +229,7 @@ int App::run() {
     hub::webhooks::set_failure_limit(settings_.webhooks_failure_count_limit);
     hub::Hub hub(io, persistence, outbound);
     hub.load(std::move(users));
+    hub.load_automation_marks(std::move(automation_marks));
     live_hub.store(&hub);
 
     persistence.set_limits({settings_.user_dashboard_max_limit, settings_.user_devices_limit});
@@ -412,7 +415,9 @@ int App::run() {
     pin_collector.start();
     // Widgets with a reading frequency poll their devices (vr, id 7778) while an app is online.
     PeriodicTask reading_widgets(io, std::chrono::seconds(1), [&] { hub.poll_reading_widgets(); });
+    PeriodicTask schedules(io, std::chrono::seconds(1), [&] { hub.run_schedules(); });
     reading_widgets.start();
+    schedules.start();
     // Login deadlines and idle timeouts of every session.
     PeriodicTask deadline_ticker(io, deadlines.tick(),
                                  [&] { deadlines.advance(std::chrono::steady_clock::now()); });
@@ -436,6 +441,7 @@ int App::run() {
         hangups.cancel();
         pin_collector.cancel();
         reading_widgets.cancel();
+        schedules.cancel();
         deadline_ticker.cancel();
         traffic_sampler.cancel();
         systemd_heartbeat.cancel();

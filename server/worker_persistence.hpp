@@ -118,6 +118,12 @@ public:
             },
             std::move(done));
     }
+    void automation_marked(const std::string& email, model::AutomationMark mark,
+                           hub::Done done) override {
+        answer([email, mark = std::move(mark)](
+                   store::SqliteStore& db) { db.put_automation_mark(email, mark); },
+               std::move(done));
+    }
 
     void device_events(const std::string& email, hub::DeviceRef d, size_t limit,
                        hub::DoneWith<std::vector<model::DeviceEvent>> done) override {

@@ -6,6 +6,7 @@
 #include "common/proto/body.hpp"
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
+#include "server/hub/automation.hpp"
 #include "server/hub/handlers.hpp"
 #include "server/hub/webhooks.hpp"
 
@@ -32,6 +33,7 @@ void apply_device_write(UserState& user, DeviceRef device, uint16_t id, std::str
     user.store_pin(device, write.pin, write.value);
     webhooks::pin_written(user, device, write.pin, write.value);
     user.relay_to_apps(proto::cmd::kHardware, id, device, body);
+    ops::run_pin_rules(user, device, write.pin, write.value);
 }
 
 void hardware(HardwareConnection& conn, const proto::FrameView& frame) {

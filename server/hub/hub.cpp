@@ -1,9 +1,12 @@
 #include "server/hub/hub.hpp"
 
+#include <map>
 #include <mutex>
 
 #include <boost/asio/post.hpp>
 
+#include "common/util/clock.hpp"
+#include "server/hub/automation.hpp"
 #include "server/hub/operations.hpp"
 
 namespace blynk::hub {
@@ -188,6 +191,26 @@ void Hub::poll_reading_widgets() {
     const auto now = std::chrono::steady_clock::now();
     for (auto& user : watched)
         boost::asio::post(user->executor(), [user, now] { ops::poll_reading_widgets(*user, now); });
+}
+
+void Hub::load_automation_marks(std::vector<std::pair<std::string, model::AutomationMark>> marks) {
+    std::map<std::string, std::vector<model::AutomationMark>> by_user;
+    for (auto& [email, mark] : marks)
+        by_user[email].push_back(std::move(mark));
+    for (auto& [email, list] : by_user)
+        if (auto user = find_user(email)) ops::load_automation_marks(*user, std::move(list));
+}
+
+void Hub::run_schedules() {
+    std::vector<std::shared_ptr<UserState>> scheduled;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [email, user] : users_)
+            if (user->has_schedules()) scheduled.push_back(user);
+    }
+    const int64_t now = util::now_ms();
+    for (auto& user : scheduled)
+        boost::asio::post(user->executor(), [user, now] { ops::run_schedules(*user, now); });
 }
 
 std::vector<std::shared_ptr<UserState>> Hub::all_users() const {

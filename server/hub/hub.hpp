@@ -9,6 +9,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -70,6 +71,12 @@ public:
     /// Runs the reading-widget poller on the strand of every user with an app session online.
     /// Thread-safe; the app calls it every second.
     void poll_reading_widgets();
+
+    /// What the automation handled last, per user (start-up, before any session exists).
+    void load_automation_marks(std::vector<std::pair<std::string, model::AutomationMark>> marks);
+    /// Runs the automation's scheduler on the strand of every user with schedules. Thread-safe;
+    /// the app calls it every second.
+    void run_schedules();
 
     /// The I/O context, for timers of the handlers (a delayed answer).
     boost::asio::io_context& io() { return io_; }

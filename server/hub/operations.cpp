@@ -9,6 +9,7 @@
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "common/util/time_zone.hpp"
+#include "server/hub/automation.hpp"
 #include "server/hub/webhooks.hpp"
 
 namespace blynk::hub::ops {
@@ -58,7 +59,9 @@ size_t server_write_body(UserState& user, DeviceRef device, uint16_t id, std::st
     } else {
         user.relay_to_apps(proto::cmd::kHardware, id, device, body);
     }
-    return entry->connections.size();
+    const size_t sent = entry->connections.size();
+    run_pin_rules(user, device, pin, value);  // may write pins: `entry` is not used after it
+    return sent;
 }
 
 void write_to_device(UserState& user, DeviceRef device, uint16_t id, model::PinKey pin,

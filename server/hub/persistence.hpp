@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "server/hub/device_ref.hpp"
+#include "server/model/automation_mark.hpp"
 #include "server/model/pin.hpp"
 #include "server/model/user.hpp"
 
@@ -67,6 +68,10 @@ public:
     /// Replaces a device's token; the answer carries the new one.
     virtual void refresh_token(const std::string& email, DeviceRef device,
                                DoneWith<std::string> done) = 0;
+    /// Records the slot a scheduled group handled last (the automation fires it once this is
+    /// committed, so that a crash can never make it fire twice).
+    virtual void automation_marked(const std::string& email, model::AutomationMark mark,
+                                   Done done) = 0;
 
     // ---- reads ----
     /// Up to `limit` stored events of a device, newest first (events still waiting for the next

@@ -60,6 +60,7 @@ void UserState::set_password(std::string hash, model::PasswordKind kind) {
 
 model::Dashboard& UserState::put_dashboard(model::Dashboard dash) {
     dash.devices.clear();
+    automation_changed();
     const int id = dash.id;
     auto& slot = dashboards_[id];
     slot = std::move(dash);
@@ -80,9 +81,16 @@ void UserState::remove_dashboard(int id) {
     close_shared_sessions(id, "dashboard deleted");
     dashboards_.erase(id);
     std::erase(dirty_dashboards_, id);
+    automation_changed();
+}
+
+void UserState::automation_changed() {
+    automation_.stale = true;
+    automation_.scheduled.store(true, std::memory_order_relaxed);
 }
 
 void UserState::dashboard_changed(int id) {
+    automation_changed();
     if (std::find(dirty_dashboards_.begin(), dirty_dashboards_.end(), id) !=
         dirty_dashboards_.end()) {
         return;

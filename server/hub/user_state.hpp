@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "server/hub/app_connection.hpp"
+#include "server/hub/automation_state.hpp"
 #include "server/hub/device_ref.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/outbound.hpp"
@@ -83,6 +84,10 @@ public:
     void remove_dashboard(int id);
     /// The dashboard changed: its snapshot goes to persistence with the next batch.
     void dashboard_changed(int id);
+    /// Timers and Eventor rules (server/hub/automation.cpp); re-read after dashboard changes.
+    UserAutomation& automation() { return automation_; }
+    /// Whether the scheduler has anything to do for this user; readable from any thread.
+    bool has_schedules() const { return automation_.scheduled.load(std::memory_order_relaxed); }
 
     /// Adds or replaces a device (provisioning).
     DeviceEntry& put_device(int dash_id, model::Device device);
@@ -136,6 +141,7 @@ public:
 
 private:
     void mark_dirty();
+    void automation_changed();
 
     std::string email_;
     UserExecutor executor_;
@@ -149,6 +155,7 @@ private:
     std::map<DeviceRef, DeviceEntry> devices_;
     std::vector<AppConnection*> apps_;
     std::atomic<uint32_t> app_count_{0};
+    UserAutomation automation_;
     std::map<std::pair<int, int64_t>, std::chrono::steady_clock::time_point> reading_due_;
     DirtyUsers& dirty_users_;
     struct DirtyPin {

@@ -124,10 +124,26 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 5: what the automation (Timer widgets, Eventor time rules) last handled, per group:
+// a restart neither repeats a slot nor forgets one missed while the server was down.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE automation_marks (
+    user_email    TEXT    NOT NULL,
+    dash_id       INTEGER NOT NULL,
+    widget_id     INTEGER NOT NULL,
+    rule          INTEGER NOT NULL,
+    signature     TEXT    NOT NULL,
+    occurrence_ms INTEGER NOT NULL,
+    PRIMARY KEY (user_email, dash_id, widget_id, rule),
+    FOREIGN KEY (user_email, dash_id) REFERENCES dashboards(user_email, id) ON DELETE CASCADE
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
     Migration{2, kSchemaV2},
     Migration{3, kSchemaV3},
+    Migration{5, kSchemaV5},
 };
 
 int64_t pragma_int(Database& db, const char* sql, const char* purpose) {

@@ -8,8 +8,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "server/model/automation_mark.hpp"
 #include "server/model/user.hpp"
 #include "server/store/sqlite_handle.hpp"
 #include "server/store/types.hpp"
@@ -134,6 +136,12 @@ public:
     /// Removes the push tokens of the app installation `uid` in all of the user's dashboards;
     /// an empty `uid` removes all of the user's push tokens.
     void remove_push_tokens(const std::string& email, const std::string& uid);
+
+    /// Records what a scheduled group handled last (replacing its previous mark); nothing when
+    /// the dashboard is gone.
+    void put_automation_mark(const std::string& email, const model::AutomationMark& mark);
+    /// Every user's marks (e-mail, mark), for start-up.
+    std::vector<std::pair<std::string, model::AutomationMark>> automation_marks();
 
     /// Devices (without pins and properties) of one user, or of everyone when nullopt,
     /// ordered by email, dashboard id, device id.

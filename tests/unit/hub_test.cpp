@@ -105,6 +105,9 @@ public:
     void refresh_token(const std::string&, DeviceRef, DoneWith<std::string> done) override {
         done(std::string("refreshed"), {});
     }
+    void automation_marked(const std::string&, model::AutomationMark, Done done) override {
+        done({});
+    }
     void device_events(const std::string&, DeviceRef, size_t,
                        DoneWith<std::vector<model::DeviceEvent>> done) override {
         done(std::vector<model::DeviceEvent>{}, {});
