@@ -17,7 +17,8 @@ size_t HistoryBacklog::put(const std::string& email, std::vector<HistoryUpdate> 
     const size_t kept = std::min(room, points.size());
     if (kept > 0) {
         const std::string_view interned = *emails_.insert(email).first;
-        pending_.reserve(pending_.size() + kept);
+        // No reserve(): sized exactly per user's hand-over it would copy the whole backlog
+        // every time (quadratic in the users of one flush interval); growth stays geometric.
         for (size_t i = 0; i < kept; ++i) {
             const HistoryUpdate& p = points[i];
             pending_.push_back({interned, p.dash_id, p.device_id, p.pin, p.value, p.time_ms});
