@@ -32,7 +32,7 @@ TEST(StoreMigrations, InMemoryIdempotentAndVersionSet) {
     EXPECT_EQ(schema_version(db), 0);
     open_schema(db);
     EXPECT_EQ(schema_version(db), latest_schema_version());
-    EXPECT_EQ(latest_schema_version(), 3);
+    EXPECT_EQ(latest_schema_version(), 4);
     open_schema(db);  // second run: nothing to do, no error
     EXPECT_EQ(schema_version(db), latest_schema_version());
 
@@ -110,7 +110,7 @@ TEST_F(StoreFileTest, StoreMigrationsSchemaOneFileKeepsEveryValueAndGetsDefaults
     SqliteStore store(path_);
     {
         Database db(path_);
-        EXPECT_EQ(schema_version(db), 3);
+        EXPECT_EQ(schema_version(db), 4);
     }
     auto users = store.load_all();
     ASSERT_EQ(users.size(), 2u);
