@@ -34,6 +34,16 @@ struct Settings {
     uint32_t storage_flush_interval_ms = 1000;     ///< pin values are committed at least this often
     uint32_t storage_backlog_max_values = 200000;  ///< pending pin values + properties, at most
 
+    // History of pin values (server/store/history_store.hpp)
+    bool history_all_pins = false;                  ///< every pin, not only charted ones
+    uint32_t history_raw_days = 7;                  ///< raw points; 0 = forever
+    uint32_t history_minute_days = 30;              ///< minute aggregates; 0 = forever
+    uint32_t history_hour_days = 400;               ///< hour aggregates; 0 = forever
+    uint32_t history_day_days = 3650;               ///< day aggregates; 0 = forever
+    uint32_t history_user_max_points = 20000000;    ///< rows of every level per user
+    uint32_t history_backlog_max_points = 1000000;  ///< points waiting for the disk, at most
+    uint32_t history_events_days = 90;              ///< device events; 0 = forever
+
     // Hardware connections
     uint32_t hard_socket_idle_timeout = 10;   ///< seconds; read-idle = ceil(2.3 x this); 0 = off
     uint32_t login_timeout_seconds = 10;      ///< a socket that has not logged in by then is closed

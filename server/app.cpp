@@ -165,6 +165,22 @@ void report_old_passwords(const std::vector<std::string>& emails) {
         emails.size(), fmt::join(emails, ", "));
 }
 
+/// The history.* keys as the history store takes them.
+store::HistorySettings history_settings(const config::Settings& s) {
+    auto days = [](uint32_t d) { return static_cast<int64_t>(d) * store::HistorySettings::kDay; };
+    store::HistorySettings h;
+    h.raw_keep_ms = days(s.history_raw_days);
+    h.minute_keep_ms = days(s.history_minute_days);
+    h.hour_keep_ms = days(s.history_hour_days);
+    h.day_keep_ms = days(s.history_day_days);
+    h.user_max_points = s.history_user_max_points;
+    h.events_keep_ms = days(s.history_events_days);
+    // Points reach the disk up to a flush interval (plus the hub's hand-over) after they were
+    // written: a minute is rolled up once they all can have arrived.
+    h.settle_ms = 2 * static_cast<int64_t>(s.storage_flush_interval_ms) + 2000;
+    return h;
+}
+
 }  // namespace
 
 App::App(config::Settings settings, std::filesystem::path data_dir)
@@ -224,10 +240,12 @@ int App::run() {
         },
         settings_.storage_backlog_max_values);
     worker_ptr = &worker;
+    worker.configure_history(history_settings(settings_), settings_.history_backlog_max_points);
     WorkerPersistence persistence(worker);
     outbound::OutboundWorker outbound(outbound::outbound_options(settings_));
     hub::webhooks::set_failure_limit(settings_.webhooks_failure_count_limit);
     hub::Hub hub(io, persistence, outbound);
+    hub.set_history_all_pins(settings_.history_all_pins);
     hub.load(std::move(users));
     hub.load_automation_marks(std::move(automation_marks));
     live_hub.store(&hub);
@@ -487,8 +505,10 @@ int App::run() {
     store::SqliteStore(db_path).mark_all_offline();
     auto stats = worker.stats();
     spdlog::info(
-        "stopped; {} pin value(s) committed in {} flush(es) ({} ms of commits, at most {} waiting)",
-        stats.flushed_pins, stats.flushes, stats.commit_us / 1000, stats.max_pending_pins);
+        "stopped; {} pin value(s) committed in {} flush(es) ({} ms of commits, at most {} "
+        "waiting); {} history point(s) stored, {} dropped",
+        stats.flushed_pins, stats.flushes, stats.commit_us / 1000, stats.max_pending_pins,
+        stats.flushed_history, stats.dropped_history + stats.history_over_cap);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "server/model/automation_mark.hpp"
 #include "server/model/user.hpp"
+#include "server/store/history_store.hpp"
 #include "server/store/sqlite_handle.hpp"
 #include "server/store/types.hpp"
 
@@ -176,6 +177,9 @@ public:
     std::vector<model::DeviceEvent> device_events(const std::string& email, int dash_id,
                                                   int device_id, size_t limit);
 
+    /// The history of pin values, on this connection.
+    HistoryStore& history() { return *history_; }
+
 private:
     struct Statements;
 
@@ -203,6 +207,7 @@ private:
 
     Database db_;
     std::unique_ptr<Statements> st_;
+    std::unique_ptr<HistoryStore> history_;
 };
 
 }  // namespace blynk::store

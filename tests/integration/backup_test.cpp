@@ -156,7 +156,7 @@ TEST_F(BackupTest, RestoreIsRefusedWhileTheServerRunsAndWorksWhenItIsStopped) {
     EXPECT_EQ(restored.out, "restored " + copy.string() + " into " + live_db().string() +
                                 ": 1 user(s), 1 dashboard(s), 2 device(s), 1 pin value(s); " +
                                 std::to_string((fs::file_size(copy) + 1023) / 1024) +
-                                " KiB, schema version 3\n");
+                                " KiB, schema version 5\n");
     EXPECT_NE(restored.err.find("the replaced database is kept as " + live_db().string() +
                                 ".before-restore-"),
               std::string::npos)
@@ -190,7 +190,7 @@ TEST_F(BackupTest, RestoreRefusesFilesThatAreNotBlynkdDatabasesOrTooNew) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.err, "error: restore failed: " + newer.string() +
                          " has schema version 99, written by a newer blynkd; this one knows up "
-                         "to 3\n");
+                         "to 5\n");
     // Nothing was replaced: the server starts on the data it had.
     server_->start();
     logged_in(token_a_);

@@ -33,6 +33,9 @@ void apply_smoke(Options& o) {
     o.write_pins = 8;
     o.write_wide_devices = 16;
     o.rest_conns = 4;
+    o.history_devices = 4;
+    o.history_pins = 4;
+    o.history_rate = 2000;
     o.fanout_apps = {2};      // two receivers per write: the path one app also takes
     o.app_idle_sessions = 8;  // PBKDF2: ~70 ms per login
     o.profile_requests = 100;
@@ -41,9 +44,9 @@ void apply_smoke(Options& o) {
 }  // namespace
 
 const std::vector<std::string>& Options::all_scenarios() {
-    static const std::vector<std::string> names{"startup",   "echo-baseline", "bridge", "write",
-                                                "rest",      "connect",       "idle",   "fanout",
-                                                "app-write", "app-idle",      "profile"};
+    static const std::vector<std::string> names{"startup",   "echo-baseline", "bridge",  "write",
+                                                "rest",      "connect",       "idle",    "fanout",
+                                                "app-write", "app-idle",      "profile", "history"};
     return names;
 }
 
@@ -58,7 +61,7 @@ std::string usage() {
        blynk-bench smoke [OPTIONS]                 every scenario, tiny, ~1 s each (ctest)
 
 scenarios: startup echo-baseline bridge write rest connect idle fanout app-write app-idle
-           profile
+           profile history
            by name only (not in suite or smoke): soak noisy-neighbour
 
 options (defaults are the standard suite's):
@@ -80,6 +83,9 @@ options (defaults are the standard suite's):
   --write-devices N        write: connections (128); --write-pins N (256); --write-depth N (16)
   --write-wide-devices N   write, second run: connections (1024), depth scaled to the same
                            writes in flight
+  --history-devices N      history: connections, one device each (256); --history-pins N
+                           pins written per device (16); --history-rate R open-loop
+                           points/s (200000); the peak run uses --write-depth
   --rest-conns N           rest: HTTP keep-alive connections, one device each (32)
   --fanout-apps LIST       fanout: TLS app sessions per user, one server each (1,2)
   --app-idle-sessions N    app-idle: logged-in TLS app sessions held (2000; logins are
@@ -153,6 +159,12 @@ Options parse_options(int argc, char** argv) {
             o.write_pins = std::clamp<size_t>(std::stoul(value()), 1, 256);
         } else if (a == "--write-wide-devices") {
             o.write_wide_devices = std::stoul(value());
+        } else if (a == "--history-devices") {
+            o.history_devices = std::stoul(value());
+        } else if (a == "--history-pins") {
+            o.history_pins = std::max<size_t>(1, std::stoul(value()));
+        } else if (a == "--history-rate") {
+            o.history_rate = std::stod(value());
         } else if (a == "--write-depth") {
             o.write_depth = static_cast<uint32_t>(std::stoul(value()));
         } else if (a == "--rest-conns") {

@@ -34,6 +34,9 @@ struct Options {
     size_t write_pins = 256;  ///< distinct pins per device (persisted keys = devices × pins)
     uint32_t write_depth = 16;
     size_t write_wide_devices = 1024;  ///< second write run: devices × pins distinct keys
+    size_t history_devices = 256;      ///< history: connections, one device (user) each
+    size_t history_pins = 16;      ///< history: pins written per device (series = devices × pins)
+    double history_rate = 200000;  ///< history: open-loop points per second
     size_t rest_conns = 32;
     std::vector<uint32_t> fanout_apps{1, 2};  ///< fanout: app sessions per user, one run each
     size_t app_idle_sessions = 2000;

@@ -68,6 +68,7 @@ ScenarioResult run_scenario(const std::string& name, const Options& o) {
         if (name == "app-write") return run_app_write(o);
         if (name == "app-idle") return run_app_idle(o);
         if (name == "profile") return run_profile(o);
+        if (name == "history") return run_history(o);
         if (name == "soak") return run_soak(o);
         if (name == "noisy-neighbour") return run_noisy_neighbour(o);
         throw std::invalid_argument("unknown scenario " + name);

@@ -20,6 +20,7 @@ ScenarioResult run_app_idle(const Options& o);
 ScenarioResult run_profile(const Options& o);
 ScenarioResult run_soak(const Options& o);
 ScenarioResult run_noisy_neighbour(const Options& o);
+ScenarioResult run_history(const Options& o);
 
 /// Runs the scenario named `name`, catching failures into ok=false.
 ScenarioResult run_scenario(const std::string& name, const Options& o);
