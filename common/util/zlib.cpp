@@ -49,12 +49,8 @@ private:
     bool ready_ = false;
 };
 
-}  // namespace
-
-std::string zlib_compress(std::string_view data) {
-    thread_local ThreadDeflater deflater;
-    z_stream& stream = deflater.start();
-
+/// Runs `stream` (initialised for deflate) over all of `data` to the end of the stream.
+std::string deflate_all(z_stream& stream, std::string_view data) {
     std::string out;
     // One allocation in the common case: the bound covers incompressible input.
     out.resize(deflateBound(&stream, static_cast<uLong>(data.size())));
@@ -78,6 +74,27 @@ std::string zlib_compress(std::string_view data) {
     }
     out.resize(produced);
     return out;
+}
+
+}  // namespace
+
+std::string zlib_compress(std::string_view data) {
+    thread_local ThreadDeflater deflater;
+    return deflate_all(deflater.start(), data);
+}
+
+std::string gzip_compress(std::string_view data) {
+    z_stream stream{};
+    // windowBits 15 + 16: a gzip header and CRC-32 trailer instead of zlib's.
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+        throw std::bad_alloc();
+    }
+    struct DeflateGuard {
+        z_stream* stream;
+        ~DeflateGuard() { deflateEnd(stream); }
+    } guard{&stream};
+    return deflate_all(stream, data);
 }
 
 std::optional<std::string> zlib_decompress(std::string_view data, size_t max_output) {

@@ -14,6 +14,10 @@ namespace blynk::util {
 /// Each calling thread keeps one deflate state (about 260 KiB) from its first call on.
 std::string zlib_compress(std::string_view data);
 
+/// `data` as one gzip member (RFC 1952, what Java's GZIPOutputStream writes: the CSV exports)
+/// at zlib's default level. Throws std::bad_alloc when zlib runs out of memory.
+std::string gzip_compress(std::string_view data);
+
 /// The bytes a single zlib stream inflates to; nullopt when `data` is not exactly one complete,
 /// valid zlib stream (corrupt, truncated, needs a preset dictionary, or has trailing bytes) or
 /// when it would inflate to more than `max_output` bytes (checked while inflating, so a small
