@@ -40,6 +40,16 @@ public:
                       const model::DeviceEvent& event) override {
         worker_.put_event(store::EventWrite{email, d.dash_id, d.device_id, event});
     }
+    void history_recorded(const std::string& email,
+                          std::vector<hub::HistorySample> samples) override {
+        std::vector<store::HistoryUpdate> points;
+        points.reserve(samples.size());
+        for (const hub::HistorySample& s : samples) {
+            points.push_back(store::HistoryUpdate{s.device.dash_id, s.device.device_id, s.pin,
+                                                  s.value, s.time_ms});
+        }
+        worker_.put_history(email, std::move(points));
+    }
     void dashboards_changed(const std::string& email,
                             std::vector<model::Dashboard> dashboards) override {
         worker_.put_dashboards(email, std::move(dashboards));
@@ -124,6 +134,24 @@ public:
         answer_with<std::vector<model::DeviceEvent>>(
             [email, d, limit](store::SqliteStore& db) {
                 return db.device_events(email, d.dash_id, d.device_id, limit);
+            },
+            std::move(done));
+    }
+
+    void history(const std::string& email, hub::DeviceRef d, model::PinKey pin,
+                 model::HistoryQuery query,
+                 hub::DoneWith<std::vector<model::HistoryPoint>> done) override {
+        answer_with<std::vector<model::HistoryPoint>>(
+            [email, d, pin, query](store::SqliteStore& db) {
+                return db.history().query(email, d.dash_id, d.device_id, pin, query);
+            },
+            std::move(done));
+    }
+    void delete_history(const std::string& email, hub::DeviceRef d,
+                        std::optional<model::PinKey> pin, hub::Done done) override {
+        answer(
+            [email, d, pin](store::SqliteStore& db) {
+                db.history().delete_series(email, d.dash_id, d.device_id, pin);
             },
             std::move(done));
     }

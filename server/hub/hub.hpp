@@ -3,6 +3,7 @@
 // Both maps are the only shared structures (read at login, written on provisioning) and have one
 // lock; per-user state lives on the user's strand.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,6 +26,9 @@ struct TokenTarget {
 class Hub {
 public:
     Hub(boost::asio::io_context& io, Persistence& persistence);
+
+    /// history.all.pins: every numeric pin value keeps history, not only charted pins.
+    void set_history_all_pins(bool all) { history_all_pins_.store(all); }
 
     /// Loads users at start-up (before any session exists).
     void load(std::vector<model::User> users);
@@ -93,6 +97,7 @@ private:
     std::unordered_map<std::string, std::shared_ptr<UserState>> users_;
     std::unordered_map<std::string, TokenTarget> tokens_;
     DirtyUsers dirty_users_;
+    std::atomic<bool> history_all_pins_{false};
 };
 
 }  // namespace blynk::hub

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "server/hub/device_ref.hpp"
+#include "server/model/history.hpp"
 #include "server/model/pin.hpp"
 #include "server/model/user.hpp"
 
@@ -22,6 +23,14 @@ struct PinChange {
     DeviceRef device;
     model::PinKey pin;
     std::string value;
+    int64_t time_ms = 0;
+};
+
+/// One numeric value written to a pin whose history is kept (every write, never coalesced).
+struct HistorySample {
+    DeviceRef device;
+    model::PinKey pin;
+    double value = 0;
     int64_t time_ms = 0;
 };
 
@@ -41,6 +50,8 @@ public:
                              bool online) = 0;
     virtual void event_logged(const std::string& email, DeviceRef device,
                               const model::DeviceEvent& event) = 0;
+    /// Values to append to the pins' history, in write order (each user's since the last call).
+    virtual void history_recorded(const std::string& email, std::vector<HistorySample> samples) = 0;
     /// Snapshots of dashboards whose own fields or widgets changed (not their devices).
     virtual void dashboards_changed(const std::string& email,
                                     std::vector<model::Dashboard> dashboards) = 0;
@@ -73,6 +84,14 @@ public:
     /// flush are not among them).
     virtual void device_events(const std::string& email, DeviceRef device, size_t limit,
                                DoneWith<std::vector<model::DeviceEvent>> done) = 0;
+    /// Stored history of one pin of a device (points still waiting for the next flush may be
+    /// missing), oldest first.
+    virtual void history(const std::string& email, DeviceRef device, model::PinKey pin,
+                         model::HistoryQuery query,
+                         DoneWith<std::vector<model::HistoryPoint>> done) = 0;
+    /// Deletes the stored history of one pin of a device, or of all its pins when pin is nullopt.
+    virtual void delete_history(const std::string& email, DeviceRef device,
+                                std::optional<model::PinKey> pin, Done done) = 0;
 };
 
 }  // namespace blynk::hub

@@ -46,11 +46,12 @@ std::vector<std::shared_ptr<UserState>> DirtyUsers::take() {
 }
 
 UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence,
-                     DirtyUsers& dirty_users)
+                     DirtyUsers& dirty_users, const std::atomic<bool>& history_all_pins)
     : email_(std::move(email)),
       executor_(std::move(executor)),
       persistence_(persistence),
-      dirty_users_(dirty_users) {}
+      dirty_users_(dirty_users),
+      history_all_pins_(history_all_pins) {}
 
 void UserState::set_password(std::string hash, model::PasswordKind kind) {
     password_hash_ = std::move(hash);
@@ -62,6 +63,7 @@ model::Dashboard& UserState::put_dashboard(model::Dashboard dash) {
     const int id = dash.id;
     auto& slot = dashboards_[id];
     slot = std::move(dash);
+    charted_.erase(id);
     return slot;
 }
 
@@ -78,10 +80,12 @@ void UserState::remove_dashboard(int id) {
         remove_device(ref, "dashboard deleted");
     close_shared_sessions(id, "dashboard deleted");
     dashboards_.erase(id);
+    charted_.erase(id);
     std::erase(dirty_dashboards_, id);
 }
 
 void UserState::dashboard_changed(int id) {
+    charted_.erase(id);  // its widgets may chart other pins now
     if (std::find(dirty_dashboards_.begin(), dirty_dashboards_.end(), id) !=
         dirty_dashboards_.end()) {
         return;
@@ -104,6 +108,7 @@ DeviceEntry& UserState::put_device(int dash_id, model::Device device) {
         dashboards_.emplace(dash_id, std::move(dash));
     }
     DeviceRef ref{dash_id, device.id};
+    charted_.erase(dash_id);  // a chart's targetId may name this device
     auto& entry = devices_[ref];
     entry.device = std::move(device);
     return entry;
@@ -119,6 +124,7 @@ void UserState::remove_device(DeviceRef ref, std::string_view reason) {
         c->link.close(reason);
     }
     std::erase_if(dirty_pins_, [&](const DirtyPin& d) { return d.device == ref; });
+    std::erase_if(history_, [&](const HistorySample& h) { return h.device == ref; });
     devices_.erase(it);
 }
 
@@ -176,9 +182,29 @@ void UserState::store_pin(DeviceRef ref, model::PinKey pin, std::string_view val
     if (!entry) return;
     // Assigned in place: a pin written again reuses its string's capacity.
     entry->device.pins[pin].assign(value);
+    if (keeps_history(ref, pin)) {
+        if (auto number = numeric_value(value)) {
+            history_.push_back({ref, pin, *number, util::now_ms()});
+            mark_dirty();
+        }
+    }
     if (!entry->mark_changed(pin)) return;  // already in this batch
     mark_dirty();
     dirty_pins_.push_back({ref, pin});
+}
+
+bool UserState::keeps_history(DeviceRef ref, model::PinKey pin) {
+    if (history_all_pins_.load(std::memory_order_relaxed)) return true;
+    auto it = charted_.find(ref.dash_id);
+    if (it == charted_.end()) {
+        const model::Dashboard* dash = dashboard(ref.dash_id);
+        if (!dash) return false;
+        std::vector<int> device_ids;
+        for (const auto& [device, entry] : devices_)
+            if (device.dash_id == ref.dash_id) device_ids.push_back(device.device_id);
+        it = charted_.emplace(ref.dash_id, ChartedPins::of(*dash, device_ids)).first;
+    }
+    return it->second.contains(ref.device_id, pin);
 }
 
 void UserState::flush_pins() {
@@ -190,6 +216,7 @@ void UserState::flush_pins() {
         dirty_dashboards_.clear();
         persistence_.dashboards_changed(email_, std::move(snapshots));
     }
+    if (!history_.empty()) persistence_.history_recorded(email_, std::exchange(history_, {}));
     if (dirty_pins_.empty()) return;
     std::vector<PinChange> changes;
     changes.reserve(dirty_pins_.size());

@@ -16,6 +16,7 @@
 #include "server/hub/app_connection.hpp"
 #include "server/hub/device_ref.hpp"
 #include "server/hub/hardware_connection.hpp"
+#include "server/hub/history_pins.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/persistence.hpp"
 #include "server/hub/quota.hpp"
@@ -56,8 +57,10 @@ private:
 
 class UserState : public std::enable_shared_from_this<UserState> {
 public:
+    /// `history_all_pins` (history.all.pins, owned by the hub): every numeric pin value keeps
+    /// history, not only those of charted pins.
     UserState(std::string email, UserExecutor executor, Persistence& persistence,
-              DirtyUsers& dirty_users);
+              DirtyUsers& dirty_users, const std::atomic<bool>& history_all_pins);
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
@@ -112,10 +115,11 @@ public:
     /// them is written: its share token changed, its sharing was turned off, it was deleted.
     void close_shared_sessions(int dash_id, std::string_view reason);
 
-    /// Stores a pin value of a device in memory and marks it for the next persistence batch.
+    /// Stores a pin value of a device in memory and marks it for the next persistence batch;
+    /// a numeric value of a pin that keeps history is also queued for the history.
     void store_pin(DeviceRef ref, model::PinKey pin, std::string_view value);
-    /// Hands the changed pins and dashboards to persistence (on the strand; or anywhere once
-    /// I/O has stopped).
+    /// Hands the changed pins, history samples and dashboards to persistence (on the strand; or
+    /// anywhere once I/O has stopped).
     void flush_pins();
     /// Stores a pin property (label, color, ...).
     void store_property(DeviceRef ref, uint8_t pin, const std::string& name, std::string value);
@@ -129,6 +133,8 @@ public:
 
 private:
     void mark_dirty();
+    /// Whether writes to `pin` of `ref` keep history.
+    bool keeps_history(DeviceRef ref, model::PinKey pin);
 
     std::string email_;
     UserExecutor executor_;
@@ -148,9 +154,12 @@ private:
     };
     // Changed since the last batch; each pin once (DeviceEntry::mark_changed), in write order.
     std::vector<DirtyPin> dirty_pins_;
-    std::vector<int> dirty_dashboards_;  // ids, each once
-    bool in_dirty_list_ = false;         // queued in dirty_users_ for the next batch
-    std::string relay_buffer_;           // reused for relay bodies
+    std::vector<int> dirty_dashboards_;   // ids, each once
+    std::vector<HistorySample> history_;  // since the last batch, in write order
+    const std::atomic<bool>& history_all_pins_;
+    std::map<int, ChartedPins> charted_;  // per dashboard, made at its first write after a change
+    bool in_dirty_list_ = false;          // queued in dirty_users_ for the next batch
+    std::string relay_buffer_;            // reused for relay bodies
 };
 
 }  // namespace blynk::hub

@@ -124,10 +124,82 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 4: history of pin values (server/store/history_store.hpp). A series is one pin of one
+// device, with an integer id so that every point row carries 1-3 bytes of key instead of the
+// e-mail; ids are never reused (AUTOINCREMENT), so points of a deleted series can be purged later
+// in small steps (history_purge, filled by the trigger, also on cascades from devices). Point
+// tables are WITHOUT ROWID, keyed (series, time_ms[, seq]): one b-tree, no separate index, and a
+// pin's range is one contiguous scan. seq tells apart points written in the same millisecond
+// (0, stored in no bytes, almost always). REAL columns store integral values as small integers.
+// history_progress holds how far each aggregate level is complete (rollup watermarks).
+// device_events_by_time lets the event log's retention delete the oldest events in order.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE history_series (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_email TEXT    NOT NULL,
+    dash_id    INTEGER NOT NULL,
+    device_id  INTEGER NOT NULL,
+    pin        TEXT    NOT NULL,
+    points     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (user_email, dash_id, device_id, pin),
+    FOREIGN KEY (user_email, dash_id, device_id)
+        REFERENCES devices(user_email, dash_id, id) ON DELETE CASCADE
+);
+
+CREATE TABLE history_purge (series INTEGER PRIMARY KEY);
+CREATE TRIGGER history_series_deleted AFTER DELETE ON history_series BEGIN
+    INSERT OR IGNORE INTO history_purge (series) VALUES (old.id);
+END;
+
+CREATE TABLE history_raw (
+    series  INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    seq     INTEGER NOT NULL,
+    value   REAL    NOT NULL,
+    PRIMARY KEY (series, time_ms, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE history_minute (
+    series  INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    value   REAL    NOT NULL,
+    min     REAL    NOT NULL,
+    max     REAL    NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (series, time_ms)
+) WITHOUT ROWID;
+CREATE TABLE history_hour (
+    series  INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    value   REAL    NOT NULL,
+    min     REAL    NOT NULL,
+    max     REAL    NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (series, time_ms)
+) WITHOUT ROWID;
+CREATE TABLE history_day (
+    series  INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    value   REAL    NOT NULL,
+    min     REAL    NOT NULL,
+    max     REAL    NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (series, time_ms)
+) WITHOUT ROWID;
+
+CREATE TABLE history_progress (
+    level   INTEGER NOT NULL PRIMARY KEY,
+    done_ms INTEGER NOT NULL
+);
+
+CREATE INDEX device_events_by_time ON device_events (time_ms);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
     Migration{2, kSchemaV2},
     Migration{3, kSchemaV3},
+    Migration{4, kSchemaV4},
 };
 
 int64_t pragma_int(Database& db, const char* sql, const char* purpose) {

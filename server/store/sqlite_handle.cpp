@@ -113,6 +113,11 @@ void Statement::bind_int(int index, int64_t value) {
     if (rc != SQLITE_OK) throw db_->error("bind " + purpose_, rc);
 }
 
+void Statement::bind_double(int index, double value) {
+    int rc = sqlite3_bind_double(stmt_, index, value);
+    if (rc != SQLITE_OK) throw db_->error("bind " + purpose_, rc);
+}
+
 void Statement::bind_text(int index, std::string_view value) {
     int rc = sqlite3_bind_text64(stmt_, index, non_null(value), value.size(), SQLITE_TRANSIENT,
                                  SQLITE_UTF8);
@@ -154,6 +159,10 @@ bool Statement::run_unless_orphan() {
 
 int64_t Statement::column_int64(int index) const {
     return sqlite3_column_int64(stmt_, index);
+}
+
+double Statement::column_double(int index) const {
+    return sqlite3_column_double(stmt_, index);
 }
 
 int Statement::column_int(int index) const {

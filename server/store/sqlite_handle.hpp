@@ -77,6 +77,8 @@ public:
 
     /// Binds a 64-bit integer to parameter `index` (1-based).
     void bind_int(int index, int64_t value);
+    /// Binds a double (a REAL column stores an integral one as a small integer).
+    void bind_double(int index, double value);
     /// Binds text (stored as TEXT); an empty view binds '' (not NULL).
     void bind_text(int index, std::string_view value);
     /// Binds bytes as a BLOB, so embedded NUL bytes survive; an empty view binds a zero-length
@@ -95,6 +97,8 @@ public:
 
     /// Column `index` (0-based) of the current row as an integer.
     int64_t column_int64(int index) const;
+    /// Column `index` as a double.
+    double column_double(int index) const;
     /// Column `index` as an int.
     int column_int(int index) const;
     /// Column `index` as bytes (TEXT or BLOB, embedded NULs kept); empty for NULL.

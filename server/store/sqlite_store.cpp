@@ -30,7 +30,9 @@ std::filesystem::path SqliteStore::db_path(const std::filesystem::path& data_dir
 }
 
 SqliteStore::SqliteStore(const std::string& path_or_memory)
-    : db_(open_database(path_or_memory)), st_(std::make_unique<Statements>(db_)) {}
+    : db_(open_database(path_or_memory)),
+      st_(std::make_unique<Statements>(db_)),
+      history_(std::make_unique<HistoryStore>(db_)) {}
 
 SqliteStore::~SqliteStore() = default;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/model/user.hpp"
+#include "server/store/history_store.hpp"
 #include "server/store/sqlite_handle.hpp"
 #include "server/store/types.hpp"
 
@@ -168,6 +169,9 @@ public:
     std::vector<model::DeviceEvent> device_events(const std::string& email, int dash_id,
                                                   int device_id, size_t limit);
 
+    /// The history of pin values, on this connection.
+    HistoryStore& history() { return *history_; }
+
 private:
     struct Statements;
 
@@ -195,6 +199,7 @@ private:
 
     Database db_;
     std::unique_ptr<Statements> st_;
+    std::unique_ptr<HistoryStore> history_;
 };
 
 }  // namespace blynk::store

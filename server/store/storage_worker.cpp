@@ -179,6 +179,7 @@ StorageWorker::Stats StorageWorker::stats() const {
     s.pending_properties = pending_->properties.size();
     s.pending_events = pending_->events.size();
     s.pending_dashboards = pending_->dashboards.size();
+    s.pending_history = history_.pending();
     return s;
 }
 
@@ -212,10 +213,7 @@ void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promi
         bool requested = false;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait_until(lock, std::min(next_flush, next_poll), [&] {
-                return stopping_ || urgent_ || flush_requested_ > flush_attempted_ ||
-                       !tasks_.empty();
-            });
+            wake_.wait_until(lock, std::min(next_flush, next_poll), [&] { return work_waiting(); });
             stopping = stopping_;
             requested = urgent_ || flush_requested_ > flush_attempted_;
         }
@@ -230,6 +228,7 @@ void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promi
             poll_provision(*store, false);
             next_poll = Clock::now() + kProvisionPollInterval;
         }
+        upkeep(*store, std::min(next_flush, next_poll));
     }
 
     bool ok = flush(*store);
@@ -319,6 +318,7 @@ bool StorageWorker::flush(SqliteStore& store) {
             error = e.what();
         }
     }
+    if (ok) ok = flush_history(store, error);
 
     uint64_t dropped_values = 0;
     const size_t written_pins = batch.pins.size(), written_properties = batch.properties.size(),

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/store/history_backlog.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/types.hpp"
 
@@ -63,6 +64,10 @@ public:
         uint64_t dropped_events = 0;    ///< events dropped because the pending queue was full
         uint64_t failed_flushes = 0;    ///< batches that failed (their data was kept and retried)
         uint64_t dropped_values = 0;    ///< pin values/properties refused: the backlog was full
+        size_t pending_history = 0;     ///< history points waiting for the next flush
+        uint64_t flushed_history = 0;   ///< history points committed
+        uint64_t dropped_history = 0;   ///< history points refused: history.backlog.max.points
+        uint64_t history_over_cap = 0;  ///< history points refused: history.user.max.points
     };
 
     /// Starts the thread, which opens `db_path` (running migrations) before this returns;
@@ -95,6 +100,13 @@ public:
     /// the next attempt when it fails, like pin values; dashboards deleted meanwhile are skipped.
     void put_dashboards(const std::string& email, std::vector<model::Dashboard> dashboards);
 
+    /// Appends one user's history points (every one kept, in order); beyond the history
+    /// backlog's bound new points are dropped and counted. Ignored after stop().
+    void put_history(const std::string& email, std::vector<HistoryUpdate> points);
+    /// History retention and cap (applied on the worker thread before later tasks) and the
+    /// bound on pending history points.
+    void configure_history(const HistorySettings& settings, size_t max_pending_points);
+
     /// Runs `task` on the worker thread (in order with other tasks), for provisioning that must
     /// not run on an I/O thread; the task reports its own result and handles its own errors.
     /// Provision log entries the task writes reach the callback like other connections' ones.
@@ -117,6 +129,13 @@ private:
     void run(std::string db_path, int64_t start_after_seq, std::promise<void>* opened);
     bool flush(SqliteStore& store);
     void run_tasks(SqliteStore& store);
+    /// Writes the pending history points in their own transaction; false (points kept) on
+    /// failure, with `error` set.
+    bool flush_history(SqliteStore& store, std::string& error);
+    /// History upkeep steps until `until` or until other work is waiting.
+    void upkeep(SqliteStore& store, std::chrono::steady_clock::time_point until);
+    /// Under mutex_: a flush, a task or stop() is waiting.
+    bool work_waiting() const;
     void poll_provision(SqliteStore& store, bool force);
     /// True when no further pin/property slot fits. Under mutex_.
     bool backlog_full() const;
@@ -136,6 +155,7 @@ private:
     std::condition_variable wake_;  // the worker waits here
     std::condition_variable done_;  // flush_now() waits here
     std::unique_ptr<StorageBacklog> pending_;
+    HistoryBacklog history_;  // has its own lock
     std::deque<Task> tasks_;
     bool urgent_ = false;           // many events pending: flush before the interval ends
     bool stopping_ = false;         // stop() called: puts are ignored, the worker flushes and exits
@@ -158,6 +178,7 @@ private:
     std::chrono::steady_clock::time_point failing_since_{};  // when the first of them began
     std::chrono::steady_clock::time_point last_failure_log_{};
     std::chrono::steady_clock::time_point last_poll_failure_log_{};
+    std::chrono::steady_clock::time_point upkeep_resumes_{};  // idle or failing until then
 
     std::mutex stop_mutex_;
     std::thread thread_;

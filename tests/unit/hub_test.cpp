@@ -109,8 +109,21 @@ public:
                        DoneWith<std::vector<model::DeviceEvent>> done) override {
         done(std::vector<model::DeviceEvent>{}, {});
     }
+    void history_recorded(const std::string&, std::vector<HistorySample> samples) override {
+        for (const auto& s : samples)
+            history_samples.push_back(s.device.str() + " " + s.pin.str() + "=" +
+                                      std::to_string(s.value));
+    }
+    void history(const std::string&, DeviceRef, model::PinKey, model::HistoryQuery,
+                 DoneWith<std::vector<model::HistoryPoint>> done) override {
+        done(std::vector<model::HistoryPoint>{}, {});
+    }
+    void delete_history(const std::string&, DeviceRef, std::optional<model::PinKey>,
+                        Done done) override {
+        done({});
+    }
     std::vector<int> dashboards;
-    std::vector<std::string> pins, properties, seen, events;
+    std::vector<std::string> pins, properties, seen, events, history_samples;
     int batches = 0;
 };
 
