@@ -57,6 +57,14 @@ void app_sync(AppConnection& conn, const proto::FrameView& frame);
 /// to `conn` (every app of the user when null).
 void replay_values(UserState& user, int dash_id, std::optional<int> device_id, AppConnection* conn);
 
+// app_graph.cpp: SuperChart history
+/// GET_ENHANCED_GRAPH_DATA `dashId[-targetId]\0widgetId\0period[\0page]`.
+void get_graph_data(AppConnection& conn, const proto::FrameView& frame);
+/// DELETE_ENHANCED_GRAPH_DATA `dashId[-targetId]\0widgetId[\0streamIndex]`.
+void delete_graph_data(AppConnection& conn, const proto::FrameView& frame);
+/// DELETE_DEVICE_DATA `dashId-deviceId[\0pin...]` (deviceId `*`: every device of the dashboard).
+void delete_device_data(AppConnection& conn, const proto::FrameView& frame);
+
 // app_views.cpp: helpers shared by the handlers
 /// A whole non-negative decimal number ("12"); nullopt otherwise.
 std::optional<int> parse_id(std::string_view text);
