@@ -31,10 +31,14 @@ protected:
         app_ = logged_in_app();
         app_->send(cmd::kCreateWidget, 2, body({"1", kChart}));
         ASSERT_TRUE(app_->expect_response(2, status::kOk));
-        app_->send(cmd::kCreateWidget, 3,
-                   body({"1", R"({"type":"BUTTON","id":301,"pinType":"VIRTUAL","pin":5})"}));
+        app_->send(
+            cmd::kCreateWidget, 3,
+            body(
+                {"1",
+                 R"({"type":"BUTTON","id":301,"width":2,"height":2,"pinType":"VIRTUAL","pin":5})"}));
         ASSERT_TRUE(app_->expect_response(3, status::kOk));
         board_ = board(cli_token_);
+        ASSERT_TRUE(app_->expect_frame(cmd::kHardwareConnected, 1, "1-0"));
     }
 
     /// The board writes `values` to V5 one by one, then waits for them to be stored.
