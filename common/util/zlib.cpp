@@ -33,20 +33,27 @@ public:
         if (ready_) deflateEnd(&stream_);
     }
 
-    /// The thread's stream, ready for a new zlib stream.
-    z_stream& start() {
-        if (ready_ && deflateReset(&stream_) == Z_OK) return stream_;
-        if (ready_) deflateEnd(&stream_);
-        ready_ = false;
-        stream_ = z_stream{};
-        if (deflateInit(&stream_, Z_DEFAULT_COMPRESSION) != Z_OK) throw std::bad_alloc();
-        ready_ = true;
+    /// The thread's stream, ready for a new zlib stream at `level`.
+    z_stream& start(int level) {
+        if (!ready_ || deflateReset(&stream_) != Z_OK) {
+            if (ready_) deflateEnd(&stream_);
+            ready_ = false;
+            stream_ = z_stream{};
+            if (deflateInit(&stream_, level) != Z_OK) throw std::bad_alloc();
+            ready_ = true;
+            level_ = level;
+        }
+        // Before any input, a new level costs nothing.
+        if (level_ != level && deflateParams(&stream_, level, Z_DEFAULT_STRATEGY) == Z_OK) {
+            level_ = level;
+        }
         return stream_;
     }
 
 private:
     z_stream stream_{};
     bool ready_ = false;
+    int level_ = Z_DEFAULT_COMPRESSION;
 };
 
 /// Runs `stream` (initialised for deflate) over all of `data` to the end of the stream.
@@ -78,9 +85,10 @@ std::string deflate_all(z_stream& stream, std::string_view data) {
 
 }  // namespace
 
-std::string zlib_compress(std::string_view data) {
+std::string zlib_compress(std::string_view data, Compression compression) {
     thread_local ThreadDeflater deflater;
-    return deflate_all(deflater.start(), data);
+    const int level = compression == Compression::Fast ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION;
+    return deflate_all(deflater.start(level), data);
 }
 
 std::string gzip_compress(std::string_view data) {

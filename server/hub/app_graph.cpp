@@ -173,7 +173,8 @@ void get_graph_data(AppConnection& conn, const proto::FrameView& frame) {
             proto::append_graph_stream(body, samples_of(points, streams[i].function));
         }
         if (total == 0) return conn.link.send_response(id, status::kNoData);
-        conn.link.send(proto::cmd::kGetEnhancedGraphData, id, util::zlib_compress(body));
+        conn.link.send(proto::cmd::kGetEnhancedGraphData, id,
+                       util::zlib_compress(body, util::Compression::Fast));
         spdlog::debug("GET_ENHANCED_GRAPH_DATA {} page {}: {} points in {} us ({})", period.name,
                       page, total,
                       std::chrono::duration_cast<std::chrono::microseconds>(

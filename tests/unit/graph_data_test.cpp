@@ -61,6 +61,11 @@ TEST(GraphDataTest, CompressedBodyIsAZlibStreamAsJavaDeflaterOutputStreamWrites)
     const std::string packed = util::zlib_compress(body);
     EXPECT_EQ(packed.substr(0, 2), bytes({0x78, 0x9c}));
     EXPECT_EQ(util::zlib_decompress(packed, 1024), body);
+    // Chart answers are compressed fast (level 1); the app inflates any level.
+    const std::string fast = util::zlib_compress(body, util::Compression::Fast);
+    EXPECT_EQ(fast.substr(0, 2), bytes({0x78, 0x01}));
+    EXPECT_EQ(util::zlib_decompress(fast, 1024), body);
+    EXPECT_EQ(util::zlib_compress(body), packed) << "the default level again on the same thread";
 }
 
 TEST(GraphPeriodTest, EveryJavaPeriodWithItsPointsAndResolution) {
