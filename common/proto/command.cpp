@@ -101,6 +101,12 @@ std::string_view command_name(uint8_t command) {
             return "LOGOUT";
         case cmd::kGetWidget:
             return "GET_WIDGET";
+        case cmd::kGetEnhancedGraphData:
+            return "GET_ENHANCED_GRAPH_DATA";
+        case cmd::kDeleteEnhancedGraphData:
+            return "DELETE_ENHANCED_GRAPH_DATA";
+        case cmd::kDeleteDeviceData:
+            return "DELETE_DEVICE_DATA";
         case cmd::kResetPassword:
             return "RESET_PASSWORD";
         default:

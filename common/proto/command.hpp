@@ -51,10 +51,13 @@ inline constexpr uint8_t kDeleteDevice = 44;
 inline constexpr uint8_t kGetDevices = 45;
 inline constexpr uint8_t kMobileGetDevice = 50;
 inline constexpr uint8_t kDebugPrint = 55;
+inline constexpr uint8_t kGetEnhancedGraphData = 60;
+inline constexpr uint8_t kDeleteEnhancedGraphData = 61;
 inline constexpr uint8_t kEventLog = 64;
 inline constexpr uint8_t kLogout = 66;
 inline constexpr uint8_t kGetWidget = 70;
 inline constexpr uint8_t kDeviceOffline = 71;
+inline constexpr uint8_t kDeleteDeviceData = 76;
 inline constexpr uint8_t kResetPassword = 81;
 /// Command bytes at or above this are not Blynk: the connection is closed.
 inline constexpr uint8_t kFirstInvalid = 100;

@@ -33,28 +33,31 @@ public:
         if (ready_) deflateEnd(&stream_);
     }
 
-    /// The thread's stream, ready for a new zlib stream.
-    z_stream& start() {
-        if (ready_ && deflateReset(&stream_) == Z_OK) return stream_;
-        if (ready_) deflateEnd(&stream_);
-        ready_ = false;
-        stream_ = z_stream{};
-        if (deflateInit(&stream_, Z_DEFAULT_COMPRESSION) != Z_OK) throw std::bad_alloc();
-        ready_ = true;
+    /// The thread's stream, ready for a new zlib stream at `level`.
+    z_stream& start(int level) {
+        if (!ready_ || deflateReset(&stream_) != Z_OK) {
+            if (ready_) deflateEnd(&stream_);
+            ready_ = false;
+            stream_ = z_stream{};
+            if (deflateInit(&stream_, level) != Z_OK) throw std::bad_alloc();
+            ready_ = true;
+            level_ = level;
+        }
+        // Before any input, a new level costs nothing.
+        if (level_ != level && deflateParams(&stream_, level, Z_DEFAULT_STRATEGY) == Z_OK) {
+            level_ = level;
+        }
         return stream_;
     }
 
 private:
     z_stream stream_{};
     bool ready_ = false;
+    int level_ = Z_DEFAULT_COMPRESSION;
 };
 
-}  // namespace
-
-std::string zlib_compress(std::string_view data) {
-    thread_local ThreadDeflater deflater;
-    z_stream& stream = deflater.start();
-
+/// Runs `stream` (initialised for deflate) over all of `data` to the end of the stream.
+std::string deflate_all(z_stream& stream, std::string_view data) {
     std::string out;
     // One allocation in the common case: the bound covers incompressible input.
     out.resize(deflateBound(&stream, static_cast<uLong>(data.size())));
@@ -78,6 +81,28 @@ std::string zlib_compress(std::string_view data) {
     }
     out.resize(produced);
     return out;
+}
+
+}  // namespace
+
+std::string zlib_compress(std::string_view data, Compression compression) {
+    thread_local ThreadDeflater deflater;
+    const int level = compression == Compression::Fast ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION;
+    return deflate_all(deflater.start(level), data);
+}
+
+std::string gzip_compress(std::string_view data) {
+    z_stream stream{};
+    // windowBits 15 + 16: a gzip header and CRC-32 trailer instead of zlib's.
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+        throw std::bad_alloc();
+    }
+    struct DeflateGuard {
+        z_stream* stream;
+        ~DeflateGuard() { deflateEnd(stream); }
+    } guard{&stream};
+    return deflate_all(stream, data);
 }
 
 std::optional<std::string> zlib_decompress(std::string_view data, size_t max_output) {

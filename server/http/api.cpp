@@ -151,7 +151,7 @@ ApiResponse run(hub::UserState& user, hub::DeviceRef device, const ApiCall& p,
 
 bool needs_pin(Endpoint e) {
     return e == Endpoint::GetPin || e == Endpoint::UpdatePinQuery || e == Endpoint::UpdatePinJson ||
-           e == Endpoint::UpdateExtraPin;
+           e == Endpoint::UpdateExtraPin || e == Endpoint::PinData || e == Endpoint::PinHistory;
 }
 
 }  // namespace
@@ -172,6 +172,9 @@ void Api::handle(const ApiRequest& req, std::function<void(ApiResponse)> done) {
     if (needs_pin(p.route.endpoint)) {
         pin = model::parse_pin_key(p.route.pin);
         if (!pin) return done(text_error(400, "Wrong pin format."));
+    }
+    if (p.route.endpoint == Endpoint::PinData || p.route.endpoint == Endpoint::PinHistory) {
+        return history_.handle(p, *owner, *pin, std::move(done));
     }
     boost::asio::post(
         owner->user->executor(),

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/http/api_request.hpp"
+#include "server/http/history_api.hpp"
 #include "server/hub/hub.hpp"
 
 namespace blynk::http {
@@ -18,13 +19,14 @@ public:
     /// Writes (pin values and properties) with one token are limited to `writes_per_second`
     /// (user.message.quota.limit), as a device connection's messages are.
     Api(hub::Hub& hub, uint32_t writes_per_second)
-        : hub_(hub), writes_per_second_(writes_per_second) {}
+        : hub_(hub), history_(hub), writes_per_second_(writes_per_second) {}
 
     /// Answers `request`; `done` runs exactly once, on any thread.
     void handle(const ApiRequest& request, std::function<void(ApiResponse)> done);
 
 private:
     hub::Hub& hub_;
+    HistoryApi history_;
     const uint32_t writes_per_second_;
 };
 

@@ -18,6 +18,8 @@ constexpr std::array kRoutes = {
     RouteSpec{"GET", "/{token}/rtc", Endpoint::Rtc},
     RouteSpec{"POST", "/{token}/notify", Endpoint::Notify},
     RouteSpec{"POST", "/{token}/email", Endpoint::Email},
+    RouteSpec{"GET", "/{token}/data/{pin}", Endpoint::PinData},
+    RouteSpec{"GET", "/{token}/history/{pin}", Endpoint::PinHistory},
 };
 
 /// Splits a pattern into its segments ("{token}", "get", "{pin}").

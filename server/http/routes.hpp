@@ -21,6 +21,8 @@ enum class Endpoint {
     Rtc,                  ///< GET /{token}/rtc
     Notify,               ///< POST /{token}/notify
     Email,                ///< POST /{token}/email
+    PinData,              ///< GET /{token}/data/{pin}: gzipped CSV (history_api.hpp)
+    PinHistory,           ///< GET /{token}/history/{pin}?from&to&resolution: JSON
     OpenApi,              ///< GET /api/openapi.json
 };
 

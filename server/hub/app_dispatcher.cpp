@@ -61,6 +61,10 @@ void AppDispatcher::shared_frame(AppConnection& conn, const proto::FrameView& fr
             return app::hardware(conn, frame);
         case cmd::kAppSync:
             return app::app_sync(conn, frame);
+        case cmd::kGetEnhancedGraphData:
+            return app::get_graph_data(conn, frame);
+        case cmd::kDeleteDeviceData:
+            return app::delete_device_data(conn, frame);
         default:
             // The Java server ignored the rest; an answer tells the app at once.
             spdlog::debug("{} not allowed on a shared dashboard ({})",
@@ -143,6 +147,12 @@ void AppDispatcher::logged_in_frame(AppConnection& conn, const proto::FrameView&
             return app::hardware(conn, frame);
         case cmd::kAppSync:
             return app::app_sync(conn, frame);
+        case cmd::kGetEnhancedGraphData:
+            return app::get_graph_data(conn, frame);
+        case cmd::kDeleteEnhancedGraphData:
+            return app::delete_graph_data(conn, frame);
+        case cmd::kDeleteDeviceData:
+            return app::delete_device_data(conn, frame);
         default:
             // Codes < 100 the server does not serve (tags, tiles, reports, clone codes, ...):
             // ignored without an answer, as the Java server did with unknown commands.

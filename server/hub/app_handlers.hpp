@@ -63,6 +63,13 @@ void email(AppConnection& conn, const proto::FrameView& frame);
 /// EXPORT_GRAPH_DATA `dashId[-deviceId]\0widgetId`: links to the CSV of each pin of a chart
 /// (REST /{token}/data/{pin}) mailed to the user.
 void export_graph_data(AppConnection& conn, const proto::FrameView& frame);
+// app_graph.cpp: SuperChart history
+/// GET_ENHANCED_GRAPH_DATA `dashId[-targetId]\0widgetId\0period[\0page]`.
+void get_graph_data(AppConnection& conn, const proto::FrameView& frame);
+/// DELETE_ENHANCED_GRAPH_DATA `dashId[-targetId]\0widgetId[\0streamIndex]`.
+void delete_graph_data(AppConnection& conn, const proto::FrameView& frame);
+/// DELETE_DEVICE_DATA `dashId-deviceId[\0pin...]` (deviceId `*`: every device of the dashboard).
+void delete_device_data(AppConnection& conn, const proto::FrameView& frame);
 
 // app_views.cpp: helpers shared by the handlers
 /// A whole non-negative decimal number ("12"); nullopt otherwise.

@@ -5,6 +5,7 @@
 
 import { pinKey, pinLetter } from './profile.js';
 import { element } from './widgets/base.js';
+import { readHistory } from './widgets/chart_history.js';
 import { createView } from './widgets/index.js';
 
 /** @typedef {import('./profile.js').Dashboard} Dashboard */
@@ -66,6 +67,7 @@ export class DashboardView {
     const view = createView(widget, {
       write: (binding, values) => this.write(view, binding, values),
       invalidate: (v) => this.invalidate(v),
+      history: (binding, from, to) => this.history(binding, from, to),
     });
     place(view.element, widget);
     this.grid.append(view.element);
@@ -130,6 +132,19 @@ export class DashboardView {
     for (const route of this.routes.get(pinKey(binding.deviceId, letter, binding.pin)) ?? []) {
       if (route.view !== source) route.view.receive(route.index, values);
     }
+  }
+
+  /**
+   * Stored values of a widget's pin, read with its device's token (the owner's profile has it).
+   * @param {PinBinding} binding
+   * @param {number} from
+   * @param {number} to
+   */
+  history(binding, from, to) {
+    const token = this.dashboard.devices?.find((d) => d.id === binding.deviceId)?.token;
+    if (!token) return Promise.reject(new Error(`no token for device ${binding.deviceId}`));
+    const letter = /** @type {string} */ (pinLetter(binding.pinType));
+    return readHistory(token, `${letter}${binding.pin}`, from, to);
   }
 
   /**

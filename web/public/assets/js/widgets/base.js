@@ -12,6 +12,9 @@ import { bindingsOf, cssColor, cssColorFromProperty } from '../profile.js';
  * @typedef {object} WidgetContext
  * @property {(binding: PinBinding, values: string[]) => void} write  sends a pin write to the device
  * @property {(view: WidgetView) => void} invalidate  asks for render() on the next animation frame
+ * @property {(binding: PinBinding, from: number, to: number) =>
+ *   Promise<import('./chart_history.js').StoredPoints>} [history]  stored values of a pin over
+ *   [from, to) (absent where the page has no device token)
  */
 
 /** The app's default widget colour (its green). */
