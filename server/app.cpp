@@ -221,6 +221,8 @@ int App::run() {
     worker_ptr = &worker;
     WorkerPersistence persistence(worker);
     hub::Hub hub(io, persistence);
+    hub.notify_settings().interval =
+        std::chrono::seconds(settings_.notifications_frequency_user_quota_limit);
     hub.load(std::move(users));
     live_hub.store(&hub);
 

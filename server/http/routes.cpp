@@ -18,6 +18,7 @@ constexpr std::array kRoutes = {
     RouteSpec{"GET", "/{token}/rtc", Endpoint::Rtc},
     RouteSpec{"POST", "/{token}/notify", Endpoint::Notify},
     RouteSpec{"POST", "/{token}/email", Endpoint::Email},
+    RouteSpec{"GET", "/{token}/events", Endpoint::Events},
 };
 
 /// Splits a pattern into its segments ("{token}", "get", "{pin}").

@@ -21,6 +21,7 @@ enum class Endpoint {
     Rtc,                  ///< GET /{token}/rtc
     Notify,               ///< POST /{token}/notify
     Email,                ///< POST /{token}/email
+    Events,               ///< GET /{token}/events?limit=N
     OpenApi,              ///< GET /api/openapi.json
 };
 

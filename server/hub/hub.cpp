@@ -15,7 +15,7 @@ std::shared_ptr<UserState> Hub::user_locked(const std::string& email) {
     auto& slot = users_[email];
     if (!slot) {
         slot = std::make_shared<UserState>(email, boost::asio::make_strand(io_.get_executor()),
-                                           persistence_, dirty_users_);
+                                           persistence_, dirty_users_, notify_settings_);
     }
     return slot;
 }

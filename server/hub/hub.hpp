@@ -77,6 +77,9 @@ public:
     /// Where lasting changes go (the storage worker in the server).
     Persistence& persistence() { return persistence_; }
 
+    /// Notification settings: set at start-up, before any session exists.
+    NotifySettings& notify_settings() { return notify_settings_; }
+
     /// Every user, at the time of the call (the admin view visits each on its strand).
     /// Thread-safe.
     std::vector<std::shared_ptr<UserState>> all_users() const;
@@ -89,6 +92,7 @@ private:
 
     boost::asio::io_context& io_;
     Persistence& persistence_;
+    NotifySettings notify_settings_;  // before users_: they refer to it
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<UserState>> users_;
     std::unordered_map<std::string, TokenTarget> tokens_;

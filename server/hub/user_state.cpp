@@ -46,11 +46,12 @@ std::vector<std::shared_ptr<UserState>> DirtyUsers::take() {
 }
 
 UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence,
-                     DirtyUsers& dirty_users)
+                     DirtyUsers& dirty_users, const NotifySettings& notify_settings)
     : email_(std::move(email)),
       executor_(std::move(executor)),
       persistence_(persistence),
-      dirty_users_(dirty_users) {}
+      dirty_users_(dirty_users),
+      notify_settings_(notify_settings) {}
 
 void UserState::set_password(std::string hash, model::PasswordKind kind) {
     password_hash_ = std::move(hash);
@@ -112,6 +113,7 @@ DeviceEntry& UserState::put_device(int dash_id, model::Device device) {
 void UserState::remove_device(DeviceRef ref, std::string_view reason) {
     auto it = devices_.find(ref);
     if (it == devices_.end()) return;
+    notify_limiter_.forget(ref);
     // close() only schedules the teardown, whose detach() then finds no device.
     for (HardwareConnection* c : it->second.connections) {
         c->state = HardwareConnection::State::Connected;

@@ -16,6 +16,8 @@
 #include "server/hub/app_connection.hpp"
 #include "server/hub/device_ref.hpp"
 #include "server/hub/hardware_connection.hpp"
+#include "server/hub/notify.hpp"
+#include "server/hub/notify_rules.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/persistence.hpp"
 #include "server/hub/quota.hpp"
@@ -57,11 +59,12 @@ private:
 class UserState : public std::enable_shared_from_this<UserState> {
 public:
     UserState(std::string email, UserExecutor executor, Persistence& persistence,
-              DirtyUsers& dirty_users);
+              DirtyUsers& dirty_users, const NotifySettings& notify_settings);
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
     Persistence& persistence() { return persistence_; }
+    const NotifySettings& notify_settings() const { return notify_settings_; }
 
     // ---- everything below: only on executor() ----
 
@@ -120,6 +123,8 @@ public:
     /// Stores a pin property (label, color, ...).
     void store_property(DeviceRef ref, uint8_t pin, const std::string& name, std::string value);
     void log_event(DeviceRef ref, model::DeviceEvent event);
+    /// When each device last notified (ops::notify).
+    NotifyLimiter& notify_limiter() { return notify_limiter_; }
     /// Sends `<dash>-<device>\0<body>` (just `<dash>-<device>` for an empty body) as `command`
     /// to every app session, when the device's dashboard is active: the Java relay format.
     void relay_to_apps(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body);
@@ -142,6 +147,8 @@ private:
     std::atomic<uint32_t> app_count_{0};
     std::map<std::pair<int, int64_t>, std::chrono::steady_clock::time_point> reading_due_;
     DirtyUsers& dirty_users_;
+    const NotifySettings& notify_settings_;
+    NotifyLimiter notify_limiter_;
     struct DirtyPin {
         DeviceRef device;
         model::PinKey pin;
