@@ -220,7 +220,9 @@ int App::run() {
         settings_.storage_backlog_max_values);
     worker_ptr = &worker;
     WorkerPersistence persistence(worker);
-    hub::Hub hub(io, persistence);
+    // Replaced by the outbound worker (mail, webhooks) in the next step.
+    hub::NoOutbound outbound;
+    hub::Hub hub(io, persistence, outbound);
     hub.notify_settings().interval =
         std::chrono::seconds(settings_.notifications_frequency_user_quota_limit);
     hub.load(std::move(users));

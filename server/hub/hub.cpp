@@ -8,14 +8,14 @@
 
 namespace blynk::hub {
 
-Hub::Hub(boost::asio::io_context& io, Persistence& persistence)
-    : io_(io), persistence_(persistence) {}
+Hub::Hub(boost::asio::io_context& io, Persistence& persistence, Outbound& outbound)
+    : io_(io), persistence_(persistence), outbound_(outbound) {}
 
 std::shared_ptr<UserState> Hub::user_locked(const std::string& email) {
     auto& slot = users_[email];
     if (!slot) {
         slot = std::make_shared<UserState>(email, boost::asio::make_strand(io_.get_executor()),
-                                           persistence_, dirty_users_, notify_settings_);
+                                           persistence_, outbound_, dirty_users_, notify_settings_);
     }
     return slot;
 }

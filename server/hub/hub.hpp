@@ -24,7 +24,7 @@ struct TokenTarget {
 
 class Hub {
 public:
-    Hub(boost::asio::io_context& io, Persistence& persistence);
+    Hub(boost::asio::io_context& io, Persistence& persistence, Outbound& outbound);
 
     /// Loads users at start-up (before any session exists).
     void load(std::vector<model::User> users);
@@ -76,6 +76,8 @@ public:
 
     /// Where lasting changes go (the storage worker in the server).
     Persistence& persistence() { return persistence_; }
+    /// Where mail and HTTP calls go (the outbound worker in the server).
+    Outbound& outbound() { return outbound_; }
 
     /// Notification settings: set at start-up, before any session exists.
     NotifySettings& notify_settings() { return notify_settings_; }
@@ -92,6 +94,7 @@ private:
 
     boost::asio::io_context& io_;
     Persistence& persistence_;
+    Outbound& outbound_;
     NotifySettings notify_settings_;  // before users_: they refer to it
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<UserState>> users_;

@@ -46,10 +46,12 @@ std::vector<std::shared_ptr<UserState>> DirtyUsers::take() {
 }
 
 UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence,
-                     DirtyUsers& dirty_users, const NotifySettings& notify_settings)
+                     Outbound& outbound, DirtyUsers& dirty_users,
+                     const NotifySettings& notify_settings)
     : email_(std::move(email)),
       executor_(std::move(executor)),
       persistence_(persistence),
+      outbound_(outbound),
       dirty_users_(dirty_users),
       notify_settings_(notify_settings) {}
 

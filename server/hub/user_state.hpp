@@ -18,6 +18,7 @@
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/notify.hpp"
 #include "server/hub/notify_rules.hpp"
+#include "server/hub/outbound.hpp"
 #include "server/hub/peer.hpp"
 #include "server/hub/persistence.hpp"
 #include "server/hub/quota.hpp"
@@ -59,11 +60,12 @@ private:
 class UserState : public std::enable_shared_from_this<UserState> {
 public:
     UserState(std::string email, UserExecutor executor, Persistence& persistence,
-              DirtyUsers& dirty_users, const NotifySettings& notify_settings);
+              Outbound& outbound, DirtyUsers& dirty_users, const NotifySettings& notify_settings);
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
     Persistence& persistence() { return persistence_; }
+    Outbound& outbound() { return outbound_; }
     const NotifySettings& notify_settings() const { return notify_settings_; }
 
     // ---- everything below: only on executor() ----
@@ -138,6 +140,7 @@ private:
     std::string email_;
     UserExecutor executor_;
     Persistence& persistence_;
+    Outbound& outbound_;
     std::string password_hash_;
     model::PasswordKind password_kind_ = model::PasswordKind::None;
     bool admin_ = false;

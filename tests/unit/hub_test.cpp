@@ -135,7 +135,7 @@ model::User user_with_two_devices() {
 
 class HubTest : public ::testing::Test {
 protected:
-    HubTest() : hub_(io_, persistence_), dispatcher_(hub_, guesses_) {
+    HubTest() : hub_(io_, persistence_, outbound_), dispatcher_(hub_, guesses_) {
         hub_.load({user_with_two_devices()});
     }
 
@@ -152,6 +152,7 @@ protected:
 
     boost::asio::io_context io_;
     RecordingPersistence persistence_;
+    NoOutbound outbound_;
     Hub hub_;
     TokenGuessLimiter guesses_{TokenGuessLimits{}};
     Dispatcher dispatcher_;
