@@ -37,5 +37,11 @@ size_t send_to_console(UserState& user, DeviceRef device, uint8_t command,
 /// within `interval` of the device's previous notification.
 uint8_t notify(UserState& user, DeviceRef device, std::string_view text);
 
+/// The device's last connection closed: when its dashboard is active and the Notification
+/// widget has "notifyWhenOffline", "Your <name> went offline." goes to the widget's channels, at
+/// once or, with "notifyWhenOfflineIgnorePeriod" ms, then if the device is still offline. Not
+/// counted against the notify limit (as in Java).
+void notify_offline(UserState& user, DeviceRef device);
+
 }  // namespace ops
 }  // namespace blynk::hub

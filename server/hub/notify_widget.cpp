@@ -20,6 +20,13 @@ std::optional<NotifyChannels> notify_channels(const model::Dashboard& dash) {
         if (auto it = json.find("webhookUrl"); it != json.end() && it->is_string()) {
             channels.webhook_url = it->get<std::string>();
         }
+        if (auto it = json.find("notifyWhenOffline"); it != json.end() && it->is_boolean()) {
+            channels.when_offline = it->get<bool>();
+        }
+        if (auto it = json.find("notifyWhenOfflineIgnorePeriod");
+            it != json.end() && it->is_number_integer() && it->get<int64_t>() > 0) {
+            channels.offline_delay_ms = it->get<int64_t>();
+        }
         return channels;
     }
     return std::nullopt;

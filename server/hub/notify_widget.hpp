@@ -3,6 +3,7 @@
 // only the phones' push tokens; blynkd adds fields for the channels a self-hoster controls (see
 // docs/protocol.md "Notifications"): "webConsole" (default true), "emailTo", "webhookUrl".
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -11,9 +12,11 @@
 namespace blynk::hub {
 
 struct NotifyChannels {
-    bool console = true;      ///< "webConsole": the user's open console pages
-    std::string email_to;     ///< "emailTo": an address; empty = no mail
-    std::string webhook_url;  ///< "webhookUrl": http(s) URL POSTed a JSON body; empty = none
+    bool console = true;           ///< "webConsole": the user's open console pages
+    std::string email_to;          ///< "emailTo": an address; empty = no mail
+    std::string webhook_url;       ///< "webhookUrl": http(s) URL POSTed a JSON body; empty = none
+    bool when_offline = false;     ///< "notifyWhenOffline": notify when the device goes offline
+    int64_t offline_delay_ms = 0;  ///< "notifyWhenOfflineIgnorePeriod": only if still offline then
     bool any() const { return console || !email_to.empty() || !webhook_url.empty(); }
 };
 

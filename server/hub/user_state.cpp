@@ -151,6 +151,7 @@ void UserState::detach(DeviceRef ref, HardwareConnection& connection) {
         const model::Dashboard* dash = dashboard(ref.dash_id);
         if (dash && dash->active && !dash->notifications_off)
             relay_to_apps_always(proto::cmd::kDeviceOffline, 0, ref, {});
+        ops::notify_offline(*this, ref);
     }
 }
 
