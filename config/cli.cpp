@@ -37,7 +37,7 @@ struct OptionSpec {
 
 // Single-dash camelCase names are the Java launcher's (ArgumentsParser.java), kept so existing
 // start scripts work unchanged.
-constexpr std::array<OptionSpec, 15> kOptions = {{
+constexpr std::array<OptionSpec, 16> kOptions = {{
     {"--config", OptionKind::ConfigFile, {}, "a file"},
     {"-serverConfig", OptionKind::ConfigFile, {}, "a file"},
     {"--data-dir", OptionKind::DataDir, {}, "a folder"},
@@ -46,7 +46,8 @@ constexpr std::array<OptionSpec, 15> kOptions = {{
     {"-hardPort", OptionKind::KeyFlag, "http.port", "a port"},
     {"-appPort", OptionKind::KeyFlag, "https.port", "a port"},
     {"-workerThreads", OptionKind::KeyFlag, "server.worker.threads", "a number"},
-    {"-mailConfig", OptionKind::Ignored, {}, "a file"},
+    {"--mail-config", OptionKind::KeyFlag, "mail.config", "a file"},
+    {"-mailConfig", OptionKind::KeyFlag, "mail.config", "a file"},
     {"-smsConfig", OptionKind::Ignored, {}, "a file"},
     {"-restore", OptionKind::Unsupported, {}, {}},
     {"--allow-root", OptionKind::AllowRoot, {}, {}},
@@ -282,7 +283,10 @@ Options (before or after the command):
   -hardPort N                          same as --set http.port=N
   -appPort N                           same as --set https.port=N
   -workerThreads N                     same as --set server.worker.threads=N
-  -mailConfig FILE, -smsConfig FILE    accepted for compatibility; no effect
+  --mail-config FILE, -mailConfig FILE the SMTP server's settings (same as --set
+                                       mail.config=FILE); without it, mail.properties next to
+                                       the server.properties in use is read if it exists
+  -smsConfig FILE                      accepted for compatibility; no effect
   --allow-root                         run as root all the same (the server refuses to, and
                                        every command refuses a data folder owned by another
                                        user when run as root)
@@ -332,6 +336,15 @@ LoadedConfig load_config(const std::vector<std::string>& args,
     for (const CliOverride& o : cl.overrides) {
         std::vector<std::string> ignored;  // already reported by parse_command_line
         apply_key_value(o.option, o.key, o.value, out.settings, ignored);
+    }
+    if (out.settings.mail_config.empty()) {
+        // As the Java server: mail.properties beside the server's own properties file.
+        const auto beside = (out.config_file_used ? out.config_file_used->parent_path()
+                                                  : implicit_config.parent_path()) /
+                            "mail.properties";
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(beside, ec))
+            out.settings.mail_config = beside.string();
     }
     return out;
 }

@@ -69,6 +69,14 @@ struct Settings {
     uint32_t web_session_lifetime = 604800;       ///< seconds a console sign-in lasts
     std::string metrics_allow = "127.0.0.1,::1";  ///< addresses/ranges that may read /metrics
 
+    // Outbound: e-mail and webhooks (server/outbound)
+    std::string mail_config;                    ///< mail.properties; empty = none found
+    std::string public_url;                     ///< links in mails; empty = from server.host
+    uint32_t notifications_queue_limit = 2000;  ///< mails and HTTP calls waiting
+    uint32_t webhooks_frequency_user_quota_limit = 1000;  ///< ms between a user's webhooks
+    uint32_t webhooks_response_size_limit = 96;           ///< KB of a webhook's answer
+    uint32_t webhooks_failure_count_limit = 10;           ///< failures in a row before it stops
+
     // Threads
     uint32_t server_worker_threads = 0;  ///< 0 = number of cores
 };

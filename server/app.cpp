@@ -31,12 +31,15 @@
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hub.hpp"
 #include "server/hub/login_limiter.hpp"
+#include "server/hub/webhooks.hpp"
 #include "server/logging/log_setup.hpp"
 #include "server/logging/peer_lines.hpp"
 #include "server/net/connection_router.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/listener.hpp"
 #include "server/net/live_connections.hpp"
+#include "server/outbound/outbound_config.hpp"
+#include "server/outbound/outbound_worker.hpp"
 #include "server/periodic_task.hpp"
 #include "server/store/instance_lock.hpp"
 #include "server/store/sqlite_store.hpp"
@@ -220,8 +223,8 @@ int App::run() {
         settings_.storage_backlog_max_values);
     worker_ptr = &worker;
     WorkerPersistence persistence(worker);
-    // Replaced by the outbound worker (mail, webhooks) in the next step.
-    hub::NoOutbound outbound;
+    outbound::OutboundWorker outbound(outbound::outbound_options(settings_));
+    hub::webhooks::set_failure_limit(settings_.webhooks_failure_count_limit);
     hub::Hub hub(io, persistence, outbound);
     hub.notify_settings().interval =
         std::chrono::seconds(settings_.notifications_frequency_user_quota_limit);
@@ -268,6 +271,7 @@ int App::run() {
     app_options.widget_max_bytes = settings_.user_widget_max_size_limit * 1024;
     app_options.profile_max_bytes = settings_.user_profile_max_size * 1024;
     app_options.server_host = settings_.server_host;
+    app_options.public_url = outbound::public_url(settings_);
     // LOGIN carries an e-mail, a hash, the OS, the app's version and name: far under 1 KiB.
     const net::SessionLimits app_limits{app_options.profile_max_bytes, 1024,
                                         std::chrono::seconds(settings_.login_timeout_seconds)};
@@ -295,9 +299,12 @@ int App::run() {
     http::ConsoleApi console_api(app_context, web_sessions, admin_api, settings_.web_console_plain);
     http::Metrics metrics(hub, web_sessions, std::move(metrics_allow), [&] {
         const auto stats = worker.stats();
+        const auto sent = outbound.stats();
         return http::ServerFigures{stats.pending_pins, stats.pending_events, stats.max_pending_pins,
                                    stats.flushes,      stats.failed_flushes, stats.commit_us,
-                                   stats.flushed_pins, stats.dropped_events, web_sessions.size()};
+                                   stats.flushed_pins, stats.dropped_events, web_sessions.size(),
+                                   sent.mails_sent,    sent.mails_failed,    sent.mail_retries,
+                                   sent.http_calls,    sent.http_failed,     sent.refused};
     });
     http::Health health(
         io,
@@ -465,6 +472,7 @@ int App::run() {
         spdlog::warn("stopping: handlers still pending after {} s; dropping them",
                      kDrainTimeout.count());
     }
+    outbound.stop();        // no webhook answer is posted to the loop from here on
     password_pool.join();   // a check still running posts to the stopped io_context: harmless
     io.destroy_handlers();  // whatever is left, while everything its handlers use still exists
 

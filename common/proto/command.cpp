@@ -65,6 +65,8 @@ std::string_view command_name(uint8_t command) {
             return "SHARING";
         case cmd::kAddPushToken:
             return "ADD_PUSH_TOKEN";
+        case cmd::kExportGraphData:
+            return "EXPORT_GRAPH_DATA";
         case cmd::kGetShareToken:
             return "GET_SHARE_TOKEN";
         case cmd::kRefreshShareToken:

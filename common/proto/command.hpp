@@ -32,6 +32,7 @@ inline constexpr uint8_t kLoadProfileGzipped = 24;
 inline constexpr uint8_t kAppSync = 25;
 inline constexpr uint8_t kSharing = 26;
 inline constexpr uint8_t kAddPushToken = 27;
+inline constexpr uint8_t kExportGraphData = 28;
 inline constexpr uint8_t kHardwareLogin = 29;
 inline constexpr uint8_t kGetShareToken = 30;
 inline constexpr uint8_t kRefreshShareToken = 31;

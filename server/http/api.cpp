@@ -11,6 +11,7 @@
 #include "server/http/routes.hpp"
 #include "server/http/url.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/mail.hpp"
 #include "server/hub/operations.hpp"
 
 namespace blynk::http {
@@ -128,12 +129,18 @@ ApiResponse run(hub::UserState& user, hub::DeviceRef device, const ApiCall& p,
                 dump(json::array({std::to_string(hub::ops::rtc_seconds(user, device))})));
         case Endpoint::Notify:
             return notify_answer(user, device, string_field(p.body, "body"));
-        case Endpoint::Email:
-            if (string_field(p.body, "to").empty() || string_field(p.body, "subj").empty()) {
+        case Endpoint::Email: {
+            const std::string to = string_field(p.body, "to");
+            const std::string subject = string_field(p.body, "subj");
+            if (to.empty() || subject.empty()) {
                 return text_error(400,
                                   "Email body is wrong. Missing or empty fields 'to', 'subj'.");
             }
-            return text_error(400, "No email widget.");  // no mail channel configured
+            std::string refused =
+                hub::mail::from_rest(user, device, to, subject, string_field(p.body, "title"));
+            if (!refused.empty()) return text_error(400, std::move(refused));
+            return {};
+        }
         default:
             return text_error(404, "");
     }

@@ -170,6 +170,19 @@ std::string Metrics::render() const {
              f.storage_rows);
     m.single("blynkd_storage_dropped_events_total", "counter",
              "Events dropped because the pending queue was full.", f.storage_dropped_events);
+    m.single("blynkd_mails_sent_total", "counter", "Mails the SMTP server accepted.", f.mails_sent);
+    m.single("blynkd_mails_failed_total", "counter", "Mails given up after their retries.",
+             f.mails_failed);
+    m.single("blynkd_mail_retries_total", "counter",
+             "Mails tried again after a 4xx answer or a lost connection.", f.mail_retries);
+    m.single("blynkd_webhook_calls_total", "counter",
+             "Webhook calls finished, whatever their outcome.", f.http_calls);
+    m.single("blynkd_webhook_failures_total", "counter",
+             "Webhook calls without an answer, with one too large or with a status of 400 or more.",
+             f.http_failed);
+    m.single("blynkd_outbound_refused_total", "counter",
+             "Mails and webhook calls refused by a user's limit or a full queue.",
+             f.outbound_refused);
 
     m.single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
              static_cast<uint64_t>(resident_bytes()));

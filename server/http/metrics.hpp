@@ -28,6 +28,12 @@ struct ServerFigures {
     uint64_t storage_rows = 0;            ///< pin rows committed
     uint64_t storage_dropped_events = 0;  ///< events dropped with the pending queue full
     uint64_t console_sessions = 0;
+    uint64_t mails_sent = 0;    ///< accepted by the SMTP server
+    uint64_t mails_failed = 0;  ///< given up (after the retries)
+    uint64_t mail_retries = 0;
+    uint64_t http_calls = 0;        ///< webhook calls finished (any outcome)
+    uint64_t http_failed = 0;       ///< of which failed: no answer, too large, status >= 400
+    uint64_t outbound_refused = 0;  ///< mails and calls refused: a user's limit, queue full
 };
 
 struct MetricsRequest {

@@ -27,6 +27,8 @@ struct AppOptions {
     uint32_t widget_max_bytes = 20 * 1024;    ///< user.widget.max.size.limit
     uint32_t profile_max_bytes = 256 * 1024;  ///< user.profile.max.size (a dashboard's JSON)
     std::string server_host;  ///< GET_SERVER's answer; empty = the address the app reached
+    std::string
+        public_url;  ///< base of links in mails, e.g. "https://host:9443" (no '/' at the end)
 };
 
 class AppConnection {

@@ -114,8 +114,9 @@ void AppDispatcher::logged_in_frame(AppConnection& conn, const proto::FrameView&
         case cmd::kAddEnergy:
             return conn.link.send_response(frame.id, proto::status::kOk);
         case cmd::kEmail:
-            // No mail channel is configured yet (the notifications issue).
-            return conn.link.send_response(frame.id, proto::status::kNotificationNotAuthorized);
+            return app::email(conn, frame);
+        case cmd::kExportGraphData:
+            return app::export_graph_data(conn, frame);
         case cmd::kCreateWidget:
             return app::create_widget(conn, frame);
         case cmd::kUpdateWidget:

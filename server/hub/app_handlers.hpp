@@ -57,6 +57,13 @@ void app_sync(AppConnection& conn, const proto::FrameView& frame);
 /// to `conn` (every app of the user when null).
 void replay_values(UserState& user, int dash_id, std::optional<int> device_id, AppConnection* conn);
 
+// app_mail.cpp
+/// EMAIL `dashId[\0deviceId]`: the device's token (or the dashboard's tokens) mailed to the user.
+void email(AppConnection& conn, const proto::FrameView& frame);
+/// EXPORT_GRAPH_DATA `dashId[-deviceId]\0widgetId`: links to the CSV of each pin of a chart
+/// (REST /{token}/data/{pin}) mailed to the user.
+void export_graph_data(AppConnection& conn, const proto::FrameView& frame);
+
 // app_views.cpp: helpers shared by the handlers
 /// A whole non-negative decimal number ("12"); nullopt otherwise.
 std::optional<int> parse_id(std::string_view text);

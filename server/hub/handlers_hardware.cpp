@@ -7,6 +7,7 @@
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/webhooks.hpp"
 
 namespace blynk::hub::handlers {
 
@@ -29,6 +30,7 @@ std::optional<PinWrite> parse_write(std::string_view body, uint16_t& status) {
 void apply_device_write(UserState& user, DeviceRef device, uint16_t id, std::string_view body,
                         const PinWrite& write) {
     user.store_pin(device, write.pin, write.value);
+    webhooks::pin_written(user, device, write.pin, write.value);
     user.relay_to_apps(proto::cmd::kHardware, id, device, body);
 }
 

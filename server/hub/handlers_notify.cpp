@@ -5,6 +5,7 @@
 #include "common/proto/status.hpp"
 #include "common/util/clock.hpp"
 #include "server/hub/handlers.hpp"
+#include "server/hub/mail.hpp"
 #include "server/hub/notify.hpp"
 #include "server/logging/peer_lines.hpp"
 
@@ -31,11 +32,10 @@ void notification(HardwareConnection& conn, const proto::FrameView& frame) {
         return;
     }
     if (frame.command == proto::cmd::kEmail) {
-        if (proto::split_all(frame.body).size() < 2) {
-            conn.link.send_response(frame.id, proto::status::kIllegalCommand);
-            return;
-        }
-    } else if (frame.body.empty() || frame.body.size() > max_text(frame.command)) {
+        conn.link.send_response(frame.id, mail::from_device(*conn.user, conn.device, frame.body));
+        return;
+    }
+    if (frame.body.empty() || frame.body.size() > max_text(frame.command)) {
         conn.link.send_response(frame.id, proto::status::kNotificationInvalidBody);
         return;
     }

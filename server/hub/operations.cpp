@@ -9,6 +9,7 @@
 #include "common/proto/command.hpp"
 #include "common/proto/status.hpp"
 #include "common/util/time_zone.hpp"
+#include "server/hub/webhooks.hpp"
 
 namespace blynk::hub::ops {
 namespace {
@@ -49,6 +50,7 @@ size_t server_write_body(UserState& user, DeviceRef device, uint16_t id, std::st
     if (!entry) return 0;
     send_to_device(*entry, proto::cmd::kHardware, id, body);
     user.store_pin(device, pin, value);
+    webhooks::pin_written(user, device, pin, value);
     if (from) {
         // The writing app's other sessions see the value as an APP_SYNC echo (server-surface.md
         // §5.3); the writing session already has it.
@@ -57,6 +59,12 @@ size_t server_write_body(UserState& user, DeviceRef device, uint16_t id, std::st
         user.relay_to_apps(proto::cmd::kHardware, id, device, body);
     }
     return entry->connections.size();
+}
+
+void write_to_device(UserState& user, DeviceRef device, uint16_t id, model::PinKey pin,
+                     std::string_view value) {
+    if (DeviceEntry* entry = user.find(device))
+        send_to_device(*entry, proto::cmd::kHardware, id, write_body(pin, value));
 }
 
 size_t server_write(UserState& user, DeviceRef device, uint16_t id, model::PinKey pin,

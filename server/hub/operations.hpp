@@ -42,6 +42,10 @@ size_t server_write(UserState& user, DeviceRef device, uint16_t id, model::PinKe
 size_t server_write_body(UserState& user, DeviceRef device, uint16_t id, std::string_view body,
                          model::PinKey pin, std::string_view value,
                          const AppConnection* from = nullptr);
+/// Sends a write of `value` to `pin` to the device's connections only: not stored, not relayed,
+/// no webhook (a webhook's answer, as the Java server's sendMessageToHardware).
+void write_to_device(UserState& user, DeviceRef device, uint16_t id, model::PinKey pin,
+                     std::string_view value);
 /// A property set from outside the device: stored and relayed to the apps (never to the
 /// device, which would drop the link on command 19).
 void server_property(UserState& user, DeviceRef device, uint16_t id, uint8_t pin,

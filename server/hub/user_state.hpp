@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "server/hub/app_connection.hpp"
@@ -134,6 +135,10 @@ public:
     void relay_to_apps_always(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body,
                               const AppConnection* except = nullptr);
 
+    /// Failed calls in a row of a Webhook widget (by a hash of its JSON: a changed widget starts
+    /// at 0); see webhooks.hpp.
+    uint32_t& webhook_failures(size_t widget_version) { return webhook_failures_[widget_version]; }
+
 private:
     void mark_dirty();
 
@@ -141,6 +146,7 @@ private:
     UserExecutor executor_;
     Persistence& persistence_;
     Outbound& outbound_;
+    std::unordered_map<size_t, uint32_t> webhook_failures_;
     std::string password_hash_;
     model::PasswordKind password_kind_ = model::PasswordKind::None;
     bool admin_ = false;

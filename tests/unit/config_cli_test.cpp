@@ -81,11 +81,14 @@ TEST(ConfigCli, JavaLauncherFlags) {
               "-workerThreads: server.worker.threads = \"999\": expected a whole number from 0 to "
               "256 (run \"blynkd --help\" for usage)");
 
-    CommandLine cl = parse_command_line({"-mailConfig", "mail.properties"});
+    CommandLine cl = parse_command_line({"-smsConfig", "sms.properties"});
     ASSERT_EQ(cl.warnings.size(), 1u);
     EXPECT_EQ(cl.warnings[0],
-              "-mailConfig mail.properties: accepted for compatibility with the Java server and "
+              "-smsConfig sms.properties: accepted for compatibility with the Java server and "
               "has no effect");
+    cl = parse_command_line({"-mailConfig", "/etc/blynkd/mail.properties"});
+    ASSERT_EQ(cl.overrides.size(), 1u);
+    EXPECT_EQ(cl.overrides[0].key, "mail.config");
     EXPECT_NE(error_of([] { parse_command_line({"-restore"}); }).find("-restore"),
               std::string::npos);
 }
