@@ -124,14 +124,14 @@ TEST_F(HttpTest, ConnectionStateProjectAndRtc) {
     EXPECT_NEAR(secs, static_cast<long long>(std::time(nullptr)), 5);
 }
 
-TEST_F(HttpTest, EmailAnswersNotConfigured) {
+TEST_F(HttpTest, EmailChecksTheBodyThenTheProject) {
     // notify: tests/integration/notify_test.cpp
     auto r = call("POST", t() + "/email", R"({"to":"a@b.c"})", "application/json");
     EXPECT_EQ(r.body, "Email body is wrong. Missing or empty fields 'to', 'subj'.");
     r = call("POST", t() + "/email", R"({"to":"a@b.c","subj":"s","title":"t"})",
              "application/json");
     EXPECT_EQ(r.status, 400);
-    EXPECT_EQ(r.body, "No email widget.");
+    EXPECT_EQ(r.body, "Project is not active.") << "the Mail widget is looked for after that";
 }
 
 TEST_F(HttpTest, ExtraPinStoresTheFirstPointAndForwardsIt) {

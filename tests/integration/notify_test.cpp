@@ -3,8 +3,11 @@
 // limit), the web console's pages receiving PUSH_NOTIFICATION and EVENT_LOG over /dashws while the
 // mobile app does not, and the REST event list.
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "tests/support/child_process.hpp"
 #include "tests/support/console_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -201,6 +204,70 @@ TEST_F(NotifyConsoleTest, RestListsTheDeviceEventsNewestFirst) {
     EXPECT_EQ(rest("GET", "/" + std::string(32, 'x') + "/events").body, "Invalid token.");
     // Another device of the same user has its own log.
     EXPECT_EQ(rest("GET", "/" + cli_token_ + "/events").body, "[]");
+}
+
+/// The widget's webhook channel against a real HTTP server run by the test (the outbound
+/// helper's tests/support/http_echo_server.py).
+class NotifyWebhookTest : public NotifyConsoleTest {
+protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("blynkd-notify-hook-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir_);
+        http_ = std::make_unique<ChildProcess>(
+            std::vector<std::string>{"/usr/bin/python3",
+                                     BLYNKD_SOURCE_DIR "/tests/support/http_echo_server.py",
+                                     dir_.string()},
+            dir_ / "http.log");
+        ASSERT_NE(http_->port(), 0) << http_->output();
+        NotifyConsoleTest::SetUp();
+    }
+    void TearDown() override {
+        NotifyConsoleTest::TearDown();
+        http_.reset();
+        std::error_code ec;
+        if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
+    }
+    /// The first request the HTTP server saw, waiting up to 5 s.
+    json first_request() {
+        const auto path = dir_ / "request-1.json";
+        for (int i = 0; i < 100 && !std::filesystem::exists(path); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::ifstream in(path);
+        return in ? json::parse(in, nullptr, false) : json();
+    }
+
+    std::filesystem::path dir_;
+    std::unique_ptr<ChildProcess> http_;
+};
+
+TEST_F(NotifyWebhookTest, TheWebhookChannelPostsTheNotificationAsJson) {
+    activate();
+    const std::string url = "http://127.0.0.1:" + std::to_string(http_->port()) + "/alert";
+    add_widget(json{{"type", "NOTIFICATION"},
+                    {"id", 200},
+                    {"width", 2},
+                    {"height", 1},
+                    {"webConsole", false},
+                    {"webhookUrl", url}}
+                   .dump(),
+               5);
+    auto hw = board(token_);
+    hw->send_frame(cmd::kPushNotification, 2, "{DEVICE_NAME}: tank full");
+    EXPECT_TRUE(hw->expect_response(2, status::kOk));
+
+    const json request = first_request();
+    ASSERT_TRUE(request.is_object()) << http_->output();
+    EXPECT_EQ(request["method"], "POST");
+    EXPECT_EQ(request["path"], "/alert");
+    EXPECT_EQ(request["headers"].value("Content-Type", ""), "application/json");
+    const json hook = json::parse(request["body"].get<std::string>(), nullptr, false);
+    EXPECT_EQ(hook["title"], "Pump");
+    EXPECT_EQ(hook["message"], "Pump: tank full");
+    EXPECT_EQ(hook["text"], "Pump: Pump: tank full");
+    EXPECT_EQ(hook["dashId"], 7);
+    EXPECT_EQ(hook["deviceId"], 1);
+    EXPECT_TRUE(server_->wait_for_log("webhook queued"));
 }
 
 }  // namespace
