@@ -52,6 +52,7 @@ struct Settings {
     uint32_t hardware_prelogin_max_body_size = 256;  ///< bytes, before login
     bool hardware_write_ack = false;          ///< answer every successful hardware write with 200
     uint32_t user_message_quota_limit = 100;  ///< per connection, and REST writes per token
+    uint32_t notifications_frequency_user_quota_limit = 5;  ///< seconds between a device's notify
     uint32_t hard_socket_max_per_token = 20;  ///< connections logged in per token; 0 = no limit
     uint32_t hardware_login_failures_before_delay = 9;   ///< wrong tokens answered at once
     uint32_t hardware_login_failures_per_address = 100;  ///< wrong tokens that block an address

@@ -246,6 +246,8 @@ int App::run() {
     hub::webhooks::set_failure_limit(settings_.webhooks_failure_count_limit);
     hub::Hub hub(io, persistence, outbound);
     hub.set_history_all_pins(settings_.history_all_pins);
+    hub.notify_settings().interval =
+        std::chrono::seconds(settings_.notifications_frequency_user_quota_limit);
     hub.load(std::move(users));
     hub.load_automation_marks(std::move(automation_marks));
     live_hub.store(&hub);

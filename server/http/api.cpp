@@ -1,4 +1,6 @@
 #include "server/http/api.hpp"
+#include "server/http/api_events.hpp"
+#include "server/http/api_notify.hpp"
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -125,13 +127,8 @@ ApiResponse run(hub::UserState& user, hub::DeviceRef device, const ApiCall& p,
         case Endpoint::Rtc:  // as the hardware rtc: the RTC widget's zone, UTC without one
             return json_ok(
                 dump(json::array({std::to_string(hub::ops::rtc_seconds(user, device))})));
-        case Endpoint::Notify: {
-            std::string text = string_field(p.body, "body");
-            if (text.empty() || text.size() > 255) {
-                return text_error(400, "Body is empty or larger than 255 chars.");
-            }
-            return text_error(400, "No notification widget.");  // no push channel configured
-        }
+        case Endpoint::Notify:
+            return notify_answer(user, device, string_field(p.body, "body"));
         case Endpoint::Email: {
             const std::string to = string_field(p.body, "to");
             const std::string subject = string_field(p.body, "subj");
@@ -168,6 +165,9 @@ void Api::handle(const ApiRequest& req, std::function<void(ApiResponse)> done) {
 
     auto owner = hub_.find_token(p.route.token);
     if (!owner) return done(text_error(400, "Invalid token."));
+    if (p.route.endpoint == Endpoint::Events) {
+        return list_events(hub_.persistence(), *owner, p, std::move(done));
+    }
     std::optional<model::PinKey> pin;
     if (needs_pin(p.route.endpoint)) {
         pin = model::parse_pin_key(p.route.pin);

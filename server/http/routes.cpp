@@ -20,6 +20,7 @@ constexpr std::array kRoutes = {
     RouteSpec{"POST", "/{token}/email", Endpoint::Email},
     RouteSpec{"GET", "/{token}/data/{pin}", Endpoint::PinData},
     RouteSpec{"GET", "/{token}/history/{pin}", Endpoint::PinHistory},
+    RouteSpec{"GET", "/{token}/events", Endpoint::Events},
 };
 
 /// Splits a pattern into its segments ("{token}", "get", "{pin}").

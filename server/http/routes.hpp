@@ -23,6 +23,7 @@ enum class Endpoint {
     Email,                ///< POST /{token}/email
     PinData,              ///< GET /{token}/data/{pin}: gzipped CSV (history_api.hpp)
     PinHistory,           ///< GET /{token}/history/{pin}?from&to&resolution: JSON
+    Events,               ///< GET /{token}/events?limit=N
     OpenApi,              ///< GET /api/openapi.json
 };
 

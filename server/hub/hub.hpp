@@ -90,6 +90,9 @@ public:
     /// Where mail and HTTP calls go (the outbound worker in the server).
     Outbound& outbound() { return outbound_; }
 
+    /// Notification settings: set at start-up, before any session exists.
+    NotifySettings& notify_settings() { return notify_settings_; }
+
     /// Every user, at the time of the call (the admin view visits each on its strand).
     /// Thread-safe.
     std::vector<std::shared_ptr<UserState>> all_users() const;
@@ -103,6 +106,7 @@ private:
     boost::asio::io_context& io_;
     Persistence& persistence_;
     Outbound& outbound_;
+    NotifySettings notify_settings_;  // before users_: they refer to it
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<UserState>> users_;
     std::unordered_map<std::string, TokenTarget> tokens_;

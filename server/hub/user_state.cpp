@@ -47,13 +47,15 @@ std::vector<std::shared_ptr<UserState>> DirtyUsers::take() {
 
 UserState::UserState(std::string email, UserExecutor executor, Persistence& persistence,
                      Outbound& outbound, DirtyUsers& dirty_users,
-                     const std::atomic<bool>& history_all_pins)
+                     const std::atomic<bool>& history_all_pins,
+                     const NotifySettings& notify_settings)
     : email_(std::move(email)),
       executor_(std::move(executor)),
       persistence_(persistence),
       outbound_(outbound),
       dirty_users_(dirty_users),
-      history_all_pins_(history_all_pins) {}
+      history_all_pins_(history_all_pins),
+      notify_settings_(notify_settings) {}
 
 void UserState::set_password(std::string hash, model::PasswordKind kind) {
     password_hash_ = std::move(hash);
@@ -127,6 +129,7 @@ DeviceEntry& UserState::put_device(int dash_id, model::Device device) {
 void UserState::remove_device(DeviceRef ref, std::string_view reason) {
     auto it = devices_.find(ref);
     if (it == devices_.end()) return;
+    notify_limiter_.forget(ref);
     // close() only schedules the teardown, whose detach() then finds no device.
     for (HardwareConnection* c : it->second.connections) {
         c->state = HardwareConnection::State::Connected;
@@ -163,6 +166,7 @@ void UserState::detach(DeviceRef ref, HardwareConnection& connection) {
         const model::Dashboard* dash = dashboard(ref.dash_id);
         if (dash && dash->active && !dash->notifications_off)
             relay_to_apps_always(proto::cmd::kDeviceOffline, 0, ref, {});
+        ops::notify_offline(*this, ref);
     }
 }
 

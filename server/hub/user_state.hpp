@@ -18,6 +18,8 @@
 #include "server/hub/automation_state.hpp"
 #include "server/hub/device_ref.hpp"
 #include "server/hub/hardware_connection.hpp"
+#include "server/hub/notify.hpp"
+#include "server/hub/notify_rules.hpp"
 #include "server/hub/outbound.hpp"
 #include "server/hub/history_pins.hpp"
 #include "server/hub/peer.hpp"
@@ -64,12 +66,13 @@ public:
     /// history, not only those of charted pins.
     UserState(std::string email, UserExecutor executor, Persistence& persistence,
               Outbound& outbound, DirtyUsers& dirty_users,
-              const std::atomic<bool>& history_all_pins);
+              const std::atomic<bool>& history_all_pins, const NotifySettings& notify_settings);
 
     const std::string& email() const { return email_; }
     UserExecutor& executor() { return executor_; }
     Persistence& persistence() { return persistence_; }
     Outbound& outbound() { return outbound_; }
+    const NotifySettings& notify_settings() const { return notify_settings_; }
 
     // ---- everything below: only on executor() ----
 
@@ -133,6 +136,8 @@ public:
     /// Stores a pin property (label, color, ...).
     void store_property(DeviceRef ref, uint8_t pin, const std::string& name, std::string value);
     void log_event(DeviceRef ref, model::DeviceEvent event);
+    /// When each device last notified (ops::notify).
+    NotifyLimiter& notify_limiter() { return notify_limiter_; }
     /// Sends `<dash>-<device>\0<body>` (just `<dash>-<device>` for an empty body) as `command`
     /// to every app session, when the device's dashboard is active: the Java relay format.
     void relay_to_apps(uint8_t command, uint16_t id, DeviceRef ref, std::string_view body);
@@ -165,6 +170,8 @@ private:
     UserAutomation automation_;
     std::map<std::pair<int, int64_t>, std::chrono::steady_clock::time_point> reading_due_;
     DirtyUsers& dirty_users_;
+    const NotifySettings& notify_settings_;
+    NotifyLimiter notify_limiter_;
     struct DirtyPin {
         DeviceRef device;
         model::PinKey pin;

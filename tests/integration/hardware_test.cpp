@@ -138,14 +138,8 @@ TEST_F(HardwareTest, PropertiesAreAcceptedLenientlyAndValidated) {
 
 TEST_F(HardwareTest, NotificationsAreAnsweredNotConfigured) {
     auto c = logged_in(token_a_);
-    c->send_frame(cmd::kPushNotification, 2, "hello");
-    EXPECT_TRUE(c->expect_response(2, status::kNotificationNotAuthorized));
-    c->send_frame(cmd::kPushNotification, 3, "");
-    EXPECT_TRUE(c->expect_response(3, status::kNotificationInvalidBody));
-    c->send_frame(cmd::kPushNotification, 4, std::string(256, 'x'));
-    EXPECT_TRUE(c->expect_response(4, status::kNotificationInvalidBody));
-    // No Mail widget: refused before the body is looked at, as Java's MailLogic (mail_test.cpp
-    // has the rest).
+    // notify: tests/integration/notify_test.cpp. No Mail widget: refused before the body is
+    // looked at, as Java's MailLogic (mail_test.cpp has the rest).
     c->send_frame(cmd::kEmail, 5, body({"to@example.com", "subject", "text"}));
     EXPECT_TRUE(c->expect_response(5, status::kNotAllowed));
     c->send_frame(cmd::kEmail, 6, "only one part");

@@ -124,13 +124,9 @@ TEST_F(HttpTest, ConnectionStateProjectAndRtc) {
     EXPECT_NEAR(secs, static_cast<long long>(std::time(nullptr)), 5);
 }
 
-TEST_F(HttpTest, NotifyAndEmailAnswerNotConfigured) {
-    auto r = call("POST", t() + "/notify", R"({"body":"hello"})", "application/json");
-    EXPECT_EQ(r.status, 400);
-    EXPECT_EQ(r.body, "No notification widget.");
-    r = call("POST", t() + "/notify", R"({"body":""})", "application/json");
-    EXPECT_EQ(r.body, "Body is empty or larger than 255 chars.");
-    r = call("POST", t() + "/email", R"({"to":"a@b.c"})", "application/json");
+TEST_F(HttpTest, EmailChecksTheBodyThenTheProject) {
+    // notify: tests/integration/notify_test.cpp
+    auto r = call("POST", t() + "/email", R"({"to":"a@b.c"})", "application/json");
     EXPECT_EQ(r.body, "Email body is wrong. Missing or empty fields 'to', 'subj'.");
     r = call("POST", t() + "/email", R"({"to":"a@b.c","subj":"s","title":"t"})",
              "application/json");

@@ -15,6 +15,8 @@ import {
 } from './protocol.js';
 import { currentSession, signIn, signOut } from './session.js';
 import { installAdmin } from './admin/index.js';
+import { EventLog } from './events.js';
+import { NotificationCenter } from './notifications.js';
 
 /** @typedef {import('./session.js').Credentials} Credentials */
 /** @typedef {import('./profile.js').Dashboard} Dashboard */
@@ -52,10 +54,15 @@ const ui = {
   user: byId('user', HTMLElement),
   signOutButton: byId('sign-out', HTMLButtonElement),
   notice: byId('notice', HTMLElement),
+  notifyPermission: byId('notify-permission', HTMLButtonElement),
+  eventsButton: byId('events-button', HTMLButtonElement),
+  toasts: byId('toasts', HTMLElement),
 };
 
 /** The admin view (#/admin) and its top-bar button. */
 const admin = installAdmin();
+const notifications = new NotificationCenter(ui.notifyPermission, ui.toasts);
+const eventLog = new EventLog();
 
 const state = {
   /** @type {Credentials | null} */
@@ -94,6 +101,8 @@ function showSignIn(error = '') {
   ui.picker.hidden = true;
   ui.user.textContent = '';
   ui.connection.textContent = '';
+  ui.eventsButton.hidden = true;
+  notifications.offerPermission(false);
   ui.signInSection.hidden = false;
   admin.signedOut();
   ui.signInError.textContent = error;
@@ -105,6 +114,8 @@ function showConsole() {
   ui.signInSection.hidden = true;
   ui.consoleSection.hidden = false;
   ui.signOutButton.hidden = false;
+  ui.eventsButton.hidden = false;
+  notifications.offerPermission(true);
   ui.user.textContent = state.credentials?.email ?? '';
   if (state.credentials) admin.signedIn(state.credentials);
 }
@@ -231,8 +242,37 @@ function deviceOnScreen(target) {
   return Number(match[2]);
 }
 
+/**
+ * The dashboard and device "dashId-deviceId" names, in any of the user's dashboards.
+ * @param {string | undefined} target
+ */
+function deviceOf(target) {
+  const match = /^(\d+)-(\d+)$/.exec(target ?? '');
+  if (!match) return null;
+  const dashId = Number(match[1]);
+  const deviceId = Number(match[2]);
+  const device = state.dashboards.find((d) => d.id === dashId)?.devices?.find((d) => d.id === deviceId);
+  return { dashId, deviceId, name: device?.name || `Device ${deviceId}` };
+}
+
+/**
+ * Notifications and logged events concern every dashboard of the user, not only the one on
+ * screen. Returns true when `frame` was one of them.
+ * @param {Frame} frame
+ */
+function onAlert(frame) {
+  if (frame.command !== Command.PUSH_NOTIFICATION && frame.command !== Command.EVENT_LOG) return false;
+  const [target, first = '', second = ''] = frame.fields;
+  const device = deviceOf(target);
+  if (!device) return true;
+  if (frame.command === Command.PUSH_NOTIFICATION) notifications.show(device.name, first);
+  else eventLog.receive(device.dashId, device.deviceId, first, second);
+  return true;
+}
+
 /** @param {Frame} frame */
 function onPush(frame) {
+  if (onAlert(frame)) return;
   const [target, ...rest] = frame.fields;
   const deviceId = deviceOnScreen(target);
   if (deviceId === null || !state.view) return;
@@ -347,6 +387,12 @@ ui.signOutButton.addEventListener('click', async () => {
     }
   }
   showSignIn(error);
+});
+
+ui.eventsButton.addEventListener('click', () => {
+  const dashboard = state.view?.dashboard ?? chosenDashboard();
+  if (dashboard) eventLog.show(dashboard);
+  else showNotice('No dashboard yet: its devices\' events show here.');
 });
 
 ui.picker.addEventListener('change', () => {

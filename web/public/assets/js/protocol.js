@@ -7,6 +7,7 @@ export const Command = Object.freeze({
   LOGIN: 2,
   HARDWARE_CONNECTED: 4,
   PING: 6,
+  PUSH_NOTIFICATION: 14,
   ACTIVATE_DASHBOARD: 7,
   REFRESH_TOKEN: 9,
   SET_WIDGET_PROPERTY: 19,
@@ -21,6 +22,7 @@ export const Command = Object.freeze({
   UPDATE_PROJECT_SETTINGS: 38,
   CREATE_DEVICE: 42,
   DELETE_DEVICE: 44,
+  EVENT_LOG: 64,
   DEVICE_OFFLINE: 71,
 });
 

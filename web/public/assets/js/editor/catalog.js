@@ -11,7 +11,7 @@ export const DEFAULT_COLOR = 0x23c48eff | 0;
 
 /**
  * Which settings the widget form offers for a type.
- * @typedef {'pin' | 'range' | 'mode' | 'onOff' | 'labels' | 'url' | 'urls' | 'step'} FormField
+ * @typedef {'pin' | 'range' | 'mode' | 'onOff' | 'labels' | 'url' | 'urls' | 'step' | 'channels'} FormField
  */
 
 /**
@@ -128,6 +128,12 @@ export const FAMILIES = [
     type: 'ENHANCED_GRAPH', title: 'SuperChart', width: 8, height: 3, shape: 'chart', range: [0, 1023],
     fields: ['pin'],
     extra: { period: 'LIVE', showLegend: true, showTitle: true, overrideYAxis: false, yAxisMin: 0, yAxisMax: 0 },
+  },
+  {
+    // The app's fields, and blynkd's channels (docs/protocol.md, Notifications).
+    type: 'NOTIFICATION', title: 'Notification', width: 2, height: 1, shape: 'none',
+    fields: ['channels'],
+    extra: { notifyWhenOffline: false, priority: 'normal', webConsole: true, emailTo: '', webhookUrl: '' },
   },
 ];
 

@@ -100,6 +100,9 @@ export function widgetForm(host, dashboard, widget, isNew) {
   const url = input('url', String(copy.url ?? ''), 'url');
   const urls = linesInput('urls', Array.isArray(copy.urls) ? copy.urls.map(String) : []);
   const step = numberInput('step', copy.step ?? 1);
+  const webConsole = select('webConsole', [['on', 'On'], ['off', 'Off']], copy.webConsole === false ? 'off' : 'on');
+  const emailTo = input('emailTo', String(copy.emailTo ?? ''), 'email');
+  const webhookUrl = input('webhookUrl', String(copy.webhookUrl ?? ''), 'url');
 
   const sheet = openSheet(title, 'widget-sheet', async (s) => {
     const connection = host.connection();
@@ -128,6 +131,11 @@ export function widgetForm(host, dashboard, widget, isNew) {
     if (fields.has('url')) copy.url = url.value.trim();
     if (fields.has('urls')) copy.urls = lines(urls.value);
     if (fields.has('step')) copy.step = Number(step.value);
+    if (fields.has('channels')) {
+      copy.webConsole = webConsole.value === 'on';
+      copy.emailTo = emailTo.value.trim();
+      copy.webhookUrl = webhookUrl.value.trim();
+    }
     const saved = await run(s, () =>
       isNew ? connection.createWidget(dashboard.id, copy) : connection.updateWidget(dashboard.id, copy),
     );
@@ -161,6 +169,13 @@ export function widgetForm(host, dashboard, widget, isNew) {
   if (fields.has('labels')) form.append(field('Choices (one a line)', choices));
   if (fields.has('url')) form.append(field('Stream URL', url));
   if (fields.has('urls')) form.append(field('Picture URLs (one a line)', urls));
+  if (fields.has('channels')) {
+    form.append(
+      field('Console pages', webConsole),
+      field('E-mail to (empty: none)', emailTo),
+      field('Webhook URL (empty: none)', webhookUrl),
+    );
+  }
   submitButton(sheet, isNew ? 'Add widget' : 'Save', 'widget-form__save');
 }
 
