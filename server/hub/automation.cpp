@@ -6,8 +6,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/proto/status.hpp"
 #include "common/util/clock.hpp"
 #include "common/util/time_zone.hpp"
+#include "server/hub/mail.hpp"
+#include "server/hub/notify.hpp"
 #include "server/hub/operations.hpp"
 
 namespace blynk::hub::ops {
@@ -93,15 +96,49 @@ void rebuild(UserState& user, int64_t now_ms) {
     a.scheduled.store(!a.groups.empty(), std::memory_order_relaxed);
 }
 
+/// Java's Eventor puts the value that triggered a pin rule where a message says "/pin/".
+std::string with_trigger_value(std::string text, std::optional<std::string_view> trigger) {
+    constexpr std::string_view kPlaceholder = "/pin/";
+    if (!trigger) return text;
+    for (size_t at = text.find(kPlaceholder); at != std::string::npos;
+         at = text.find(kPlaceholder, at + trigger->size())) {
+        text.replace(at, kPlaceholder.size(), *trigger);
+    }
+    return text;
+}
+
 void run_actions(UserState& user, int dash_id, int device_id,
-                 const std::vector<automation::Action>& actions, uint16_t id) {
+                 const std::vector<automation::Action>& actions, uint16_t id,
+                 std::optional<std::string_view> trigger = std::nullopt) {
     const model::Dashboard* dash = user.dashboard(dash_id);
     if (!dash || !dash->active) return;  // as the Java server: only active dashboards run
     UserAutomation& a = user.automation();
     a.running_actions = true;
+    const DeviceRef device{dash_id, device_id};
     for (const automation::Action& action : actions) {
-        if (action.kind != automation::Action::Kind::SetPin) continue;
-        server_write(user, DeviceRef{dash_id, device_id}, id, action.pin, action.value);
+        switch (action.kind) {
+            case automation::Action::Kind::SetPin:
+                server_write(user, device, id, action.pin, action.value);
+                break;
+            case automation::Action::Kind::Notify:
+                // The same checks, limit and channels as a device's notify.
+                if (const uint8_t status =
+                        notify(user, device, with_trigger_value(action.value, trigger));
+                    status != proto::status::kOk)
+                    spdlog::info("automation: eventor notify for {} not sent (status {})",
+                                 user.email(), status);
+                break;
+            case automation::Action::Kind::Mail: {
+                // As a device's `email` with subject and body: the Mail widget says to whom.
+                const std::string body =
+                    action.subject + '\0' + with_trigger_value(action.value, trigger);
+                if (const uint16_t status = mail::from_device(user, device, body);
+                    status != proto::status::kOk)
+                    spdlog::info("automation: eventor mail for {} not sent (status {})",
+                                 user.email(), status);
+                break;
+            }
+        }
     }
     a.running_actions = false;
 }
@@ -200,7 +237,8 @@ void run_pin_rules(UserState& user, DeviceRef device, model::PinKey pin, std::st
         state.inside = inside;
         state.last_value.assign(value);
         state.has_value = true;
-        if (fire) run_actions(user, device.dash_id, device.device_id, r.actions, kEventorWriteId);
+        if (fire)
+            run_actions(user, device.dash_id, device.device_id, r.actions, kEventorWriteId, value);
     }
 }
 

@@ -54,8 +54,8 @@ UserState::UserState(std::string email, UserExecutor executor, Persistence& pers
       persistence_(persistence),
       outbound_(outbound),
       dirty_users_(dirty_users),
-      history_all_pins_(history_all_pins),
-      notify_settings_(notify_settings) {}
+      notify_settings_(notify_settings),
+      history_all_pins_(history_all_pins) {}
 
 void UserState::set_password(std::string hash, model::PasswordKind kind) {
     password_hash_ = std::move(hash);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/proto/status.hpp"
+#include "server/hub/automation.hpp"
 #include "server/hub/hub.hpp"
 #include "server/hub/notify.hpp"
 #include "tests/unit/recording_persistence.hpp"
@@ -127,6 +128,45 @@ TEST_F(NotifyChannelsTest, AnOutboundRefusalStillAnswers200AsJavaDidWithoutPushK
     outbound_.answer = Accepted::NotConfigured;
     UserState& user = load(R"({"id":1,"emailTo":"me@example.com"})");
     EXPECT_EQ(ops::notify(user, tank_, "x"), proto::status::kOk);
+}
+
+/// A Notification widget, a Mail widget and an Eventor rule that notifies and mails over 10.
+model::User user_with_eventor() {
+    model::User u = user_with_widget(
+        R"({"id":1,"type":"NOTIFICATION","emailTo":"alerts@example.com","webConsole":false})",
+        "Tank");
+    model::Widget mail;
+    mail.id = 2;
+    mail.type = "EMAIL";
+    mail.json = R"({"id":2,"type":"EMAIL","to":"owner@example.com"})";
+    model::Widget eventor;
+    eventor.id = 3;
+    eventor.type = "EVENTOR";
+    eventor.device_id = 2;
+    eventor.json = R"({"id":3,"type":"EVENTOR","deviceId":2,"rules":[{"isActive":true,
+        "triggerPin":{"pinType":"VIRTUAL","pin":1},"condition":{"type":"GT","value":10},
+        "actions":[{"type":"NOTIFY","message":"{DEVICE_NAME} at /pin/"},
+                   {"type":"MAIL","subject":"Level","message":"now /pin/ litres"}]}]})";
+    u.dashboards[0].widgets.push_back(mail);
+    u.dashboards[0].widgets.push_back(eventor);
+    return u;
+}
+
+TEST_F(NotifyChannelsTest, EventorRulesNotifyAndMailWithTheTriggerValue) {
+    hub_.load({user_with_eventor()});
+    UserState& user = *hub_.find_token("tank-token")->user;
+    const model::PinKey v1{model::PinType::Virtual, 1};
+    ops::run_pin_rules(user, tank_, v1, "7");
+    EXPECT_TRUE(outbound_.mails.empty()) << "below the threshold";
+    ops::run_pin_rules(user, tank_, v1, "12.5");
+    ASSERT_EQ(outbound_.mails.size(), 2u);
+    EXPECT_EQ(outbound_.mails[0].to, "alerts@example.com") << "the notify went to its channel";
+    EXPECT_EQ(outbound_.mails[0].body, "Tank at 12.5");
+    EXPECT_EQ(outbound_.mails[1].to, "owner@example.com") << "the Mail widget's receiver";
+    EXPECT_EQ(outbound_.mails[1].subject, "Level");
+    EXPECT_EQ(outbound_.mails[1].body, "now 12.5 litres");
+    ops::run_pin_rules(user, tank_, v1, "13");
+    EXPECT_EQ(outbound_.mails.size(), 2u) << "fired on the way into the condition only";
 }
 
 }  // namespace

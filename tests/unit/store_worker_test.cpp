@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/util/clock.hpp"
 #include "server/store/sqlite_handle.hpp"
 #include "server/store/storage_worker.hpp"
 #include "tests/unit/store_test_support.hpp"
@@ -94,8 +95,10 @@ TEST_F(StoreFileTest, StoreWorkerStopFlushesEverything) {
         worker.put_property({"a@b.c", 1, 0, 5, "label", "new"});
         worker.put_last_seen({"a@b.c", 1, 0, 900, true});
         worker.put_last_seen({"a@b.c", 1, 0, 800, false});  // older: ignored
-        worker.put_event({"a@b.c", 1, 0, {"first", "", 1}});
-        worker.put_event({"a@b.c", 1, 0, {"second", "", 2}});
+        // Events of today: the worker's upkeep expires those older than history.events.days.
+        const int64_t now = util::now_ms();
+        worker.put_event({"a@b.c", 1, 0, {"first", "", now}});
+        worker.put_event({"a@b.c", 1, 0, {"second", "", now + 1}});
         worker.put_pins("a@b.c", {{1, 42, kV5, "ghost", 1}});  // unknown device: skipped
         EXPECT_EQ(worker.stats().pending_events, 2u);
         worker.stop();
@@ -229,7 +232,7 @@ TEST_F(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
     Database blocker(path_);
     auto lock = std::make_unique<Transaction>(blocker);
     worker.put_pins("a@b.c", {{1, 0, kV5, "kept", 1}});
-    worker.put_event({"a@b.c", 1, 0, {"ev", "", 1}});
+    worker.put_event({"a@b.c", 1, 0, {"ev", "", util::now_ms()}});  // recent: not expired
     model::Dashboard renamed;
     renamed.id = 1;
     renamed.name = "Renamed";
