@@ -10,11 +10,10 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
 const { appHash, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { launchChromium, signIn: fillSignIn, shutDown } = require('./lib/chromium');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'blynkd-console-screenshots');
 const ADMIN = 'root@example.com';
 const ADMIN_PASSWORD = 'pw';
@@ -47,22 +46,10 @@ test.before(async () => {
   await server.start();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   consoleUrl = `https://127.0.0.1:${server.tlsPort}/`;
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--ignore-certificate-errors'],
-  });
+  browser = await launchChromium();
 });
 
-test.after(async () => {
-  for (const board of boards) board.close();
-  await browser?.close();
-  try {
-    await server.stop();
-  } finally {
-    server.cleanup();
-  }
-});
+test.after(() => shutDown(server, browser, ...boards));
 
 /** A tab (in `context`) whose console errors, page errors, failed requests and CSP violations are kept. */
 async function watchedPage(viewport, context = browser.defaultBrowserContext()) {
@@ -92,10 +79,7 @@ async function watchedPage(viewport, context = browser.defaultBrowserContext()) 
 
 async function signIn(tab, email, password) {
   await tab.goto(consoleUrl, { waitUntil: 'load' });
-  await tab.waitForSelector('#sign-in:not([hidden])');
-  await tab.type('#email', email);
-  await tab.type('#password', password);
-  await tab.click('#sign-in-button');
+  await fillSignIn(tab, email, password);
   await tab.waitForSelector('#console:not([hidden])');
 }
 

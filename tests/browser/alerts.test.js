@@ -6,11 +6,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
 const { appHash, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { launchChromium, signIn, shutDown } = require('./lib/chromium');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const EMAIL = 'alerts@example.com';
 const PASSWORD = 'correct horse battery';
 const PUSH_NOTIFICATION = 14;
@@ -34,22 +33,11 @@ test.before(async () => {
   await app.createWidget(dashId, { type: 'NOTIFICATION', id: 900, x: 0, y: 0, width: 2, height: 1 });
   board = await connectBoard(server.port, token);
   consoleUrl = `https://127.0.0.1:${server.tlsPort}/`;
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--ignore-certificate-errors'],
-  });
+  browser = await launchChromium();
 });
 
 test.after(async () => {
-  board?.close();
-  app?.close();
-  await browser?.close();
-  try {
-    await server.stop();
-  } finally {
-    server.cleanup();
-  }
+  await shutDown(server, browser, board, app);
   assert.deepStrictEqual(problems, [], 'the pages ran without errors');
 });
 
@@ -66,10 +54,7 @@ async function signedInPage(setup) {
   });
   if (setup) await page.evaluateOnNewDocument(setup);
   await page.goto(consoleUrl, { waitUntil: 'load' });
-  await page.waitForSelector('#sign-in:not([hidden])');
-  await page.type('#email', EMAIL);
-  await page.type('#password', PASSWORD);
-  await page.click('#sign-in-button');
+  await signIn(page, EMAIL, PASSWORD);
   await page.waitForSelector(`#dashboard[data-active-dashboard="${dashId}"]`);
   return page;
 }

@@ -5,11 +5,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
 const { appHash, connectApp, connectBoard, Command } = require('./lib/blynk_wire');
+const { launchChromium, keepProblems, signIn, shutDown } = require('./lib/chromium');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const EMAIL = 'chart@example.com';
 const PASSWORD = 'a chart of the greenhouse';
 
@@ -45,36 +44,16 @@ test.before(async () => {
   for (const value of ['10', '11.5', '12']) board.send(Command.HARDWARE, ['vw', '7', value]);
   await new Promise((resolve) => setTimeout(resolve, 600)); // two flushes
 
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--ignore-certificate-errors'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  keepProblems(page, problems);
   await page.setViewport({ width: 1280, height: 800, deviceScaleFactor: 1 });
   await page.goto(`https://127.0.0.1:${server.tlsPort}/`, { waitUntil: 'load' });
-  await page.waitForSelector('#sign-in:not([hidden])');
-  await page.type('#email', EMAIL);
-  await page.type('#password', PASSWORD);
-  await page.click('#sign-in-button');
+  await signIn(page, EMAIL, PASSWORD);
   await page.waitForSelector(`#dashboard[data-active-dashboard="${dashId}"]`);
 });
 
-test.after(async () => {
-  board?.close();
-  app?.close();
-  await browser?.close();
-  try {
-    await server.stop();
-  } finally {
-    server.cleanup();
-  }
-});
+test.after(() => shutDown(server, browser, board, app));
 
 /** The chart canvas's data attribute `name` once `accept` takes it. */
 async function chartData(name, accept) {

@@ -8,12 +8,11 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
 const { appHash, Command, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { launchChromium, signIn: fillSignIn, shutDown } = require('./lib/chromium');
 const { showcaseWidgets } = require('./lib/showcase');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // ctest sets a folder in the build tree; SCREENSHOT_DIR=docs/images refreshes the README's.
 const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'blynkd-console-screenshots');
 const EMAIL = 'web@example.com';
@@ -54,11 +53,7 @@ test.before(async () => {
   // The console blynkd serves from the binary, over TLS (its generated certificate).
   consoleUrl = `https://127.0.0.1:${server.tlsPort}/`;
 
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--ignore-certificate-errors'],
-  });
+  browser = await launchChromium();
   page = await watchedPage(PHONE);
 });
 
@@ -94,23 +89,11 @@ async function dashboardShown(tab) {
 /** Signs in on the console's form and waits for the dashboard to be active. */
 async function signIn(tab) {
   await tab.goto(consoleUrl, { waitUntil: 'load' });
-  await tab.waitForSelector('#sign-in:not([hidden])');
-  await tab.type('#email', EMAIL);
-  await tab.type('#password', PASSWORD);
-  await tab.click('#sign-in-button');
+  await fillSignIn(tab, EMAIL, PASSWORD);
   await dashboardShown(tab);
 }
 
-test.after(async () => {
-  board?.close();
-  app?.close();
-  await browser?.close();
-  try {
-    await server.stop();
-  } finally {
-    server.cleanup();
-  }
-});
+test.after(() => shutDown(server, browser, board, app));
 
 /** The text of a widget's element, found by the widget's label. */
 function widgetText(label, selector) {

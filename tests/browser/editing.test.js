@@ -11,11 +11,10 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
 const { appHash, Command, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { launchChromium, signIn, shutDown } = require('./lib/chromium');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'blynkd-console-screenshots');
 const EMAIL = 'new.user@example.com';
 const PASSWORD = 'a long enough password';
@@ -41,11 +40,7 @@ test.before(async () => {
   await server.start();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   consoleUrl = `https://127.0.0.1:${server.tlsPort}/`;
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--ignore-certificate-errors'],
-  });
+  browser = await launchChromium();
   await browser.defaultBrowserContext().overridePermissions(consoleUrl.slice(0, -1), [
     'clipboard-read',
     'clipboard-write',
@@ -66,16 +61,7 @@ test.before(async () => {
   await page.setViewport(PHONE);
 });
 
-test.after(async () => {
-  board?.close();
-  app?.close();
-  await browser?.close();
-  try {
-    await server.stop();
-  } finally {
-    server.cleanup();
-  }
-});
+test.after(() => shutDown(server, browser, board, app));
 
 /** Sets a form control's value the way typing would (input and change events). */
 async function fill(selector, value) {
@@ -135,10 +121,7 @@ async function addWidget(type, { label, pinType, pin }) {
 
 test('a new user signs in to an empty account and is offered to create a dashboard', async () => {
   await page.goto(consoleUrl, { waitUntil: 'load' });
-  await page.waitForSelector('#sign-in:not([hidden])');
-  await page.type('#email', EMAIL);
-  await page.type('#password', PASSWORD);
-  await page.click('#sign-in-button');
+  await signIn(page, EMAIL, PASSWORD);
   await page.waitForSelector('#editor-bar:not([hidden]) #new-dashboard:not([hidden])');
   assert.match(await page.$eval('#dashboard', (e) => e.textContent), /No dashboards yet/);
   assert.strictEqual(await page.$eval('#edit-toggle', (e) => e.hidden), true);
@@ -433,6 +416,9 @@ test('every family of the palette is created, drawn by its own view, and stored 
     }
     if (w.type === 'ENHANCED_GRAPH') {
       assert.deepStrictEqual([w.dataStreams[0].pin.pinType, typeof w.dataStreams[0].pin.pin], ['VIRTUAL', 'number']);
+    } else if (w.type === 'NOTIFICATION') {
+      // No pin: its channels, console pages on by default.
+      assert.deepStrictEqual([w.pin, w.webConsole], [undefined, true]);
     } else if (['RGB', 'TWO_AXIS_JOYSTICK', 'LCD'].includes(w.type)) {
       assert.ok(w.pins.every((p) => p.pinType === 'VIRTUAL' && p.pin >= 0), w.type);
     } else {

@@ -7,11 +7,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const puppeteer = require('puppeteer-core');
 const { Blynkd } = require('../clients/lib/blynkd');
 const { appHash, Command, connectApp, connectBoard } = require('./lib/blynk_wire');
+const { launchChromium, keepProblems, signIn, shutDown } = require('./lib/chromium');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const EMAIL = 'load@example.com';
 const PASSWORD = 'fifty widgets';
 const WIDGETS = 50;
@@ -45,35 +44,17 @@ test.before(async () => {
   app.close();
   board = await connectBoard(server.port, token);
 
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--ignore-certificate-errors'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  keepProblems(page, problems, { requests: false });
   await page.setViewport(PHONE);
   await page.goto(`https://127.0.0.1:${server.tlsPort}/`, { waitUntil: 'load' });
-  await page.waitForSelector('#sign-in:not([hidden])');
-  await page.type('#email', EMAIL);
-  await page.type('#password', PASSWORD);
-  await page.click('#sign-in-button');
+  await signIn(page, EMAIL, PASSWORD);
   await page.waitForSelector(`#dashboard[data-active-dashboard="${dashId}"]`);
   await page.waitForFunction((n) => document.querySelectorAll('.widget').length >= n, {}, WIDGETS + 1);
 });
 
-test.after(async () => {
-  board?.close();
-  await browser?.close();
-  try {
-    await server.stop();
-  } finally {
-    server.cleanup();
-  }
-});
+test.after(() => shutDown(server, browser, board));
 
 test('50 widgets at 10 writes/s each: the page keeps up and a tap still reaches the board', async (t) => {
   // Frame intervals and long tasks, measured in the page while the load runs.

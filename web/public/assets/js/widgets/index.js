@@ -10,6 +10,7 @@ import { renderers as lcd } from './lcd.js';
 import { renderers as led } from './led.js';
 import { renderers as level } from './level.js';
 import { renderers as media } from './media.js';
+import { renderers as notification } from './notification.js';
 import { renderers as sliders } from './sliders.js';
 import { renderers as steps } from './steps.js';
 import { renderers as table } from './table.js';
@@ -25,7 +26,7 @@ import { placeholder } from './placeholder.js';
 const registry = new Map(
   Object.entries({
     ...buttons, ...chart, ...choices, ...displays, ...gauge, ...joystick, ...lcd, ...led,
-    ...level, ...media, ...sliders, ...steps, ...table, ...terminal, ...zergba,
+    ...level, ...media, ...notification, ...sliders, ...steps, ...table, ...terminal, ...zergba,
   }),
 );
 
