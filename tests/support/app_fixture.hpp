@@ -41,6 +41,7 @@ protected:
     }
 
     void TearDown() override {
+        if (!server_) return;  // skipped before the server was started
         const std::string crash = server_->unexpected_exit();
         if (!crash.empty()) ADD_FAILURE() << "blynkd " << crash << "; its log:\n" << server_->log();
     }

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "common/util/clock.hpp"
 #include "server/store/sqlite_handle.hpp"
 #include "server/store/storage_worker.hpp"
 #include "tests/unit/store_test_support.hpp"
@@ -10,7 +11,9 @@
 namespace blynk::store {
 namespace {
 
-constexpr int64_t kT = 1'700'000'000'000;
+// An hour ago, on a minute: the worker's upkeep (retention, history.raw.days) must not take the
+// points away between the flush and the check.
+const int64_t kT = (util::now_ms() / 60'000 - 60) * 60'000;
 
 std::vector<HistoryUpdate> points(int n, int64_t from = kT) {
     std::vector<HistoryUpdate> out;
