@@ -18,8 +18,8 @@ std::shared_ptr<UserState> Hub::user_locked(const std::string& email) {
     auto& slot = users_[email];
     if (!slot) {
         slot = std::make_shared<UserState>(email, boost::asio::make_strand(io_.get_executor()),
-                                           persistence_, outbound_, dirty_users_,
-                                           history_all_pins_, notify_settings_);
+                                           persistence_, outbound_, dirty_users_, history_all_pins_,
+                                           notify_settings_);
     }
     return slot;
 }

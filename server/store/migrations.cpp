@@ -211,11 +211,8 @@ CREATE TABLE automation_marks (
 )sql";
 
 constexpr std::array kMigrations{
-    Migration{1, kSchemaV1},
-    Migration{2, kSchemaV2},
-    Migration{3, kSchemaV3},
-    Migration{4, kSchemaV4},
-    Migration{5, kSchemaV5},
+    Migration{1, kSchemaV1}, Migration{2, kSchemaV2}, Migration{3, kSchemaV3},
+    Migration{4, kSchemaV4}, Migration{5, kSchemaV5},
 };
 
 int64_t pragma_int(Database& db, const char* sql, const char* purpose) {
