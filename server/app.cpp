@@ -16,7 +16,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
-#include "common/util/token.hpp"
 #include "server/event_loop.hpp"
 #include "server/http/admin_api.hpp"
 #include "server/http/api.hpp"
@@ -41,6 +40,7 @@
 #include "server/outbound/outbound_config.hpp"
 #include "server/outbound/outbound_worker.hpp"
 #include "server/periodic_task.hpp"
+#include "server/provision_events.hpp"
 #include "server/store/instance_lock.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
@@ -96,63 +96,6 @@ std::string status_text(const hub::Hub& hub) {
 tcp::endpoint endpoint_for(const std::string& address, uint16_t port) {
     if (address.empty()) return tcp::endpoint(tcp::v6(), port);  // dual-stack: IPv6 and IPv4
     return tcp::endpoint(boost::asio::ip::make_address(address), port);
-}
-
-/// Applies provisioning done by another process (the CLI) to the running hub.
-void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
-                            http::WebSessions& web_sessions,
-                            std::vector<store::ProvisionEvent> events) {
-    for (auto& e : events) {
-        if (e.kind == store::kDeviceAdded) {
-            worker.post([&hub, e](store::SqliteStore& db) {
-                auto row = db.find_device_by_token(e.token);
-                if (!row) return;  // already refreshed or removed again
-                spdlog::info("provisioning: device {}-{} '{}' of {} added", row->dash_id,
-                             row->device.id, row->device.name, row->email);
-                hub.device_added(row->email, row->dash_id, std::move(row->device));
-            });
-        } else if (e.kind == store::kTokenRefreshed) {
-            spdlog::info("provisioning: token of device {}-{} of {} refreshed ({} -> {})",
-                         e.dash_id, e.device_id, e.email, util::redact_token(e.old_token),
-                         util::redact_token(e.token));
-            hub.token_refreshed(e.old_token, e.token);
-        } else if (e.kind == store::kUserDeleted) {
-            spdlog::info("provisioning: user {} deleted", e.email);
-            web_sessions.revoke_user(e.email);
-            hub.remove_user(e.email);
-        } else if (e.kind == store::kAdminChanged) {
-            worker.post([&hub, e](store::SqliteStore& db) {
-                auto user = db.find_user(e.email);
-                if (!user) return;
-                spdlog::info("provisioning: {} is {} an administrator", e.email,
-                             user->admin ? "now" : "no longer");
-                hub.admin_changed(user->email, user->admin);
-            });
-        } else if (e.kind == store::kUserAdded || e.kind == store::kPasswordChanged) {
-            if (e.kind == store::kPasswordChanged) {
-                if (size_t n = web_sessions.revoke_user(e.email)) {
-                    spdlog::info("password of {} changed: {} console session(s) signed out",
-                                 e.email, n);
-                }
-            }
-            worker.post([&hub, e](store::SqliteStore& db) {
-                auto user = db.find_user(e.email);
-                if (!user) return;
-                if (e.kind == store::kUserAdded) {
-                    spdlog::info("provisioning: user {} added", e.email);
-                    hub.add_user(user->email, user->password_hash, user->password_kind,
-                                 user->admin);
-                } else {
-                    spdlog::info("provisioning: password of {} changed", e.email);
-                    hub.password_changed(user->email, user->password_hash, user->password_kind);
-                }
-            });
-        } else if (e.kind == store::kDeviceDeleted) {
-            spdlog::info("provisioning: device {}-{} of {} deleted", e.dash_id, e.device_id,
-                         e.email);
-            hub.device_removed(e.token);
-        }
-    }
 }
 
 /// Accounts made by the CLI before the app protocol existed hold a hash of the clear password,

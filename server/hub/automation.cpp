@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/proto/status.hpp"
+#include "common/util/ascii.hpp"
 #include "common/util/clock.hpp"
 #include "common/util/time_zone.hpp"
 #include "server/hub/mail.hpp"
@@ -98,12 +99,7 @@ void rebuild(UserState& user, int64_t now_ms) {
 
 /// Java's Eventor puts the value that triggered a pin rule where a message says "/pin/".
 std::string with_trigger_value(std::string text, std::optional<std::string_view> trigger) {
-    constexpr std::string_view kPlaceholder = "/pin/";
-    if (!trigger) return text;
-    for (size_t at = text.find(kPlaceholder); at != std::string::npos;
-         at = text.find(kPlaceholder, at + trigger->size())) {
-        text.replace(at, kPlaceholder.size(), *trigger);
-    }
+    if (trigger) util::replace_all(text, "/pin/", *trigger);
     return text;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/proto/body.hpp"
 #include "common/proto/status.hpp"
+#include "common/util/ascii.hpp"
 
 namespace blynk::hub::mail {
 namespace {
@@ -65,18 +66,12 @@ std::string html_escaped(std::string_view text) {
     return out;
 }
 
-void replace_all(std::string& text, std::string_view what, std::string_view with) {
-    for (size_t at = text.find(what); at != std::string::npos;
-         at = text.find(what, at + with.size()))
-        text.replace(at, what.size(), with);
-}
-
 /// {DEVICE_NAME} and {DEVICE_OWNER_EMAIL}, as the Java server replaced them ({VENDOR_EMAIL}
 /// becomes empty: there is no vendor here).
 std::string placeholders(std::string text, std::string_view device_name, std::string_view owner) {
-    replace_all(text, "{DEVICE_NAME}", device_name);
-    replace_all(text, "{DEVICE_OWNER_EMAIL}", owner);
-    replace_all(text, "{VENDOR_EMAIL}", "");
+    util::replace_all(text, "{DEVICE_NAME}", device_name);
+    util::replace_all(text, "{DEVICE_OWNER_EMAIL}", owner);
+    util::replace_all(text, "{VENDOR_EMAIL}", "");
     return text;
 }
 

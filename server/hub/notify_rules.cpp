@@ -1,5 +1,7 @@
 #include "server/hub/notify_rules.hpp"
 
+#include "common/util/ascii.hpp"
+
 namespace blynk::hub {
 namespace {
 
@@ -47,15 +49,8 @@ bool notify_body_ok(std::string_view text) {
 }
 
 std::string with_device_name(std::string_view text, std::string_view device_name) {
-    static constexpr std::string_view kPlaceholder = "{DEVICE_NAME}";
-    std::string out;
-    out.reserve(text.size());
-    size_t start = 0;
-    for (size_t pos; (pos = text.find(kPlaceholder, start)) != std::string_view::npos;) {
-        out.append(text.substr(start, pos - start)).append(device_name);
-        start = pos + kPlaceholder.size();
-    }
-    out.append(text.substr(start));
+    std::string out(text);
+    util::replace_all(out, "{DEVICE_NAME}", device_name);
     return out;
 }
 
