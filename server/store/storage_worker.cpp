@@ -50,8 +50,11 @@ StorageWorker::~StorageWorker() {
 // Producers (any thread): one short lock each.
 
 bool StorageWorker::backlog_full() const {
-    return pending_->pins.size() + pending_->properties.size() + in_flight_values_ >=
-           max_backlog_values_;
+    // Only while flushes fail: a healthy disk commits every slot, and the slots (one per pin and
+    // property, coalesced) are bounded by what the hub itself holds. Bounding them then would
+    // drop last values whenever more distinct pins change within one interval than the bound.
+    return failing_ && pending_->pins.size() + pending_->properties.size() + in_flight_values_ >=
+                           max_backlog_values_;
 }
 
 bool StorageWorker::drop_warning_due() {

@@ -137,7 +137,8 @@ private:
     /// Under mutex_: a flush, a task or stop() is waiting.
     bool work_waiting() const;
     void poll_provision(SqliteStore& store, bool force);
-    /// True when no further pin/property slot fits. Under mutex_.
+    /// True when no further pin/property slot fits: flushes fail and the bound is reached.
+    /// Under mutex_.
     bool backlog_full() const;
     /// Whether a drop should be logged now (at most every 10 s, never while flushes fail: the
     /// failure's line counts the drops). Under mutex_.
