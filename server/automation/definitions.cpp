@@ -1,7 +1,10 @@
 #include "server/automation/definitions.hpp"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
+#include "common/proto/body.hpp"
 #include "server/model/json_text.hpp"
 #include "server/model/widget.hpp"
 
@@ -86,6 +89,57 @@ void read_timer(const model::Widget& w, const Json& json, const std::string& zon
     out.groups.push_back(std::move(group));
 }
 
+/// "25200" (seconds of the day) to a time; "sr", "ss" (sunrise, sunset: the server does not know
+/// where the board is) and an empty field (not set) to nullopt.
+std::optional<int64_t> time_input_time(std::string_view field) {
+    int64_t seconds = 0;
+    auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), seconds);
+    if (error != std::errc() || end != field.data() + field.size() || !valid_time(seconds))
+        return std::nullopt;
+    return seconds;
+}
+
+/// "1,3,7" (TimeInputParam's weekdays: the digits count, anything else is a separator); empty is
+/// every day.
+uint8_t time_input_days(std::string_view field) {
+    uint8_t days = 0;
+    for (char c : field)
+        if (c >= '1' && c <= '7') days |= static_cast<uint8_t>(1u << (c - '1'));
+    return field.empty() ? kEveryDay : days;
+}
+
+/// A window that ends before it starts ends on the next day: Monday 22:00-06:00 stops Tuesday.
+uint8_t next_days(uint8_t days) {
+    return static_cast<uint8_t>(((days << 1) | (days >> 6)) & kEveryDay);
+}
+
+void read_time_input(const model::Widget& w, const std::string& zone, const PinValue& pin_value,
+                     DashboardAutomation& out) {
+    if (w.pins.empty()) return;
+    out.schedule_pins.push_back(SchedulePin{0, w.device_id, w.pins[0]});
+    const std::optional<std::string> value = pin_value(w.device_id, w.pins[0]);
+    if (!value) return;
+    const auto f = proto::split_n<5>(*value);
+    const auto start = time_input_time(f.field[0]);
+    const auto stop = time_input_time(f.field[1]);
+    const uint8_t days = time_input_days(f.field[3]);
+    std::string group_zone(f.field[2]);
+    if (group_zone.empty()) group_zone = w.time_zone.empty() ? zone : w.time_zone;
+    // The board is sent the schedule itself: its BLYNK_WRITE runs at each edge of the window.
+    const Action resend{Action::Kind::SetPin, w.pins[0], *value, {}};
+    TimeGroup group{{0, w.id, -1}, w.device_id, group_zone, {}, {}};
+    if (start) group.slots.push_back(TimeSlot{DailyTime{static_cast<int>(*start), days}, {resend}});
+    if (stop) {
+        const bool overnight = start && *stop < *start;
+        group.slots.push_back(TimeSlot{
+            DailyTime{static_cast<int>(*stop), overnight ? next_days(days) : days}, {resend}});
+    }
+    if (group.slots.empty() || days == 0) return;
+    group.signature =
+        group.zone + '\n' + std::to_string(w.device_id) + '\n' + w.pins[0].str() + '\n' + *value;
+    out.groups.push_back(std::move(group));
+}
+
 void read_eventor(const model::Widget& w, const Json& json, const std::string& zone,
                   DashboardAutomation& out) {
     auto rules = json.find("rules");
@@ -130,10 +184,14 @@ std::string dashboard_zone(const model::Dashboard& dash) {
     return {};
 }
 
-DashboardAutomation read_automation(const model::Dashboard& dash) {
+DashboardAutomation read_automation(const model::Dashboard& dash, const PinValue& pin_value) {
     DashboardAutomation out;
     const std::string zone = dashboard_zone(dash);
     for (const model::Widget& w : dash.widgets) {
+        if (w.type == "TIME_INPUT") {
+            read_time_input(w, zone, pin_value, out);
+            continue;
+        }
         if (w.type != "TIMER" && w.type != "EVENTOR") continue;
         std::optional<Json> json = model::parse_json_text(w.json);
         if (!json || !json->is_object()) continue;
@@ -146,6 +204,8 @@ DashboardAutomation read_automation(const model::Dashboard& dash) {
         g.key.dash_id = dash.id;
     for (PinRule& r : out.rules)
         r.key.dash_id = dash.id;
+    for (SchedulePin& p : out.schedule_pins)
+        p.dash_id = dash.id;
     return out;
 }
 

@@ -56,12 +56,23 @@ void rebuild(UserState& user, int64_t now_ms) {
     a.stale = false;
     a.groups.clear();
     a.rules.clear();
+    a.schedule_pins.clear();
     for (const auto& [id, dash] : user.dashboards()) {
-        automation::DashboardAutomation found = automation::read_automation(dash);
+        const auto pin_value = [&user, dash_id = id](int device_id, model::PinKey pin) {
+            std::optional<std::string> value;
+            if (const DeviceEntry* entry = user.find(DeviceRef{dash_id, device_id})) {
+                auto it = entry->device.pins.find(pin);
+                if (it != entry->device.pins.end()) value = it->second;
+            }
+            return value;
+        };
+        automation::DashboardAutomation found = automation::read_automation(dash, pin_value);
         for (auto& g : found.groups)
             a.groups.push_back(std::move(g));
         for (auto& r : found.rules)
             a.rules.push_back(std::move(r));
+        for (auto& p : found.schedule_pins)
+            a.schedule_pins.push_back(p);
     }
     std::map<GroupKey, UserAutomation::Mark> marks;
     for (automation::TimeGroup& g : a.groups) {
@@ -218,6 +229,9 @@ void run_schedules(UserState& user, int64_t now_ms) {
 
 void run_pin_rules(UserState& user, DeviceRef device, model::PinKey pin, std::string_view value) {
     UserAutomation& a = user.automation();
+    const automation::SchedulePin written{device.dash_id, device.device_id, pin};
+    if (std::find(a.schedule_pins.begin(), a.schedule_pins.end(), written) != a.schedule_pins.end())
+        user.automation_changed();  // a new Time Input schedule
     if (a.running_actions) return;
     if (a.stale) rebuild(user, util::now_ms());
     for (const automation::PinRule& r : a.rules) {

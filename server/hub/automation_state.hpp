@@ -21,6 +21,8 @@ struct UserAutomation {
     };
     std::vector<automation::TimeGroup> groups;
     std::vector<automation::PinRule> rules;
+    /// Time Input pins: a write to one reads the definitions again.
+    std::vector<automation::SchedulePin> schedule_pins;
     /// Per pin rule: whether the trigger pin's value is in the condition (rules fire on the way
     /// in) and the value it had (for "CHANGED").
     struct RuleState {

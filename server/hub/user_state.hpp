@@ -149,9 +149,12 @@ public:
     /// at 0); see webhooks.hpp.
     uint32_t& webhook_failures(size_t widget_version) { return webhook_failures_[widget_version]; }
 
+    /// The automation's definitions are read again before their next use (a dashboard, a widget
+    /// or a Time Input's schedule changed).
+    void automation_changed();
+
 private:
     void mark_dirty();
-    void automation_changed();
     /// Whether writes to `pin` of `ref` keep history.
     bool keeps_history(DeviceRef ref, model::PinKey pin);
 

@@ -1,7 +1,8 @@
 // The automation against the real binary: a Timer widget's slot reaches the board as HARDWARE
-// with id 7777 (and the app sees it), an Eventor rule writes a pin when a board's value comes
-// over a threshold, and restarts (with the wall clock moved by libfaketime) neither repeat a slot
-// nor forget a stop that passed while the server was down.
+// with id 7777 (and the app sees it), a Time Input's schedule reaches it again at its start and
+// stop, an Eventor rule writes a pin when a board's value comes over a threshold, and restarts
+// (with the wall clock moved by libfaketime) neither repeat a slot nor forget a stop that passed
+// while the server was down.
 
 #include <ctime>
 #include <fstream>
@@ -80,6 +81,27 @@ TEST_F(AutomationTest, EventorRuleWritesAPinWhenTheValueComesOverAThreshold) {
     // The rule's write is stored like any other: a sync returns it.
     b->send_frame(cmd::kHardwareSync, 15, body({"vr", "2"}));
     EXPECT_TRUE(b->expect_frame(cmd::kHardware, 15, body({"vw", "2", "alarm"})));
+}
+
+TEST_F(AutomationTest, TimeInputScheduleIsSentToTheBoardAgainAtItsStartAndStop) {
+    auto b = board(cli_token_);
+    auto a = app_with(R"({"id":70,"type":"TIME_INPUT","x":0,"y":0,"width":4,"height":1,)"
+                      R"("deviceId":0,"pinType":"VIRTUAL","pin":6})");
+    const std::string start = std::to_string(utc_second_of_day(3));
+    const std::string stop = std::to_string(utc_second_of_day(5));
+    a->send(cmd::kHardware, 30, body({"1-0", "vw", "6", start, stop, "UTC"}));
+    const std::string schedule = body({"vw", "6", start, stop, "UTC"});
+    EXPECT_TRUE(b->expect_frame(cmd::kHardware, 30, schedule)) << "the app's write";
+    EXPECT_TRUE(b->expect_frame(cmd::kHardware, 7777, schedule, 5s)) << "at the start";
+    EXPECT_TRUE(b->expect_frame(cmd::kHardware, 7777, schedule, 5s)) << "at the stop";
+    EXPECT_TRUE(b->expect_silence(1500ms));
+
+    // The board sets a new schedule (as UpdateTimeInputState does): that one runs instead.
+    const std::string next = std::to_string(utc_second_of_day(2));
+    b->send_frame(cmd::kHardware, 31, body({"vw", "6", next, "", "UTC", "1,2,3,4,5,6,7"}));
+    EXPECT_TRUE(b->expect_frame(cmd::kHardware, 7777,
+                                body({"vw", "6", next, "", "UTC", "1,2,3,4,5,6,7"}), 5s));
+    EXPECT_TRUE(b->expect_silence(1500ms));
 }
 
 /// Restarts under libfaketime: the wall clock is moved while the server is down.
