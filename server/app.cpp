@@ -264,11 +264,26 @@ int App::run() {
     http::Metrics metrics(hub, web_sessions, std::move(metrics_allow), [&] {
         const auto stats = worker.stats();
         const auto sent = outbound.stats();
-        return http::ServerFigures{stats.pending_pins, stats.pending_events, stats.max_pending_pins,
-                                   stats.flushes,      stats.failed_flushes, stats.commit_us,
-                                   stats.flushed_pins, stats.dropped_events, web_sessions.size(),
-                                   sent.mails_sent,    sent.mails_failed,    sent.mail_retries,
-                                   sent.http_calls,    sent.http_failed,     sent.refused};
+        return http::ServerFigures{.storage_pending_pins = stats.pending_pins,
+                                   .storage_pending_events = stats.pending_events,
+                                   .storage_max_pending_pins = stats.max_pending_pins,
+                                   .storage_flushes = stats.flushes,
+                                   .storage_failed_flushes = stats.failed_flushes,
+                                   .storage_commit_us = stats.commit_us,
+                                   .storage_rows = stats.flushed_pins,
+                                   .storage_dropped_events = stats.dropped_events,
+                                   .storage_dropped_values = stats.dropped_values,
+                                   .history_pending_points = stats.pending_history,
+                                   .history_points = stats.flushed_history,
+                                   .history_dropped_backlog = stats.dropped_history,
+                                   .history_dropped_user_cap = stats.history_over_cap,
+                                   .console_sessions = web_sessions.size(),
+                                   .mails_sent = sent.mails_sent,
+                                   .mails_failed = sent.mails_failed,
+                                   .mail_retries = sent.mail_retries,
+                                   .http_calls = sent.http_calls,
+                                   .http_failed = sent.http_failed,
+                                   .outbound_refused = sent.refused};
     });
     http::Health health(
         io,

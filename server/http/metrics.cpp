@@ -170,6 +170,21 @@ std::string Metrics::render() const {
              f.storage_rows);
     m.single("blynkd_storage_dropped_events_total", "counter",
              "Events dropped because the pending queue was full.", f.storage_dropped_events);
+    m.single("blynkd_storage_dropped_values_total", "counter",
+             "Pin values and properties dropped while flushes failed and "
+             "storage.backlog.max.values were waiting.",
+             f.storage_dropped_values);
+    m.single("blynkd_history_pending_points", "gauge",
+             "Chart history points waiting for the next flush.", f.history_pending_points);
+    m.single("blynkd_history_points_total", "counter", "Chart history points committed.",
+             f.history_points);
+    m.family("blynkd_history_dropped_points_total", "counter",
+             "Chart history points refused, by reason: backlog (history.backlog.max.points were "
+             "waiting) or user_cap (the user had history.user.max.points).");
+    m.sample("blynkd_history_dropped_points_total", {{"reason", "backlog"}},
+             f.history_dropped_backlog);
+    m.sample("blynkd_history_dropped_points_total", {{"reason", "user_cap"}},
+             f.history_dropped_user_cap);
     m.single("blynkd_mails_sent_total", "counter", "Mails the SMTP server accepted.", f.mails_sent);
     m.single("blynkd_mails_failed_total", "counter", "Mails given up after their retries.",
              f.mails_failed);

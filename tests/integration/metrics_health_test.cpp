@@ -72,7 +72,9 @@ HttpResponse http_from(const char* source, uint16_t port, const std::string& tar
 class MetricsTest : public ConsoleApiTest {
 protected:
     std::map<std::string, std::string> settings() const override {
-        return {{"storage.flush.interval.ms", "100"}, {"metrics.allow", "127.0.0.1"}};
+        return {{"storage.flush.interval.ms", "100"},
+                {"metrics.allow", "127.0.0.1"},
+                {"history.all.pins", "true"}};
     }
     std::map<std::string, double> metrics() {
         HttpResponse r = http_call(server_->port(), "GET", "/metrics");
@@ -131,6 +133,11 @@ TEST_F(MetricsTest, ValuesFollowABoard) {
     EXPECT_GE(after.at("blynkd_storage_pin_rows_total"), 1);
     EXPECT_GE(after.at("blynkd_storage_flush_seconds_count"), 1);
     EXPECT_GT(after.at("blynkd_storage_flush_seconds_sum"), 0);
+    EXPECT_EQ(after.at("blynkd_storage_dropped_values_total"), 0);
+    EXPECT_EQ(after.at("blynkd_history_points_total"), 2) << "V4's 1 and 2";
+    EXPECT_EQ(after.at("blynkd_history_pending_points"), 0);
+    EXPECT_EQ(after.at("blynkd_history_dropped_points_total{reason=\"backlog\"}"), 0);
+    EXPECT_EQ(after.at("blynkd_history_dropped_points_total{reason=\"user_cap\"}"), 0);
     EXPECT_EQ(after.at("blynkd_quota_drops_total{kind=\"hardware\"}"), 0);
     EXPECT_EQ(after.at("blynkd_slow_reader_closes_total{kind=\"hardware\"}"), 0);
 
