@@ -14,6 +14,9 @@ namespace {
 
 using golden::hex;
 
+const std::string kPing = hex("aa bc 67 01 01 01 00 4f bb");
+const std::string kPingPayload = hex("bc 67 01 01 01 00");
+
 std::span<const uint8_t> as_bytes(std::string_view s) {
     return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
@@ -144,14 +147,13 @@ TEST(NcpDeframerTest, SeveralFramesInOneChunkWithJunkBetween) {
 }
 
 TEST(NcpDeframerTest, BadCrcIsDroppedAndCountedAndTheNextFrameDecoded) {
-    const std::string ping = hex("aa bc 67 01 01 01 00 4f bb");
-    std::string wrong_crc = ping;
+    std::string wrong_crc = kPing;
     wrong_crc[7] = 0x4e;
-    std::string flipped_bit = ping;
+    std::string flipped_bit = kPing;
     flipped_bit[5] ^= 0x01;
     Deframer deframer;
-    EXPECT_EQ(deframe(deframer, {wrong_crc + flipped_bit + ping}),
-              std::vector<std::string>{hex("bc 67 01 01 01 00")});
+    EXPECT_EQ(deframe(deframer, {wrong_crc + flipped_bit + kPing}),
+              std::vector<std::string>{kPingPayload});
     EXPECT_EQ(deframer.counters().bad_crc, 2u);
     EXPECT_EQ(deframer.counters().payloads, 1u);
 }
@@ -161,19 +163,17 @@ TEST(NcpDeframerTest, OversizedFrameIsDroppedAndTheNextDecoded) {
     ASSERT_TRUE(encode_frame(too_long, std::string(17, 'a'), 17));
     std::string longest;
     ASSERT_TRUE(encode_frame(longest, std::string(16, 'b'), 16));
-    const std::string ping = hex("aa bc 67 01 01 01 00 4f bb");
 
     Deframer deframer(16);
     EXPECT_EQ(deframer.max_payload(), 16u);
-    EXPECT_EQ(deframe(deframer, {too_long + longest + ping}),
-              (std::vector<std::string>{std::string(16, 'b'), hex("bc 67 01 01 01 00")}));
+    EXPECT_EQ(deframe(deframer, {too_long + longest + kPing}),
+              (std::vector<std::string>{std::string(16, 'b'), kPingPayload}));
     EXPECT_EQ(deframer.counters().oversized, 1u);
     EXPECT_EQ(deframer.counters().junk_bytes, 0u);
 
     // A frame that never ends is dropped as it goes; a new AA starts over.
     const std::string endless = hex("aa") + std::string(100000, '\x01');
-    EXPECT_EQ(deframe(deframer, {endless, ping}),
-              std::vector<std::string>{hex("bc 67 01 01 01 00")});
+    EXPECT_EQ(deframe(deframer, {endless, kPing}), std::vector<std::string>{kPingPayload});
     EXPECT_EQ(deframer.counters().oversized, 2u);
     EXPECT_EQ(deframer.counters().restarted, 0u);
 }
@@ -190,36 +190,33 @@ TEST(NcpDeframerTest, TheDefaultCapIs1536RawBytesEscapesNotCounted) {
 }
 
 TEST(NcpDeframerTest, EmptyFramesYieldNothing) {
-    const std::string ping = hex("aa bc 67 01 01 01 00 4f bb");
     Deframer deframer;
     // `aa bb`, and a frame of only the empty payload's CRC (00).
-    EXPECT_EQ(deframe(deframer, {hex("aa bb aa 00 bb") + ping}),
-              std::vector<std::string>{hex("bc 67 01 01 01 00")});
+    EXPECT_EQ(deframe(deframer, {hex("aa bb aa 00 bb") + kPing}),
+              std::vector<std::string>{kPingPayload});
     EXPECT_EQ(deframer.counters().empty, 2u);
     EXPECT_EQ(deframer.counters().payloads, 1u);
 }
 
 TEST(NcpDeframerTest, RawAaInsideAFrameStartsANewFrame) {
-    const std::string ping = hex("aa bc 67 01 01 01 00 4f bb");
     Deframer deframer;
-    EXPECT_EQ(deframe(deframer, {hex("aa bc 67 01") + ping, hex("aa 12 cc") + ping}),
-              (std::vector<std::string>{hex("bc 67 01 01 01 00"), hex("bc 67 01 01 01 00")}));
+    EXPECT_EQ(deframe(deframer, {hex("aa bc 67 01") + kPing, hex("aa 12 cc") + kPing}),
+              (std::vector<std::string>{kPingPayload, kPingPayload}));
     EXPECT_EQ(deframer.counters().restarted, 2u);
     EXPECT_EQ(deframer.counters().bad_crc, 0u);
 }
 
 TEST(NcpDeframerTest, FrameEndingOnAnEscapeIsDropped) {
-    const std::string ping = hex("aa bc 67 01 01 01 00 4f bb");
     Deframer deframer;
-    EXPECT_EQ(deframe(deframer, {hex("aa bc 67 01 01 01 00 4f cc bb") + ping}),
-              std::vector<std::string>{hex("bc 67 01 01 01 00")});
+    EXPECT_EQ(deframe(deframer, {hex("aa bc 67 01 01 01 00 4f cc bb") + kPing}),
+              std::vector<std::string>{kPingPayload});
     EXPECT_EQ(deframer.counters().bad_escape, 1u);
 }
 
 TEST(NcpDeframerTest, AnyEscapedByteIsXoredAsTheDriverDoes) {
     // CC FE is not something an encoder emits, but it reads as 01, like the driver reads it.
     EXPECT_EQ(deframe(hex("aa bc 67 cc fe 01 01 00 4f bb")),
-              std::vector<std::string>{hex("bc 67 01 01 01 00")});
+              std::vector<std::string>{kPingPayload});
 }
 
 TEST(NcpDeframerTest, AFrameBegunInOneChunkEndsInTheNext) {
@@ -231,7 +228,7 @@ TEST(NcpDeframerTest, AFrameBegunInOneChunkEndsInTheNext) {
     EXPECT_TRUE(first.empty());
     auto payload = deframer.next(second);
     ASSERT_TRUE(payload);
-    EXPECT_EQ(*payload, hex("bc 67 01 01 01 00"));
+    EXPECT_EQ(*payload, kPingPayload);
     EXPECT_EQ(second.size(), 2u);  // the rest stays for the next call
     EXPECT_FALSE(deframer.next(second));
     EXPECT_TRUE(second.empty());

@@ -26,6 +26,19 @@ Message parsed(std::string_view name) {
     return m.value_or(Message{});
 }
 
+/// A RESULT without rets: parsed, then built back to its bytes.
+void expect_bare_result(std::string_view name, uint16_t msg_id, uint8_t status_value) {
+    auto m = parsed(name);
+    EXPECT_EQ(m.kind, Message::Kind::Result) << name;
+    EXPECT_EQ(m.opcode, opcode::kResult) << name;
+    EXPECT_EQ(m.msg_id, msg_id) << name;
+    EXPECT_EQ(m.status, status_value) << name;
+    EXPECT_TRUE(m.data.empty()) << name;
+    std::string built;
+    append_result(built, msg_id, status_value);
+    EXPECT_EQ(built, payload_of(name)) << name;
+}
+
 TEST(NcpRpcTest, StartUpInvokesAndResults) {
     auto ping = parsed("ping id 1");
     EXPECT_EQ(ping.kind, Message::Kind::Invoke);
@@ -37,14 +50,8 @@ TEST(NcpRpcTest, StartUpInvokesAndResults) {
     append_invoke(built, uid::kNcpPing, 1);
     EXPECT_EQ(built, payload_of("ping id 1"));
 
-    auto ok = parsed("result id 1 ok");
-    EXPECT_EQ(ok.kind, Message::Kind::Result);
-    EXPECT_EQ(ok.msg_id, 1);
-    EXPECT_EQ(ok.status, status::kOk);
-    EXPECT_TRUE(ok.data.empty());
-    built.clear();
-    append_result(built, 1, status::kOk);
-    EXPECT_EQ(built, payload_of("result id 1 ok"));
+    expect_bare_result("result id 1 ok", 1, status::kOk);
+    expect_bare_result("spec result id 2", 2, status::kOk);
 
     auto baud = parsed("setUartBaudRate 2000000");
     EXPECT_EQ(baud.kind, Message::Kind::Invoke);
@@ -173,23 +180,14 @@ TEST(NcpRpcTest, McuPingAndResultsWithEscapedBytes) {
     std::string built;
     append_invoke(built, uid::kMcuPing, 257);
     EXPECT_EQ(built, payload_of("mcu.ping id 257"));
-    built.clear();
-    append_result(built, 257, status::kOk);
-    EXPECT_EQ(built, payload_of("result id 257 ok"));
+    expect_bare_result("result id 257 ok", 257, status::kOk);
 
     auto connected = parsed("result id 23 crc cc");
     EXPECT_EQ(connected.msg_id, 23);
     EXPECT_EQ(connected.status, status::kOk);
     EXPECT_EQ(connected.data, hex("05"));
 
-    auto unknown = parsed("result id 3 unknown uid");
-    EXPECT_EQ(unknown.kind, Message::Kind::Result);
-    EXPECT_EQ(unknown.msg_id, 3);
-    EXPECT_EQ(unknown.status, status::kUnknownUid);
-    EXPECT_TRUE(unknown.data.empty());
-    built.clear();
-    append_result(built, 3, status::kUnknownUid);
-    EXPECT_EQ(built, payload_of("result id 3 unknown uid"));
+    expect_bare_result("result id 3 unknown uid", 3, status::kUnknownUid);
 }
 
 TEST(NcpRpcTest, StatusNumbersFollowTheDriversCode) {
