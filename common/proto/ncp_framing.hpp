@@ -1,7 +1,7 @@
 #pragma once
 // Blynk.NCP framing on a serial link: AA + escaped(payload ‖ crc8(payload)) + BB, where the bytes
 // 11 13 AA BB CC are sent as CC followed by the byte XOR FF (the CRC byte too). Pure: bytes in,
-// payloads out; the link owns the port. docs/protocol.md "Blynk.NCP framing" has the choices.
+// payloads out; the link owns the port. docs/protocol.md "Blynk.NCP serial codec" has the choices.
 
 #include <cstddef>
 #include <cstdint>
