@@ -231,10 +231,59 @@ def websocket():
         ws_frame(web_app(6, 1)[2:], opcode=0)
 
 
+def ncp_frame(payload):
+    """A Blynk.NCP frame: AA, payload and its CRC-8/SMBUS escaped, BB."""
+    crc = 0
+    for byte in payload:
+        crc ^= byte
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x07) & 0xff if crc & 0x80 else (crc << 1) & 0xff
+    body = b"".join(bytes([0xcc, b ^ 0xff]) if b in (0x11, 0x13, 0xaa, 0xbb, 0xcc) else bytes([b])
+                    for b in payload + bytes([crc]))
+    return b"\xaa" + body + b"\xbb"
+
+
+def h(text):
+    return bytes.fromhex(text)
+
+
+# The frames of the shared docs' protocol/ncp.md §3.5 (A: start-up, B: data path, C: escapes).
+NCP_STARTUP = [h(f) for f in [
+    "aa bc 67 01 01 01 00 4f bb", "aa 12 a5 01 00 00 2c bb",
+    "aa bc 67 01 02 02 00 80 84 1e 00 44 bb", "aa 12 a5 02 00 00 01 f9 bb",
+    "aa bc 67 01 01 03 00 65 bb",
+    "aa bc 67 01 03 08 00 54 4d 50 4c 30 76 46 6b 46 6d 4a 4d 37 00 51 50 6f 77 65 72 00 24 bb",
+    "aa 12 a5 08 00 00 01 65 bb", "aa f3 1c cc ee 04 04 a1 bb", "aa f3 1c cc ee 04 05 a6 bb",
+    "aa f3 1c 21 04 14 30 bb"]]
+NCP_DATA = [h(f) for f in [
+    "aa f3 1c 11 03 00 00 01 00 30 42 bb", "aa f3 1c 13 03 04 00 31 00 31 37 72 bb",
+    "aa f3 1c 12 04 01 00 01 00 31 9e bb", "aa f3 1c 12 04 02 00 05 00 61 00 62 00 63 ab bb",
+    "aa f3 1c 14 03 00 00 63 6f 6c 6f 72 00 07 00 23 46 46 30 30 30 30 7f bb",
+    "aa f3 1c 17 03 6f 76 65 72 68 65 61 74 00 54 3d 39 39 00 00 bb",
+    "aa bc 67 81 01 01 01 79 bb", "aa 12 a5 01 01 00 39 bb"]]
+NCP_ESCAPES = [h("aa 12 a5 17 00 00 05 cc 33 bb"), h("aa 12 a5 03 00 cc ec 83 bb")]
+
+
+def ncp_frames():
+    ping = NCP_STARTUP[0]
+    yield "startup", b"".join(NCP_STARTUP)
+    yield "data-path", b"".join(NCP_DATA)
+    yield "escapes", b"".join(NCP_ESCAPES)
+    yield "junk-between", b"\x00\x11\xbb".join(NCP_STARTUP[:4] + NCP_DATA[:2]) + b"\x13\xcc"
+    yield "bad-crc", ping[:7] + b"\x4e\xbb" + ping
+    yield "empty-frames", h("aa bb aa 00 bb") + ping
+    yield "raw-aa-restart", h("aa bc 67 01") + ping + h("aa 12 cc") + ping
+    yield "dangling-escape", h("aa bc 67 cc bb") + ping
+    yield "oversized", ncp_frame(b"a" * 17) + ncp_frame(b"\xaa" * 1536) + ncp_frame(b"b" * 1537) + ping
+    yield "get-time", ncp_frame(h("12 a5 09 00 00") + b"2026-12-07T18:00:00Z\0" +
+                                bytes(8) + h("3c 00") + b"CET\0" + h("03 01"))
+    yield "unknown-opcode", ncp_frame(h("74 d6 01 02 03")) + ncp_frame(h("bc"))
+
+
 TARGETS = {
     "hardware_frames": hardware_frames, "app_frames": app_frames, "detect": detect,
     "http_request": http_request, "properties": properties, "command_line": command_line,
-    "profile_json": profile_json, "websocket": websocket,
+    "profile_json": profile_json, "websocket": websocket, "ncp_frames": ncp_frames,
 }
 
 
