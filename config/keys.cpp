@@ -205,6 +205,10 @@ constexpr std::array kTable = {
     KeySpec{"webhooks.failure.count.limit", KeyType::Uint32, 0, 1000000, "10",
             "Failed calls in a row after which a webhook stops until its widget is changed or the server restarts; 0 = never stops",
             {}, &Settings::webhooks_failure_count_limit},
+    // Blynk.NCP
+    KeySpec{"ncp.ports", KeyType::String, 0, 0, "",
+            "Serial ports with an MCU running the Blynk.NCP driver, each the device of a token: PATH=TOKEN [baud=N] [frame=N], separated by ';' (baud: the rate the MCU starts at, 38400; frame: the largest frame it can take, 1536, 250 for AVR); empty = none",
+            {}, &Settings::ncp_ports},
     // Threads
     KeySpec{"server.worker.threads", KeyType::Uint32, 0, 256, "0",
             "I/O threads; 0 = one per CPU core",

@@ -87,6 +87,9 @@ struct Settings {
     uint32_t webhooks_response_size_limit = 96;           ///< KB of a webhook's answer
     uint32_t webhooks_failure_count_limit = 10;           ///< failures in a row before it stops
 
+    // Blynk.NCP: MCUs on serial ports (config/ncp_ports.hpp parses it)
+    std::string ncp_ports;  ///< "PATH=TOKEN [baud=N] [frame=N]; ..."; empty = none
+
     // Threads
     uint32_t server_worker_threads = 0;  ///< 0 = number of cores
 };

@@ -16,6 +16,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
+#include "config/ncp_ports.hpp"
 #include "server/event_loop.hpp"
 #include "server/http/admin_api.hpp"
 #include "server/http/api.hpp"
@@ -33,6 +34,7 @@
 #include "server/hub/webhooks.hpp"
 #include "server/logging/log_setup.hpp"
 #include "server/logging/peer_lines.hpp"
+#include "server/ncp/ncp_port.hpp"
 #include "server/net/connection_router.hpp"
 #include "server/net/deadline_wheel.hpp"
 #include "server/net/listener.hpp"
@@ -139,6 +141,7 @@ int App::run() {
     http::start_time_seconds();  // uptime counts from here
     SystemdNotifier systemd;
     auto metrics_allow = http::AddressAllowList::parse(settings_.metrics_allow);
+    auto ncp_ports = config::parse_ncp_ports(settings_.ncp_ports);
     std::filesystem::create_directories(data_dir_);
     const auto instance = store::InstanceLock::for_server(data_dir_);  // held until exit
     const auto db_path = store::SqliteStore::db_path(data_dir_).string();
@@ -354,6 +357,10 @@ int App::run() {
         if (bound == 0) bound = ep.port();
         listeners.push_back(std::move(listener));
     }
+
+    // MCUs on serial ports (Blynk.NCP): each port is one more device connection.
+    for (auto& port : ncp_ports)
+        std::make_shared<ncp::NcpPort>(io, std::move(port), dispatcher, options)->start();
 
     console.set_ports(bound_http, bound_https);
     spdlog::info("web console: {} file(s), {} KiB compressed, on https.port{}",

@@ -51,6 +51,10 @@ public:
     /// `user add` + `device add`; returns the new token (fails the test on error).
     std::string provision(const std::string& email, const std::string& device_name = "Board");
 
+    /// A `--set key=value` for the next start() (a value known only after provisioning).
+    void set_setting(const std::string& key, std::string value) {
+        settings_[key] = std::move(value);
+    }
     /// Words that start() puts before the server's command, e.g. a shell that sets the process
     /// up and then execs the server (so pid() stays the server's).
     void set_server_prefix(std::vector<std::string> words) { server_prefix_ = std::move(words); }
