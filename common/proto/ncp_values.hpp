@@ -21,6 +21,9 @@ enum class ReadError : uint8_t {
 class Reader {
 public:
     explicit Reader(std::string_view bytes) : rest_(bytes) {}
+    explicit Reader(const char* text) : rest_(text) {}
+    /// The reader keeps a view: bytes that die at the end of the statement would dangle.
+    explicit Reader(std::string&&) = delete;
 
     uint8_t u8();
     uint16_t u16();

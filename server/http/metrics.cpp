@@ -52,15 +52,16 @@ void by_kind(MetricsText& m, std::string_view name, std::string_view help,
         m.sample(name, {{"kind", hub::traffic_name(kind)}}, counts[static_cast<size_t>(kind)]);
 }
 
-/// One sample per kind and transport (HTTP is never ws or wss).
+/// One sample per kind and transport (HTTP is never ws or wss; only hardware is serial).
 void by_kind_and_transport(
     MetricsText& m, std::string_view name,
     const std::array<hub::TrafficSnapshot::Values<hub::kTransports>, hub::kTrafficKinds>& counts) {
     for (Traffic kind : kKinds) {
         for (size_t tr = 0; tr < hub::kTransports; ++tr) {
             const auto transport = static_cast<Transport>(tr);
-            if (kind == Traffic::Http &&
-                (transport == Transport::Ws || transport == Transport::Wss))
+            if ((kind == Traffic::Http &&
+                 (transport == Transport::Ws || transport == Transport::Wss)) ||
+                (kind != Traffic::Hardware && transport == Transport::Serial))
                 continue;
             m.sample(
                 name,
@@ -117,7 +118,7 @@ std::string Metrics::render() const {
 
     m.family("blynkd_connections", "gauge",
              "Connections open now, by kind (hardware, app, http) and transport (tcp, tls, ws, "
-             "wss).");
+             "wss, serial: an MCU on a serial port).");
     by_kind_and_transport(m, "blynkd_connections",
                           {t.open(Traffic::Hardware), t.open(Traffic::App), t.open(Traffic::Http)});
     m.family("blynkd_connections_opened_total", "counter",

@@ -40,11 +40,12 @@ Transport transport_of(std::string_view name) {
     if (name == "tls") return Transport::Tls;
     if (name == "ws") return Transport::Ws;
     if (name == "wss") return Transport::Wss;
+    if (name == "serial") return Transport::Serial;
     return Transport::Tcp;
 }
 
 const char* transport_name(Transport transport) {
-    constexpr std::array<const char*, kTransports> kNames{"tcp", "tls", "ws", "wss"};
+    constexpr std::array<const char*, kTransports> kNames{"tcp", "tls", "ws", "wss", "serial"};
     return kNames[static_cast<size_t>(transport)];
 }
 

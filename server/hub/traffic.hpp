@@ -20,10 +20,11 @@ inline constexpr size_t kTrafficKinds = 3;
 inline constexpr size_t kFrameKinds = 2;
 inline constexpr size_t kCommands = 256;
 
-enum class Transport : uint8_t { Tcp, Tls, Ws, Wss };
-inline constexpr size_t kTransports = 4;
+/// Serial: an MCU on a serial port (Blynk.NCP), hardware only.
+enum class Transport : uint8_t { Tcp, Tls, Ws, Wss, Serial };
+inline constexpr size_t kTransports = 5;
 
-/// "tcp", "tls", "ws" or "wss" (the names sessions log); anything else counts as "tcp".
+/// "tcp", "tls", "ws", "wss" or "serial" (the names sessions log); anything else counts as "tcp".
 Transport transport_of(std::string_view name);
 const char* transport_name(Transport transport);
 /// "hardware", "app" or "http".

@@ -4,11 +4,10 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
-#include "common/proto/body.hpp"
 #include "common/proto/command.hpp"
+#include "common/proto/ncp_blynk.hpp"
 #include "common/proto/status.hpp"
 #include "server/hub/traffic.hpp"
-#include "server/model/pin.hpp"
 #include "server/ncp/ncp_port.hpp"
 
 namespace blynk::ncp {
@@ -93,13 +92,10 @@ void NcpDevice::send(uint8_t command, uint16_t, std::string_view body) {
     hub::count_sent(hub::Traffic::Hardware, command);
     // Only virtual pin writes have an NCP form (client.blynkVPinChange); pin modes, digital and
     // analog writes and reads have none (ncp.md §4.3).
-    const auto f = proto::split_n<3>(body);
-    const auto pin = f.count == 3 ? model::parse_pin_number(f.field[1]) : std::nullopt;
-    if (command != proto::cmd::kHardware || f.field[0] != "vw" || !pin) {
+    if (auto args = proto::ncp::vpin_change_args(command, body))
+        port_->pin_changed(this, std::move(*args));
+    else
         port_->unsendable(this, command);
-        return;
-    }
-    port_->pin_changed(this, static_cast<uint16_t>(*pin), std::string(f.field[2]));
 }
 
 void NcpDevice::send_response(uint16_t id, uint16_t status) {

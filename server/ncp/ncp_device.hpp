@@ -21,6 +21,7 @@
 #include "server/hub/dispatcher.hpp"
 #include "server/hub/hardware_connection.hpp"
 #include "server/hub/peer.hpp"
+#include "server/hub/traffic.hpp"
 
 namespace blynk::ncp {
 
@@ -68,6 +69,7 @@ private:
     std::shared_ptr<NcpPort> port_;
     hub::Dispatcher& dispatcher_;
     hub::HardwareConnection conn_;
+    hub::CountedConnection counted_{hub::Traffic::Hardware, hub::Transport::Serial};
     const std::string path_;
     mutable std::mutex strand_mutex_;  // the port reads strand_ while a login may change it
     hub::UserExecutor strand_;

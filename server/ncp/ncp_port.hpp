@@ -57,7 +57,8 @@ public:
     void device_online(const NcpDevice* device);
     void login_refused(const NcpDevice* device, uint16_t status);
     void device_closed(const NcpDevice* device, std::string reason);
-    void pin_changed(const NcpDevice* device, uint16_t pin, std::string value);
+    /// A pin write for the MCU: client.blynkVPinChange's args (u16 pin, Binary value).
+    void pin_changed(const NcpDevice* device, std::string args);
     /// A frame for the device that has no NCP form: counted.
     void unsendable(const NcpDevice* device, uint8_t command);
 

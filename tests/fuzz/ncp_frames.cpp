@@ -2,7 +2,7 @@
 // payloads by the deframer (the default cap and a small one; in one chunk and byte by byte, which
 // must agree), every payload framed again and cut back to itself, parsed as an RPC message and
 // built back to its bytes, and its args or rets read as a mix of values that, written again, give
-// the bytes read.
+// the bytes read; a Blynk call turned into a board's frame and, for a pin write, back.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -10,8 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/proto/ncp_blynk.hpp"
 #include "common/proto/ncp_framing.hpp"
 #include "common/proto/ncp_rpc.hpp"
+#include "common/proto/ncp_uids.hpp"
 #include "common/proto/ncp_values.hpp"
 #include "tests/fuzz/support/check.hpp"
 
@@ -105,6 +107,17 @@ void check_payload(std::string_view payload, size_t max_payload) {
     }
     check(built == payload, "a message builds back to its payload");
     read_values(message->data, message->uid ^ message->msg_id);
+    // What the host would hand the hub, and back: a virtualWrite's frame gives its args again.
+    ncp::Untranslated why{};
+    if (auto frame = ncp::board_frame_of(message->uid, message->data, why)) {
+        if (message->uid == ncp::uid::kVirtualWrite) {
+            const auto args = ncp::vpin_change_args(frame->command, frame->body);
+            const bool pin_fits =
+                message->data.size() >= 2 && static_cast<uint8_t>(message->data[1]) == 0;
+            check(!pin_fits || (args && *args == message->data),
+                  "a virtual pin write of pin 0..255 translates back to its args");
+        }
+    }
 }
 
 /// Deframes `in` in one chunk and byte by byte; both must give the same payloads and counters.

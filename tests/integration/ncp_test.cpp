@@ -81,6 +81,10 @@ TEST_F(NcpTest, StartUpBringsTheDeviceOnlineAndAnswersTheCoProcessorCalls) {
     EXPECT_EQ(mcu_.expect_oneway(ncp::uid::kClientProcessEvent), u8_args(ncp::event::kProvisioned));
     EXPECT_TRUE(server_->wait_for_log("now at 115200 baud")) << "the rate the MCU asked for";
     EXPECT_EQ(rest("/isHardwareConnected"), "true");
+    const std::string metrics = http_call(server_->port(), "GET", "/metrics").body;
+    EXPECT_NE(metrics.find("blynkd_connections{kind=\"hardware\",transport=\"serial\"} 1"),
+              std::string::npos)
+        << metrics;
     state = mcu_.call(ncp::uid::kGetState);
     ASSERT_TRUE(state);
     EXPECT_EQ(state->data, u8_args(ncp::state::kConnected));
@@ -171,11 +175,14 @@ TEST_F(NcpTest, BadCrcJunkAndUnknownCallsCostNothing) {
     mcu_.send_raw("\xaa\xbc\x67");
     mcu_.oneway(ncp::uid::kSetMetadata, "k\0v\0");  // not used by this server
     mcu_.oneway(ncp::uid::kVirtualWrite, pin_args(5, "7"));
+    // virtualWrite V0 "0" as an Arduino MCU sends it, the 11 of the UID raw (ncp.md §3.5 B).
+    mcu_.send_raw(std::string("\xaa\xf3\x1c\x11\x03\x00\x00\x01\x00\x30\x42\xbb", 12));
     auto ping = mcu_.call(ncp::uid::kNcpPing);
     ASSERT_TRUE(ping);
     EXPECT_EQ(ping->status, ncp::status::kOk);
     std::this_thread::sleep_for(200ms);
     EXPECT_EQ(rest("/get/V5"), "[\"7\"]") << "only the good frame's value";
+    EXPECT_EQ(rest("/get/V0"), "[\"0\"]") << "raw XON inside a frame is data";
     EXPECT_EQ(rest("/isHardwareConnected"), "true");
     EXPECT_EQ(server_->stop(), 0);
     EXPECT_NE(server_->log().find("bad CRC 1"), std::string::npos) << server_->log();

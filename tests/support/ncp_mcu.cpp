@@ -24,6 +24,7 @@ NcpMcu::NcpMcu() {
     // Not inherited by the server the test starts: it would keep the link up after unplug().
     ::fcntl(master_, F_SETFD, FD_CLOEXEC);
     slave_path_ = ::ptsname(master_);
+    slave_hold_ = ::open(slave_path_.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
     // Raw on this side too, before the server opens the other: nothing echoed or translated.
     termios attributes{};
     ::tcgetattr(master_, &attributes);
@@ -33,6 +34,7 @@ NcpMcu::NcpMcu() {
 
 NcpMcu::~NcpMcu() {
     if (master_ >= 0) ::close(master_);
+    if (slave_hold_ >= 0) ::close(slave_hold_);
 }
 
 void NcpMcu::unplug() {

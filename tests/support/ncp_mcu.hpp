@@ -71,6 +71,9 @@ private:
     void send_payload(const std::string& payload);
 
     int master_ = -1;
+    /// Our own hold on the other side: the terminal's number stays ours after unplug(), so a
+    /// test running in parallel cannot get it and have our server open its terminal.
+    int slave_hold_ = -1;
     std::string slave_path_;
     proto::ncp::Deframer deframer_;
     std::deque<Received> kept_;

@@ -221,7 +221,8 @@ TEST(NcpDeframerTest, AnyEscapedByteIsXoredAsTheDriverDoes) {
 
 TEST(NcpDeframerTest, AFrameBegunInOneChunkEndsInTheNext) {
     Deframer deframer;
-    auto first = as_bytes(hex("00 aa bc 67 01 01"));
+    const std::string first_bytes = hex("00 aa bc 67 01 01");
+    auto first = as_bytes(first_bytes);
     const std::string second_bytes = hex("01 00 4f bb aa 12");
     auto second = as_bytes(second_bytes);
     EXPECT_FALSE(deframer.next(first));

@@ -56,7 +56,8 @@ TEST(NcpValuesTest, ReadsBackWhatWasWritten) {
 }
 
 TEST(NcpValuesTest, AnyNonZeroByteReadsTrue) {
-    Reader r(hex("02 ff 00"));
+    const std::string r_bytes = hex("02 ff 00");
+    Reader r(r_bytes);
     EXPECT_TRUE(r.boolean());
     EXPECT_TRUE(r.boolean());
     EXPECT_FALSE(r.boolean());
@@ -64,7 +65,8 @@ TEST(NcpValuesTest, AnyNonZeroByteReadsTrue) {
 }
 
 TEST(NcpValuesTest, TruncatedIntegersFailAndTheFailureSticks) {
-    Reader r(hex("01 02 03"));
+    const std::string r_bytes = hex("01 02 03");
+    Reader r(r_bytes);
     EXPECT_EQ(r.u16(), 0x0201);
     EXPECT_EQ(r.u16(), 0);  // one byte left
     EXPECT_FALSE(r.ok());
@@ -73,10 +75,12 @@ TEST(NcpValuesTest, TruncatedIntegersFailAndTheFailureSticks) {
     EXPECT_EQ(r.remaining(), 1u);
     EXPECT_FALSE(r.consumed_exactly());
 
-    Reader seven(hex("01 02 03 04 05 06 07"));
+    const std::string seven_bytes = hex("01 02 03 04 05 06 07");
+    Reader seven(seven_bytes);
     EXPECT_EQ(seven.i64(), 0);
     EXPECT_EQ(seven.error(), ReadError::Truncated);
-    Reader three(hex("01 02 03"));
+    const std::string three_bytes = hex("01 02 03");
+    Reader three(three_bytes);
     EXPECT_EQ(three.u32(), 0u);
     EXPECT_EQ(three.error(), ReadError::Truncated);
     Reader none("");
@@ -85,7 +89,8 @@ TEST(NcpValuesTest, TruncatedIntegersFailAndTheFailureSticks) {
 }
 
 TEST(NcpValuesTest, StringWithoutNulFails) {
-    Reader r(hex("6f 6b 00 6e 6f"));
+    const std::string r_bytes = hex("6f 6b 00 6e 6f");
+    Reader r(r_bytes);
     EXPECT_EQ(r.string(), "ok");
     EXPECT_EQ(r.string(), "");
     EXPECT_EQ(r.error(), ReadError::MissingNul);
@@ -94,16 +99,19 @@ TEST(NcpValuesTest, StringWithoutNulFails) {
 }
 
 TEST(NcpValuesTest, BinaryLongerThanItsBytesFails) {
-    Reader longer(hex("05 00 61 62 63"));
+    const std::string longer_bytes = hex("05 00 61 62 63");
+    Reader longer(longer_bytes);
     EXPECT_EQ(longer.binary(), "");
     EXPECT_EQ(longer.error(), ReadError::Truncated);
-    Reader no_length(hex("05"));
+    const std::string no_length_bytes = hex("05");
+    Reader no_length(no_length_bytes);
     EXPECT_EQ(no_length.binary(), "");
     EXPECT_EQ(no_length.error(), ReadError::Truncated);
 }
 
 TEST(NcpValuesTest, ConsumedExactlyRefusesTrailingBytes) {
-    Reader r(hex("01 00"));
+    const std::string r_bytes = hex("01 00");
+    Reader r(r_bytes);
     EXPECT_TRUE(r.boolean());
     EXPECT_TRUE(r.ok());
     EXPECT_FALSE(r.consumed_exactly());
