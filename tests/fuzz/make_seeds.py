@@ -280,10 +280,30 @@ def ncp_frames():
     yield "unknown-opcode", ncp_frame(h("74 d6 01 02 03")) + ncp_frame(h("bc"))
 
 
+def automation():
+    # The widget's JSON, a NUL, then the value of its pin (tests/fuzz/automation.cpp).
+    yield "timer", (b'{"id":50,"type":"TIMER","deviceId":0,"pinType":"VIRTUAL","pin":5,'
+                    b'"startTime":3600,"startValue":"1","stopTime":7200,"stopValue":"0",'
+                    b'"tzName":"Europe/Berlin"}\0')
+    yield "eventor", (b'{"id":60,"type":"EVENTOR","deviceId":0,"rules":['
+                      b'{"triggerTime":{"time":600,"days":[1,7],"tzName":"Asia/Kolkata"},"isActive":true,'
+                      b'"actions":[{"type":"SETPIN","pin":{"pinType":"VIRTUAL","pin":2},"value":"on"}]},'
+                      b'{"triggerPin":{"pinType":"VIRTUAL","pin":1},"condition":{"type":"BETWEEN",'
+                      b'"left":1,"right":5},"isActive":true,"actions":[{"type":"NOTIFY","message":"/pin/"},'
+                      b'{"type":"MAIL","subject":"s","message":"m"},{"type":"TWIT","message":"x"}]}]}\0')
+    yield "time-input", (b'{"id":70,"type":"TIME_INPUT","deviceId":0,"pinType":"VIRTUAL","pin":6}\0'
+                         b'25200\x00068400\x00Asia/Tokyo\x001,3\x0032400')
+    yield "time-input-overnight", (b'{"id":70,"type":"TIME_INPUT","deviceId":0,"pinType":"VIRTUAL",'
+                                   b'"pin":6,"tzName":"Europe/Kiev"}\0' b'79200\x0021600\x00\x007')
+    yield "time-input-sun", (b'{"id":70,"type":"TIME_INPUT","pinType":"VIRTUAL","pin":6}\0'
+                             b'sr\x00ss\x00../../etc/passwd\x00x')
+
+
 TARGETS = {
     "hardware_frames": hardware_frames, "app_frames": app_frames, "detect": detect,
     "http_request": http_request, "properties": properties, "command_line": command_line,
     "profile_json": profile_json, "websocket": websocket, "ncp_frames": ncp_frames,
+    "automation": automation,
 }
 
 
