@@ -122,8 +122,11 @@ protected:
                                     "FAKETIME_NO_CACHE=1", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
         server_->start();
     }
+    /// Written aside and renamed: libfaketime re-reads the file on every clock call.
     void set_offset(int64_t seconds) {
-        std::ofstream(offset_file_) << (seconds < 0 ? "" : "+") << seconds << "\n";
+        const auto written = offset_file_.string() + ".new";
+        std::ofstream(written) << (seconds < 0 ? "" : "+") << seconds << "\n";
+        std::filesystem::rename(written, offset_file_);
     }
     std::string synced_d5() {
         auto b = board(cli_token_);

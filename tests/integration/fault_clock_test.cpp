@@ -38,8 +38,12 @@ TEST(FaultClock, WallClockJumpsTimeOutNoSession) {
     // hard.socket.idle.timeout=2: a device silent for ceil(2.3 x 2) = 5 s is closed.
     ServerProcess server(std::map<std::string, std::string>{{"hard.socket.idle.timeout", "2"}});
     const auto offset_file = server.data_dir() / "faketime.rc";
+    // Written aside and renamed: libfaketime re-reads the file on every clock call
+    // (FAKETIME_NO_CACHE) and must never see it truncated or half written.
     auto set_offset = [&](const std::string& offset) {
-        std::ofstream(offset_file) << offset << "\n";
+        const auto written = offset_file.string() + ".new";
+        std::ofstream(written) << offset << "\n";
+        std::filesystem::rename(written, offset_file);
     };
     set_offset("+0");
     server.set_server_prefix({"env", std::string("LD_PRELOAD=") + kFaketime,
