@@ -89,18 +89,19 @@ std::string NcpDevice::repr() const {
 
 void NcpDevice::send(uint8_t command, uint16_t, std::string_view body) {
     if (ended_) return;
-    hub::count_sent(hub::Traffic::Hardware, command);
     // Only virtual pin writes have an NCP form (client.blynkVPinChange); pin modes, digital and
-    // analog writes and reads have none (ncp.md §4.3).
-    if (auto args = proto::ncp::vpin_change_args(command, body))
+    // analog writes and reads have none (ncp.md §4.3). Only what goes to the MCU counts as sent.
+    if (auto args = proto::ncp::vpin_change_args(command, body)) {
+        hub::count_sent(hub::Traffic::Hardware, command);
         port_->pin_changed(this, std::move(*args));
-    else
+    } else {
         port_->unsendable(this, command);
+    }
 }
 
 void NcpDevice::send_response(uint16_t id, uint16_t status) {
+    // Responses never reach the MCU (its calls are one-way): not counted as sent.
     if (ended_) return;
-    hub::count_sent(hub::Traffic::Hardware, proto::cmd::kResponse);
     if (id != login_id_ || login_id_ == 0) return;  // the MCU's calls were one-way
     login_id_ = 0;
     if (status != proto::status::kOk) {
