@@ -36,13 +36,7 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                 hub.admin_changed(user->email, user->admin);
             });
         } else if (e.kind == store::kUserAdded || e.kind == store::kPasswordChanged) {
-            if (e.kind == store::kPasswordChanged) {
-                if (size_t n = web_sessions.revoke_user(e.email)) {
-                    spdlog::info("password of {} changed: {} console session(s) signed out",
-                                 e.email, n);
-                }
-            }
-            worker.post([&hub, e](store::SqliteStore& db) {
+            worker.post([&hub, &web_sessions, e](store::SqliteStore& db) {
                 auto user = db.find_user(e.email);
                 if (!user) return;
                 if (e.kind == store::kUserAdded) {
@@ -51,7 +45,15 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                                  user->admin);
                 } else {
                     spdlog::info("provisioning: password of {} changed", e.email);
-                    hub.password_changed(user->email, user->password_hash, user->password_kind);
+                    hub.password_changed(
+                        user->email, user->password_hash, user->password_kind,
+                        [&web_sessions, email = user->email] {
+                            if (size_t n = web_sessions.revoke_user(email)) {
+                                spdlog::info(
+                                    "password of {} changed: {} console session(s) signed out",
+                                    email, n);
+                            }
+                        });
                 }
             });
         } else if (e.kind == store::kDeviceDeleted) {

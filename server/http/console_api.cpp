@@ -141,18 +141,24 @@ void ConsoleApi::sign_in(const ConsoleApiRequest& request, std::function<void(Ap
             [given = std::move(given), stored = user->password_hash()] {
                 return util::verify_password(given, stored);
             },
-            [this, user, address, email, refuse, done](bool ok) {
+            [this, user, address, email, refuse, done, checked = user->password_hash()](bool ok) {
                 if (!ok) return done(refuse("wrong password"));
-                context_.logins.succeeded(address, email);
-                auto session = sessions_.create(email, Clock::now());
-                spdlog::info("console sign-in: {} from {}", email, address);
-                // The flag is read on the strand: posted back there.
-                boost::asio::post(user->executor(), [this, user, session, done] {
-                    ApiResponse r = session_answer(user->email(), user->admin(), session.csrf);
-                    r.headers.emplace_back("Set-Cookie",
-                                           session_cookie(session.cookie, sessions_.lifetime()));
-                    done(std::move(r));
-                });
+                // Back on the strand: the admin flag is read there, and a password changed
+                // while this one was checked (its sessions were just signed out) must not
+                // open a new session with the old one.
+                boost::asio::post(
+                    user->executor(), [this, user, address, email, refuse, done, checked] {
+                        if (user->password_hash() != checked) {
+                            return done(refuse("the password changed meanwhile"));
+                        }
+                        context_.logins.succeeded(address, email);
+                        auto session = sessions_.create(email, Clock::now());
+                        spdlog::info("console sign-in: {} from {}", email, address);
+                        ApiResponse r = session_answer(user->email(), user->admin(), session.csrf);
+                        r.headers.emplace_back(
+                            "Set-Cookie", session_cookie(session.cookie, sessions_.lifetime()));
+                        done(std::move(r));
+                    });
             });
         if (!queued) {
             spdlog::warn("console sign-in: too many password checks waiting; {} told to retry",

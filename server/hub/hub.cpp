@@ -118,13 +118,15 @@ void Hub::device_removed(const std::string& token) {
 }
 
 void Hub::password_changed(const std::string& email, std::string password_hash,
-                           model::PasswordKind kind) {
+                           model::PasswordKind kind, std::function<void()> applied) {
     auto user = find_user(email);
-    if (!user) return;
-    boost::asio::post(user->executor(), [user, hash = std::move(password_hash), kind]() mutable {
+    if (!user) return applied();
+    boost::asio::post(user->executor(), [user, hash = std::move(password_hash), kind,
+                                         applied = std::move(applied)]() mutable {
         user->set_password(std::move(hash), kind);
         for (AppConnection* app : user->apps())
             app->link.close("password changed");
+        applied();
     });
 }
 

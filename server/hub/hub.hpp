@@ -55,8 +55,10 @@ public:
     /// A device was deleted by another process (CLI): its sessions are closed. Thread-safe.
     void device_removed(const std::string& token);
     /// A password was set by another process (CLI): app sessions of the user are closed.
+    /// `applied` runs once the new hash is in place (on the user's strand; at once when the
+    /// user is not loaded), so that what it does is not undone by a check of the old one.
     void password_changed(const std::string& email, std::string password_hash,
-                          model::PasswordKind kind);
+                          model::PasswordKind kind, std::function<void()> applied);
 
     /// A user was made an administrator or not by another process (CLI). Thread-safe.
     void admin_changed(const std::string& email, bool admin);

@@ -27,11 +27,14 @@ std::vector<std::string> blynkd_command();
 const std::vector<std::string>& root_flag();
 
 /// How long the tests wait for the server, given what is ample natively: ten times that when blynkd
-/// runs under an emulator (qemu-user runs PBKDF2 logins and TLS handshakes 20-40 times slower).
-/// Durations of expected silence are not scaled.
+/// runs under an emulator (qemu-user runs PBKDF2 logins and TLS handshakes 20-40 times slower),
+/// four times under ASan (its malloc makes OpenSSL's PBKDF2 about 7 times slower: a sign-in
+/// took over 3 s in CI beside other tests). Durations of expected silence are not scaled.
 constexpr std::chrono::milliseconds patient(std::chrono::milliseconds native) {
 #ifdef BLYNKD_EMULATOR
     return native * 10;
+#elif defined(BLYNKD_SANITIZED)
+    return native * 4;
 #else
     return native;
 #endif
