@@ -7,7 +7,7 @@
 #include <string>
 
 #include "server/store/history_store.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 
 namespace blynk::store {
 
@@ -45,11 +45,13 @@ struct HistoryStore::Statements {
           user_points(db,
                       "SELECT COALESCE(SUM(points), 0) FROM history_series WHERE user_email = ?1",
                       "count history points"),
-          add_points(db, "UPDATE history_series SET points = max(0, points + ?2) WHERE id = ?1",
+          add_points(db,
+                     "UPDATE history_series SET points = CASE WHEN points + ?2 > 0 THEN "
+                     "points + ?2 ELSE 0 END WHERE id = ?1",
                      "count history points"),
           insert_raw(db,
-                     "INSERT OR IGNORE INTO history_raw (series, time_ms, seq, value) "
-                     "VALUES (?1, ?2, ?3, ?4)",
+                     "INSERT INTO history_raw (series, time_ms, seq, value) "
+                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                      "append history"),
           read_progress(db, "SELECT level, done_ms FROM history_progress", "read history rollup"),
           write_progress(db,
@@ -103,7 +105,7 @@ struct HistoryStore::Statements {
                 db,
                 "INSERT INTO " + table +
                     " (series, time_ms, value, min, max, count) SELECT ?1, * FROM (" +
-                    history_grouped(level - 1) + ") WHERE true ON CONFLICT DO NOTHING",
+                    history_grouped(level - 1) + ") AS finer WHERE true ON CONFLICT DO NOTHING",
                 "roll up history");
             delete_bucket[level] = std::make_unique<Statement>(
                 db, "DELETE FROM " + table + " WHERE series = ?1 AND time_ms = ?2",

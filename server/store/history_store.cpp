@@ -38,22 +38,27 @@ HistoryStore::~HistoryStore() = default;
 std::optional<int64_t> HistoryStore::series_id(std::string_view email, int dash_id, int device_id,
                                                model::PinKey pin, bool create) {
     const std::string pin_text = pin.str();
-    {
+    auto find = [&]() -> std::optional<int64_t> {
         StatementScope st(st_->find_series);
         st->bind_text(1, email);
         st->bind_int(2, dash_id);
         st->bind_int(3, device_id);
         st->bind_text(4, pin_text);
         if (st->step()) return st->column_int64(0);
+        return std::nullopt;
+    };
+    if (auto id = find(); id || !create) return id;
+    {
+        StatementScope st(st_->insert_series);
+        st->bind_text(1, email);
+        st->bind_int(2, dash_id);
+        st->bind_int(3, device_id);
+        st->bind_text(4, pin_text);
+        if (!st->run_unless_orphan()) return std::nullopt;
     }
-    if (!create) return std::nullopt;
-    StatementScope st(st_->insert_series);
-    st->bind_text(1, email);
-    st->bind_int(2, dash_id);
-    st->bind_int(3, device_id);
-    st->bind_text(4, pin_text);
-    if (!st->run_unless_orphan()) return std::nullopt;
-    return db_.last_insert_rowid();
+    // Read back rather than the engine's last rowid (SQLite's; PostgreSQL has none): a series
+    // is made once per pin, so the second lookup is rare.
+    return find();
 }
 
 void HistoryStore::add_points(int64_t series, int64_t delta) {

@@ -26,7 +26,7 @@
 
 #include "server/model/history.hpp"
 #include "server/model/pin.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 
 namespace blynk::store {
 

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "server/store/migrations.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 
 namespace blynk::store {
 namespace {
@@ -81,14 +81,23 @@ void require_file(const std::filesystem::path& file) {
 /// one snapshot (a read transaction held across all steps), so writes by the server neither
 /// wait for it nor restart it; the pause between steps leaves the disk to the server. Without
 /// WAL a held snapshot would block the server's commits, so the copy is done in one step.
+/// "purpose: SQLite's message (db PATH)" for `db`'s current error.
+StoreError backup_error(const Database& db, const std::string& purpose, int code) {
+    return StoreError(
+        purpose + ": " + sqlite3_errmsg(db.sqlite_handle()) + " (db " + db.path() + ")", code);
+}
+
 void copy_pages(Database& src, Database& dst, BackupPace pace) {
     const bool wal = first_text(src, "PRAGMA journal_mode", "read journal mode") == "wal";
     if (wal) {
         src.exec("BEGIN", "begin read snapshot");
         first_text(src, "SELECT COUNT(*) FROM sqlite_schema", "take read snapshot");
     }
-    sqlite3_backup* backup = sqlite3_backup_init(dst.get(), "main", src.get(), "main");
-    if (backup == nullptr) throw dst.error("start backup", sqlite3_extended_errcode(dst.get()));
+    sqlite3_backup* backup =
+        sqlite3_backup_init(dst.sqlite_handle(), "main", src.sqlite_handle(), "main");
+    if (backup == nullptr) {
+        throw backup_error(dst, "start backup", sqlite3_extended_errcode(dst.sqlite_handle()));
+    }
     const int pages = wal ? pace.pages_per_step : -1;
     int rc = SQLITE_OK;
     for (;;) {
@@ -98,8 +107,8 @@ void copy_pages(Database& src, Database& dst, BackupPace pace) {
         std::this_thread::sleep_for(pace.pause);
     }
     const int finish = sqlite3_backup_finish(backup);
-    if (rc != SQLITE_DONE) throw dst.error("copy pages from " + src.path(), rc);
-    if (finish != SQLITE_OK) throw dst.error("finish backup", finish);
+    if (rc != SQLITE_DONE) throw backup_error(dst, "copy pages from " + src.path(), rc);
+    if (finish != SQLITE_OK) throw backup_error(dst, "finish backup", finish);
     if (wal) src.exec("COMMIT", "end read snapshot");
 }
 

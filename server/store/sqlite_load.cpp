@@ -71,7 +71,7 @@ std::vector<model::User> SqliteStore::load_all() {
     std::map<DeviceKey, Slot> device_index;
 
     // One snapshot for all six queries, so a concurrent CLI write cannot tear the result.
-    db_.exec("BEGIN", "begin read transaction");
+    db_.begin_read();
     struct EndRead {
         Database& db;
         ~EndRead() {

@@ -339,6 +339,7 @@ void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
     const SynchronousNormal relaxed(db_);
     Transaction tx(db_);
     size_t skipped = 0;
+    const bool checks_device = db_.dialect() == Dialect::Postgres;  // see upsert_pin
     for (const PinWrite* pin : ordered_pins) {
         const PinWrite& w = *pin;
         StatementScope st(st_->upsert_pin);
@@ -346,7 +347,12 @@ void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
         st->bind_text(4, w.pin.str());
         st->bind_blob(5, w.value);
         st->bind_int(6, w.time_ms);
-        if (!st->run_unless_orphan()) ++skipped;
+        if (checks_device) {
+            st->run();
+            if (db_.changes() == 0) ++skipped;
+        } else if (!st->run_unless_orphan()) {
+            ++skipped;
+        }
     }
     for (const PropertyWrite& w : properties) {
         StatementScope st(st_->upsert_property);

@@ -14,7 +14,7 @@
 #include "server/model/automation_mark.hpp"
 #include "server/model/user.hpp"
 #include "server/store/history_store.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/types.hpp"
 
 namespace blynk::store {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 
 namespace blynk::store {
@@ -141,14 +141,27 @@ struct SqliteStore::Statements {
                           "read provision log"),
           last_seq(db, "SELECT COALESCE(MAX(seq), 0) FROM provision_log",
                    "read last provision seq"),
-          data_version(db, "PRAGMA data_version", "read data_version"),
-          // The hot write: no EXISTS subquery (a third of its cost); a device deleted meanwhile
-          // fails the foreign key, which run_unless_orphan() turns into a skipped row.
+          // PostgreSQL has no data_version: its provision log's last seq changes as well when
+          // another connection provisions.
+          data_version(db,
+                       db.dialect() == Dialect::Sqlite
+                           ? "PRAGMA data_version"
+                           : "SELECT COALESCE(MAX(seq), 0) FROM provision_log",
+                       "read data_version"),
+          // The hot write. SQLite: no EXISTS subquery (a third of its cost); a device deleted
+          // meanwhile fails the foreign key, which run_unless_orphan() turns into a skipped row.
+          // PostgreSQL: that would cost a savepoint per row, so the EXISTS skips it (0 changes).
           upsert_pin(db,
-                     "INSERT INTO pin_values (user_email, dash_id, device_id, pin, value, "
-                     "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                     "ON CONFLICT (user_email, dash_id, device_id, pin) DO UPDATE SET "
-                     "value = excluded.value, updated_at_ms = excluded.updated_at_ms",
+                     db.dialect() == Dialect::Sqlite
+                         ? "INSERT INTO pin_values (user_email, dash_id, device_id, pin, value, "
+                           "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                           "ON CONFLICT (user_email, dash_id, device_id, pin) DO UPDATE SET "
+                           "value = excluded.value, updated_at_ms = excluded.updated_at_ms"
+                         : "INSERT INTO pin_values (user_email, dash_id, device_id, pin, value, "
+                           "updated_at_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 "
+                           "FROM devices WHERE user_email = ?1 AND dash_id = ?2 AND id = ?3) "
+                           "ON CONFLICT (user_email, dash_id, device_id, pin) DO UPDATE SET "
+                           "value = excluded.value, updated_at_ms = excluded.updated_at_ms",
                      "write pin value"),
           // INSERT ... SELECT ... WHERE EXISTS skips writes for devices deleted meanwhile
           // (changes() == 0) instead of failing the whole batch on the foreign key.
@@ -164,7 +177,8 @@ struct SqliteStore::Statements {
           update_last_seen(db,
                            // SET expressions see the old row: online follows the newest time.
                            "UPDATE devices SET online = CASE WHEN ?4 >= last_seen_ms THEN ?5 "
-                           "ELSE online END, last_seen_ms = MAX(last_seen_ms, ?4) "
+                           "ELSE online END, last_seen_ms = CASE WHEN ?4 > last_seen_ms THEN ?4 "
+                           "ELSE last_seen_ms END "
                            "WHERE user_email = ?1 AND dash_id = ?2 AND id = ?3",
                            "write last seen"),
           insert_event(db,

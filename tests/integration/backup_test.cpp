@@ -5,7 +5,7 @@
 #include <fstream>
 #include <thread>
 
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "tests/support/fixture.hpp"
 

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "tests/support/fixture.hpp"
 #include "tests/support/occurrences.hpp"

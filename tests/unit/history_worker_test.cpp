@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "common/util/clock.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/storage_worker.hpp"
 #include "tests/unit/store_test_support.hpp"
 

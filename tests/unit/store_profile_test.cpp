@@ -3,7 +3,7 @@
 
 #include "common/util/clock.hpp"
 #include "server/model/widget.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "tests/unit/store_test_support.hpp"
 
 namespace blynk::store {

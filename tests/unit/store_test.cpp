@@ -17,7 +17,7 @@
 #include "common/util/clock.hpp"
 #include "server/model/widget.hpp"
 #include "server/store/migrations.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "tests/unit/store_test_support.hpp"
 
@@ -82,7 +82,7 @@ void write_schema_v1_database(const std::string& path) {
     Database db(path);
     db.exec("PRAGMA journal_mode=WAL", "test: WAL as the release used it");
     // Migration 1 is never edited: it is the schema releases before migration 2 wrote.
-    db.exec(migrations()[0].sql, "test: schema 1");
+    db.exec(migrations()[0].sqlite_sql, "test: schema 1");
     db.exec("PRAGMA user_version = 1", "test: schema version 1");
     db.exec(R"sql(
 INSERT INTO users VALUES ('old@b.c', 'pbkdf2-sha256$200000$salt$hash', 1000);

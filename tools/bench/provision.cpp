@@ -6,7 +6,7 @@
 #include "common/util/token.hpp"
 #include "server/model/user.hpp"
 #include "server/store/migrations.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 
 namespace blynk::bench {

@@ -11,7 +11,7 @@
 #include <regex>
 
 #include "common/proto/command.hpp"
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "tools/bench/clock.hpp"
 #include "tools/bench/messages.hpp"

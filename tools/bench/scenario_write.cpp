@@ -5,7 +5,7 @@
 
 #include <unordered_map>
 
-#include "server/store/sqlite_handle.hpp"
+#include "server/store/sql_handle.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "tools/bench/clock.hpp"
 #include "tools/bench/scenario_common.hpp"
