@@ -1,0 +1,155 @@
+#include "tests/support/postgres_server.hpp"
+
+#include <libpq-fe.h>
+#include <signal.h>
+
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/free_port.hpp"
+#include "tests/support/service_user.hpp"
+
+namespace blynk::test {
+namespace {
+
+constexpr const char* kSuperuser = "blynkd";
+
+/// /usr/lib/postgresql/<highest version>/bin, where Debian puts initdb and postgres.
+std::filesystem::path postgres_bin_dir() {
+    const std::filesystem::path root = "/usr/lib/postgresql";
+    std::filesystem::path best;
+    int best_version = -1;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
+        const std::string name = entry.path().filename();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (!std::filesystem::exists(entry.path() / "bin" / "postgres")) continue;
+        if (const int version = std::stoi(name); version > best_version) {
+            best_version = version;
+            best = entry.path() / "bin";
+        }
+    }
+    if (best.empty())
+        throw std::runtime_error(
+            "no PostgreSQL server in /usr/lib/postgresql (scripts/install-deps.sh test installs "
+            "it)");
+    return best;
+}
+
+}  // namespace
+
+PostgresServer::PostgresServer(std::map<std::string, std::string> settings)
+    : dir_(fresh_test_folder("blynkd-postgres")), settings_(std::move(settings)) {
+    give_to_service_user(dir_);
+    ChildProcess initdb(
+        service_command({(postgres_bin_dir() / "initdb").string(), "-D", (dir_ / "data").string(),
+                         "--auth=trust", std::string("--username=") + kSuperuser, "--encoding=UTF8",
+                         "--no-locale", "--no-sync", "--no-instructions"},
+                        "SIGKILL"),
+        dir_ / "postgres.log", ChildProcess::ReadyLine::none);
+    if (!initdb.wait(std::chrono::seconds(60)) || initdb.exit_code() != 0)
+        throw std::runtime_error("initdb failed (exit code " + std::to_string(initdb.exit_code()) +
+                                 "):\n" + log());
+    port_ = free_port();
+    start();
+}
+
+PostgresServer::~PostgresServer() {
+    stop();
+    std::error_code ec;
+    if (!::testing::UnitTest::GetInstance()->Failed()) std::filesystem::remove_all(dir_, ec);
+}
+
+PostgresServer& PostgresServer::shared() {
+    static PostgresServer server;
+    return server;
+}
+
+std::string PostgresServer::url(const std::string& database) const {
+    return std::string("postgresql://") + kSuperuser + "@127.0.0.1:" + std::to_string(port_) + "/" +
+           database;
+}
+
+std::string PostgresServer::create_database(const std::string& name) {
+    const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
+        PQconnectdb(url("postgres").c_str()), &PQfinish);
+    if (PQstatus(connection.get()) != CONNECTION_OK)
+        throw std::runtime_error("cannot connect to " + url("postgres") + ": " +
+                                 PQerrorMessage(connection.get()));
+    const std::unique_ptr<char, decltype(&PQfreemem)> quoted(
+        PQescapeIdentifier(connection.get(), name.c_str(), name.size()), &PQfreemem);
+    const std::unique_ptr<PGresult, decltype(&PQclear)> result(
+        PQexec(connection.get(), ("CREATE DATABASE " + std::string(quoted.get())).c_str()),
+        &PQclear);
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+        throw std::runtime_error("CREATE DATABASE " + name +
+                                 " failed: " + PQresultErrorMessage(result.get()));
+    return url(name);
+}
+
+void PostgresServer::start() {
+    if (process_) return;
+    // Defaults for tests, then the test's own settings (a later -c wins).
+    std::map<std::string, std::string> config = {{"listen_addresses", "127.0.0.1"},
+                                                 {"fsync", "off"},
+                                                 {"full_page_writes", "off"},
+                                                 {"shared_buffers", "16MB"}};
+    for (const auto& [name, value] : settings_)
+        config[name] = value;
+    std::vector<std::string> command = {(postgres_bin_dir() / "postgres").string(),
+                                        "-D",
+                                        (dir_ / "data").string(),
+                                        "-p",
+                                        std::to_string(port_),
+                                        "-k",
+                                        dir_.string()};
+    for (const auto& [name, value] : config) {
+        command.push_back("-c");
+        command.push_back(name + "=" + value);
+    }
+    // SIGINT, a fast shutdown, should the test process die without stopping it.
+    process_ = std::make_unique<ChildProcess>(service_command(command, "SIGINT"),
+                                              dir_ / "postgres.log", ChildProcess::ReadyLine::none);
+    const std::string probe = url("postgres") + "?connect_timeout=2";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (PQping(probe.c_str()) != PQPING_OK) {
+        if (process_->wait(std::chrono::milliseconds(0))) {
+            const int code = process_->exit_code();
+            process_.reset();
+            throw std::runtime_error("postgres exited during start-up (exit code " +
+                                     std::to_string(code) + "):\n" + log());
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill();
+            throw std::runtime_error("postgres did not accept connections on " + probe +
+                                     " within 30 s:\n" + log());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+void PostgresServer::stop() {
+    if (!process_) return;
+    process_->signal(SIGINT);
+    if (!process_->wait(std::chrono::seconds(30))) {
+        ADD_FAILURE() << "postgres did not shut down within 30 s of SIGINT; killed:\n" << log();
+        kill();
+    }
+    process_.reset();
+}
+
+void PostgresServer::kill() {
+    if (!process_) return;
+    kill_process_tree(process_->pid());
+    process_->wait(std::chrono::seconds(5));
+    process_.reset();
+}
+
+std::string PostgresServer::log() const {
+    return file_text(dir_ / "postgres.log");
+}
+
+}  // namespace blynk::test

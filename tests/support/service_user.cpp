@@ -1,0 +1,95 @@
+#include "tests/support/service_user.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace blynk::test {
+namespace {
+
+constexpr const char* kUser = "nobody";
+constexpr const char* kGroup = "nogroup";
+
+struct ProcessState {
+    pid_t parent = 0;
+    char state = 0;  ///< 'Z' once it has exited (a zombie)
+};
+
+/// Every process's parent and state, from /proc/<pid>/stat.
+std::map<pid_t, ProcessState> processes() {
+    std::map<pid_t, ProcessState> all;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "stat");
+        std::string stat;
+        std::getline(in, stat);
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        const auto close = stat.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream fields(stat.substr(close + 1));
+        ProcessState process;
+        fields >> process.state >> process.parent;
+        all[std::stoi(name)] = process;
+    }
+    return all;
+}
+
+}  // namespace
+
+std::vector<std::string> service_command(const std::vector<std::string>& command,
+                                         const std::string& death_signal) {
+    std::vector<std::string> words = {"/usr/bin/setpriv", "--pdeathsig", death_signal};
+    if (::geteuid() == 0)
+        words.insert(words.end(), {std::string("--reuid=") + kUser,
+                                   std::string("--regid=") + kGroup, "--clear-groups"});
+    words.push_back("--");
+    words.insert(words.end(), command.begin(), command.end());
+    return words;
+}
+
+void give_to_service_user(const std::filesystem::path& dir) {
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+    if (::geteuid() != 0) return;
+    const passwd* user = ::getpwnam(kUser);
+    const group* grp = ::getgrnam(kGroup);
+    if (!user || !grp) throw std::runtime_error(std::string("no user ") + kUser + ":" + kGroup);
+    if (::chown(dir.c_str(), user->pw_uid, grp->gr_gid) != 0)
+        throw std::runtime_error("chown " + dir.string() + " failed");
+}
+
+void kill_process_tree(pid_t root) {
+    ::kill(root, SIGSTOP);
+    std::set<pid_t> tree = {root};
+    const auto all = processes();
+    // Parents may have higher pids than their children (pids wrap), so grow the set until stable.
+    for (size_t before = 0; before != tree.size();) {
+        before = tree.size();
+        for (const auto& [pid, process] : all)
+            if (tree.count(process.parent)) tree.insert(pid);
+    }
+    for (pid_t pid : tree)
+        ::kill(pid, SIGKILL);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto running = [&tree] {
+        const auto now = processes();
+        for (pid_t pid : tree) {
+            const auto it = now.find(pid);
+            if (it != now.end() && it->second.state != 'Z') return true;
+        }
+        return false;
+    };
+    while (running() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+}  // namespace blynk::test
