@@ -9,7 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/free_port.hpp"
 #include "tests/support/service_user.hpp"
 
 namespace blynk::test {
@@ -41,8 +40,9 @@ std::filesystem::path postgres_bin_dir() {
 
 }  // namespace
 
-PostgresServer::PostgresServer(std::map<std::string, std::string> settings)
-    : dir_(fresh_test_folder("blynkd-postgres")), settings_(std::move(settings)) {
+PostgresServer::PostgresServer(
+    std::initializer_list<std::pair<const std::string, std::string>> settings)
+    : dir_(fresh_test_folder("blynkd-postgres")), settings_(settings) {
     give_to_service_user(dir_);
     ChildProcess initdb(
         service_command({(postgres_bin_dir() / "initdb").string(), "-D", (dir_ / "data").string(),
@@ -53,8 +53,7 @@ PostgresServer::PostgresServer(std::map<std::string, std::string> settings)
     if (!initdb.wait(std::chrono::seconds(60)) || initdb.exit_code() != 0)
         throw std::runtime_error("initdb failed (exit code " + std::to_string(initdb.exit_code()) +
                                  "):\n" + log());
-    port_ = free_port();
-    start();
+    start_on_free_port(port_, [this] { start(); });
 }
 
 PostgresServer::~PostgresServer() {

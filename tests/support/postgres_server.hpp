@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "tests/support/child_process.hpp"
 
@@ -21,7 +23,8 @@ class PostgresServer {
 public:
     /// Creates and starts the server; `settings` are more `-c name=value` (they win over the
     /// test defaults). Throws std::runtime_error, with the server's log, when it fails.
-    explicit PostgresServer(std::map<std::string, std::string> settings = {});
+    explicit PostgresServer(
+        std::initializer_list<std::pair<const std::string, std::string>> settings = {});
     /// Stops the server; removes its folder unless a test failed.
     ~PostgresServer();
     PostgresServer(const PostgresServer&) = delete;

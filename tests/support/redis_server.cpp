@@ -14,7 +14,6 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/free_port.hpp"
 #include "tests/support/service_user.hpp"
 
 namespace blynk::test {
@@ -80,12 +79,11 @@ size_t resp_reply_length(const std::string& bytes, size_t from) {
     }
 }
 
-RedisServer::RedisServer(Persistence persistence)
-    : dir_(fresh_test_folder("blynkd-redis")), port_(free_port()) {
+RedisServer::RedisServer(Persistence persistence) : dir_(fresh_test_folder("blynkd-redis")) {
     give_to_service_user(dir_);
+    // The port comes on the command line (start()), so that a retry can pick another.
     std::ofstream config(dir_ / "redis.conf");
     config << "bind 127.0.0.1\n"
-           << "port " << port_ << "\n"
            << "protected-mode yes\n"
            << "daemonize no\n"
            << "logfile \"\"\n"
@@ -93,7 +91,7 @@ RedisServer::RedisServer(Persistence persistence)
            << "save \"\"\n"
            << "appendonly " << (persistence == Persistence::append_only ? "yes" : "no") << "\n";
     config.close();
-    start();
+    start_on_free_port(port_, [this] { start(); });
 }
 
 RedisServer::~RedisServer() {
@@ -113,7 +111,9 @@ void RedisServer::start() {
                                  " (scripts/install-deps.sh test installs redis-server)");
     // SIGTERM, Redis's shutdown, should the test process die without stopping it.
     process_ = std::make_unique<ChildProcess>(
-        service_command({kRedisServer, (dir_ / "redis.conf").string()}, "SIGTERM"),
+        service_command(
+            {kRedisServer, (dir_ / "redis.conf").string(), "--port", std::to_string(port_)},
+            "SIGTERM"),
         dir_ / "redis.log", ChildProcess::ReadyLine::none);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (command({"PING"}, std::chrono::milliseconds(200)) != "+PONG\r\n") {

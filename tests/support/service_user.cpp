@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/free_port.hpp"
+
 namespace blynk::test {
 namespace {
 
@@ -65,6 +67,20 @@ void give_to_service_user(const std::filesystem::path& dir) {
     if (!user || !grp) throw std::runtime_error(std::string("no user ") + kUser + ":" + kGroup);
     if (::chown(dir.c_str(), user->pw_uid, grp->gr_gid) != 0)
         throw std::runtime_error("chown " + dir.string() + " failed");
+}
+
+void start_on_free_port(uint16_t& port, const std::function<void()>& start) {
+    for (int attempt = 1;; ++attempt) {
+        port = free_port();
+        try {
+            start();
+            return;
+        } catch (const std::runtime_error& e) {
+            if (attempt == 3 ||
+                std::string(e.what()).find("Address already in use") == std::string::npos)
+                throw;
+        }
+    }
 }
 
 void kill_process_tree(pid_t root) {

@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,11 @@ std::vector<std::string> service_command(const std::vector<std::string>& command
 
 /// Gives `dir` (mode 0700) to the user service_command() runs as.
 void give_to_service_user(const std::filesystem::path& dir);
+
+/// Sets `port` to a free loopback port and runs `start`; again on another port (three tries in all)
+/// when it throws with "Address already in use" in its message: free_port() finds a port that was
+/// free a moment ago, which a test running beside may take first.
+void start_on_free_port(uint16_t& port, const std::function<void()>& start);
 
 /// A crash: stops `root` (so that it forks no more), SIGKILLs it and all its descendants (a
 /// PostgreSQL server's backends each lead a session of their own, so a process group would not
