@@ -109,11 +109,12 @@ void RedisServer::start() {
     if (!std::filesystem::exists(kRedisServer))
         throw std::runtime_error(std::string("no ") + kRedisServer +
                                  " (scripts/install-deps.sh test installs redis-server)");
-    // SIGTERM, Redis's shutdown, should the test process die without stopping it.
+    // SIGKILL should the test process die without stopping it: SIGTERM would wait while the
+    // server is paused.
     process_ = std::make_unique<ChildProcess>(
         service_command(
             {kRedisServer, (dir_ / "redis.conf").string(), "--port", std::to_string(port_)},
-            "SIGTERM"),
+            "SIGKILL"),
         dir_ / "redis.log", ChildProcess::ReadyLine::none);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (command({"PING"}, std::chrono::milliseconds(200)) != "+PONG\r\n") {
