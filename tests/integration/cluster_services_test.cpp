@@ -188,7 +188,8 @@ TEST(ClusterServices, RedisPausedAnswersNothingUntilResumed) {
     server.pause();
     const auto begin = std::chrono::steady_clock::now();
     EXPECT_EQ(server.command({"PING"}, 300ms), std::nullopt);
-    EXPECT_GE(std::chrono::steady_clock::now() - begin, 300ms);
+    // It timed out: the connection was accepted (by the kernel), not refused.
+    EXPECT_GE(std::chrono::steady_clock::now() - begin, 250ms);
     server.resume();
     EXPECT_EQ(server.command({"PING"}, 1s), "+PONG\r\n");
 }

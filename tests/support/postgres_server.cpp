@@ -4,12 +4,11 @@
 #include <signal.h>
 
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "tests/support/service_user.hpp"
+#include "tests/support/service_process.hpp"
 
 namespace blynk::test {
 namespace {
@@ -110,41 +109,18 @@ void PostgresServer::start() {
         command.push_back(name + "=" + value);
     }
     // SIGINT, a fast shutdown, should the test process die without stopping it.
-    process_ = std::make_unique<ChildProcess>(service_command(command, "SIGINT"),
-                                              dir_ / "postgres.log", ChildProcess::ReadyLine::none);
     const std::string probe = url("postgres") + "?connect_timeout=2";
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (PQping(probe.c_str()) != PQPING_OK) {
-        if (process_->wait(std::chrono::milliseconds(0))) {
-            const int code = process_->exit_code();
-            process_.reset();
-            throw std::runtime_error("postgres exited during start-up (exit code " +
-                                     std::to_string(code) + "):\n" + log());
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill();
-            throw std::runtime_error("postgres did not accept connections on " + probe +
-                                     " within 30 s:\n" + log());
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    process_ = start_service(
+        "postgres", service_command(command, "SIGINT"), dir_ / "postgres.log",
+        [&probe] { return PQping(probe.c_str()) == PQPING_OK; }, std::chrono::seconds(30));
 }
 
 void PostgresServer::stop() {
-    if (!process_) return;
-    process_->signal(SIGINT);
-    if (!process_->wait(std::chrono::seconds(30))) {
-        ADD_FAILURE() << "postgres did not shut down within 30 s of SIGINT; killed:\n" << log();
-        kill();
-    }
-    process_.reset();
+    stop_service(process_, SIGINT, std::chrono::seconds(30));
 }
 
 void PostgresServer::kill() {
-    if (!process_) return;
-    kill_process_tree(process_->pid());
-    process_->wait(std::chrono::seconds(5));
-    process_.reset();
+    kill_service(process_);
 }
 
 std::string PostgresServer::log() const {

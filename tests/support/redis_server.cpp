@@ -1,49 +1,20 @@
 #include "tests/support/redis_server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
-#include <thread>
 
 #include <gtest/gtest.h>
 
-#include "tests/support/service_user.hpp"
+#include "tests/support/raw_client.hpp"
+#include "tests/support/service_process.hpp"
 
 namespace blynk::test {
 namespace {
 
 constexpr const char* kRedisServer = "/usr/bin/redis-server";
-
-/// A TCP connection to 127.0.0.1:`port`, closed when it goes; fd() < 0 when refused.
-class Connection {
-public:
-    explicit Connection(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(port);
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
-    ~Connection() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 }  // namespace
 
@@ -111,45 +82,23 @@ void RedisServer::start() {
                                  " (scripts/install-deps.sh test installs redis-server)");
     // SIGKILL should the test process die without stopping it: SIGTERM would wait while the
     // server is paused.
-    process_ = std::make_unique<ChildProcess>(
+    process_ = start_service(
+        "redis-server",
         service_command(
             {kRedisServer, (dir_ / "redis.conf").string(), "--port", std::to_string(port_)},
             "SIGKILL"),
-        dir_ / "redis.log", ChildProcess::ReadyLine::none);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (command({"PING"}, std::chrono::milliseconds(200)) != "+PONG\r\n") {
-        if (process_->wait(std::chrono::milliseconds(0))) {
-            const int code = process_->exit_code();
-            process_.reset();
-            throw std::runtime_error("redis-server exited during start-up (exit code " +
-                                     std::to_string(code) + "):\n" + log());
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill();
-            throw std::runtime_error("redis-server did not answer PING on " + url() +
-                                     " within 10 s:\n" + log());
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+        dir_ / "redis.log",
+        [this] { return command({"PING"}, std::chrono::milliseconds(200)) == "+PONG\r\n"; },
+        std::chrono::seconds(10));
 }
 
 void RedisServer::stop() {
-    if (!process_) return;
     resume();
-    process_->signal(SIGTERM);
-    if (!process_->wait(std::chrono::seconds(10))) {
-        ADD_FAILURE() << "redis-server did not shut down within 10 s of SIGTERM; killed:\n"
-                      << log();
-        kill();
-    }
-    process_.reset();
+    stop_service(process_, SIGTERM, std::chrono::seconds(10));
 }
 
 void RedisServer::kill() {
-    if (!process_) return;
-    process_->signal(SIGKILL);
-    process_->wait(std::chrono::seconds(5));
-    process_.reset();
+    kill_service(process_);
     paused_ = false;
 }
 
@@ -168,25 +117,22 @@ void RedisServer::resume() {
 std::optional<std::string> RedisServer::command(const std::vector<std::string>& args,
                                                 std::chrono::milliseconds timeout) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    const Connection connection(port_);
-    if (connection.fd() < 0) return std::nullopt;
-    const std::string request = resp_command(args);
-    if (::send(connection.fd(), request.data(), request.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(request.size()))
+    try {
+        RawClient connection(port_);
+        connection.send(resp_command(args));
+        std::string reply;
+        while (resp_reply_length(reply) == 0) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            const std::string line =
+                left.count() > 0 ? connection.read_until("\r\n", left) : std::string();
+            if (line.empty()) return std::nullopt;
+            reply += line;
+        }
+        return reply;
+    } catch (const std::runtime_error&) {  // refused: not running
         return std::nullopt;
-    std::string reply;
-    while (resp_reply_length(reply) == 0) {
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        pollfd readable{connection.fd(), POLLIN, 0};
-        if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0)
-            return std::nullopt;
-        char buffer[4096];
-        const ssize_t n = ::recv(connection.fd(), buffer, sizeof buffer, 0);
-        if (n <= 0) return std::nullopt;
-        reply.append(buffer, static_cast<size_t>(n));
     }
-    return reply;
 }
 
 std::string RedisServer::log() const {

@@ -1,4 +1,4 @@
-#include "tests/support/service_user.hpp"
+#include "tests/support/service_process.hpp"
 
 #include <grp.h>
 #include <pwd.h>
@@ -12,6 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/free_port.hpp"
 
@@ -83,7 +85,43 @@ void start_on_free_port(uint16_t& port, const std::function<void()>& start) {
     }
 }
 
-void kill_process_tree(pid_t root) {
+std::unique_ptr<ChildProcess> start_service(const std::string& name,
+                                            const std::vector<std::string>& command,
+                                            const std::filesystem::path& log,
+                                            const std::function<bool()>& ready,
+                                            std::chrono::seconds timeout) {
+    auto service = std::make_unique<ChildProcess>(command, log, ChildProcess::ReadyLine::none);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!ready()) {
+        if (service->wait(std::chrono::milliseconds(0)))
+            throw std::runtime_error(name + " exited during start-up (exit code " +
+                                     std::to_string(service->exit_code()) + "):\n" +
+                                     file_text(log));
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill_service(service);
+            throw std::runtime_error(name + " was not ready within " +
+                                     std::to_string(timeout.count()) + " s:\n" + file_text(log));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return service;
+}
+
+void stop_service(std::unique_ptr<ChildProcess>& service, int signal,
+                  std::chrono::seconds timeout) {
+    if (!service) return;
+    service->signal(signal);
+    if (!service->wait(timeout)) {
+        ADD_FAILURE() << "service " << service->pid() << " still ran " << timeout.count()
+                      << " s after signal " << signal << "; killed";
+        kill_service(service);
+    }
+    service.reset();
+}
+
+void kill_service(std::unique_ptr<ChildProcess>& service) {
+    if (!service) return;
+    const pid_t root = service->pid();
     ::kill(root, SIGSTOP);
     std::set<pid_t> tree = {root};
     const auto all = processes();
@@ -106,6 +144,8 @@ void kill_process_tree(pid_t root) {
     };
     while (running() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    service->wait(std::chrono::seconds(5));
+    service.reset();
 }
 
 }  // namespace blynk::test
