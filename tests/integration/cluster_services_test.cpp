@@ -146,6 +146,19 @@ TEST(ClusterServices, PostgresStopsAndStartsAgain) {
     EXPECT_EQ(server.log().find("automatic recovery in progress"), std::string::npos);
 }
 
+TEST(ClusterServices, PostgresThatCannotStartSaysWhy) {
+    try {
+        PostgresServer server({{"shared_buffers", "plenty"}});
+        FAIL() << "postgres started with shared_buffers=plenty";
+    } catch (const std::runtime_error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("postgres exited during start-up"), std::string::npos) << message;
+        // The server's own words, from its log.
+        EXPECT_NE(message.find("invalid value for parameter \"shared_buffers\""), std::string::npos)
+            << message;
+    }
+}
+
 TEST(ClusterServices, RedisRoundTripsOnLoopbackAsAnUnprivilegedUser) {
     std::unique_ptr<RedisServer> server;
     const auto cold = milliseconds_to([&] { server = std::make_unique<RedisServer>(); });

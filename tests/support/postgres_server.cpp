@@ -6,8 +6,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "tests/support/service_process.hpp"
 
 namespace blynk::test {
@@ -41,14 +39,13 @@ std::filesystem::path postgres_bin_dir() {
 
 PostgresServer::PostgresServer(
     std::initializer_list<std::pair<const std::string, std::string>> settings)
-    : dir_(fresh_test_folder("blynkd-postgres")), settings_(settings) {
-    give_to_service_user(dir_);
+    : folder_("blynkd-postgres"), settings_(settings) {
     ChildProcess initdb(
-        service_command({(postgres_bin_dir() / "initdb").string(), "-D", (dir_ / "data").string(),
+        service_command({(postgres_bin_dir() / "initdb").string(), "-D", (dir() / "data").string(),
                          "--auth=trust", std::string("--username=") + kSuperuser, "--encoding=UTF8",
                          "--no-locale", "--no-sync", "--no-instructions"},
                         "SIGKILL"),
-        dir_ / "postgres.log", ChildProcess::ReadyLine::none);
+        dir() / "postgres.log", ChildProcess::ReadyLine::none);
     if (!initdb.wait(std::chrono::seconds(60)) || initdb.exit_code() != 0)
         throw std::runtime_error("initdb failed (exit code " + std::to_string(initdb.exit_code()) +
                                  "):\n" + log());
@@ -57,8 +54,6 @@ PostgresServer::PostgresServer(
 
 PostgresServer::~PostgresServer() {
     stop();
-    std::error_code ec;
-    if (!::testing::UnitTest::GetInstance()->Failed()) std::filesystem::remove_all(dir_, ec);
 }
 
 PostgresServer& PostgresServer::shared() {
@@ -99,11 +94,11 @@ void PostgresServer::start() {
         config[name] = value;
     std::vector<std::string> command = {(postgres_bin_dir() / "postgres").string(),
                                         "-D",
-                                        (dir_ / "data").string(),
+                                        (dir() / "data").string(),
                                         "-p",
                                         std::to_string(port_),
                                         "-k",
-                                        dir_.string()};
+                                        dir().string()};
     for (const auto& [name, value] : config) {
         command.push_back("-c");
         command.push_back(name + "=" + value);
@@ -111,7 +106,7 @@ void PostgresServer::start() {
     // SIGINT, a fast shutdown, should the test process die without stopping it.
     const std::string probe = url("postgres") + "?connect_timeout=2";
     process_ = start_service(
-        "postgres", service_command(command, "SIGINT"), dir_ / "postgres.log",
+        "postgres", service_command(command, "SIGINT"), dir() / "postgres.log",
         [&probe] { return PQping(probe.c_str()) == PQPING_OK; }, std::chrono::seconds(30));
 }
 
@@ -124,7 +119,7 @@ void PostgresServer::kill() {
 }
 
 std::string PostgresServer::log() const {
-    return file_text(dir_ / "postgres.log");
+    return file_text(dir() / "postgres.log");
 }
 
 }  // namespace blynk::test

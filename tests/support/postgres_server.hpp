@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/service_process.hpp"
 
 namespace blynk::test {
 
@@ -53,10 +54,10 @@ public:
 
     /// Everything the server logged (all runs, and initdb's output).
     std::string log() const;
-    const std::filesystem::path& dir() const { return dir_; }
+    const std::filesystem::path& dir() const { return folder_.path(); }
 
 private:
-    std::filesystem::path dir_;  ///< the socket folder; data/ and postgres.log inside
+    ServiceFolder folder_;  ///< the socket folder; data/ and postgres.log inside
     std::map<std::string, std::string> settings_;
     uint16_t port_ = 0;
     std::unique_ptr<ChildProcess> process_;

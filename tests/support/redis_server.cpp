@@ -6,8 +6,6 @@
 #include <fstream>
 #include <stdexcept>
 
-#include <gtest/gtest.h>
-
 #include "tests/support/raw_client.hpp"
 #include "tests/support/service_process.hpp"
 
@@ -50,15 +48,14 @@ size_t resp_reply_length(const std::string& bytes, size_t from) {
     }
 }
 
-RedisServer::RedisServer(Persistence persistence) : dir_(fresh_test_folder("blynkd-redis")) {
-    give_to_service_user(dir_);
+RedisServer::RedisServer(Persistence persistence) : folder_("blynkd-redis") {
     // The port comes on the command line (start()), so that a retry can pick another.
-    std::ofstream config(dir_ / "redis.conf");
+    std::ofstream config(dir() / "redis.conf");
     config << "bind 127.0.0.1\n"
            << "protected-mode yes\n"
            << "daemonize no\n"
            << "logfile \"\"\n"
-           << "dir " << dir_.string() << "\n"
+           << "dir " << dir().string() << "\n"
            << "save \"\"\n"
            << "appendonly " << (persistence == Persistence::append_only ? "yes" : "no") << "\n";
     config.close();
@@ -67,8 +64,6 @@ RedisServer::RedisServer(Persistence persistence) : dir_(fresh_test_folder("blyn
 
 RedisServer::~RedisServer() {
     stop();
-    std::error_code ec;
-    if (!::testing::UnitTest::GetInstance()->Failed()) std::filesystem::remove_all(dir_, ec);
 }
 
 std::string RedisServer::url() const {
@@ -85,9 +80,9 @@ void RedisServer::start() {
     process_ = start_service(
         "redis-server",
         service_command(
-            {kRedisServer, (dir_ / "redis.conf").string(), "--port", std::to_string(port_)},
+            {kRedisServer, (dir() / "redis.conf").string(), "--port", std::to_string(port_)},
             "SIGKILL"),
-        dir_ / "redis.log",
+        dir() / "redis.log",
         [this] { return command({"PING"}, std::chrono::milliseconds(200)) == "+PONG\r\n"; },
         std::chrono::seconds(10));
 }
@@ -136,7 +131,7 @@ std::optional<std::string> RedisServer::command(const std::vector<std::string>& 
 }
 
 std::string RedisServer::log() const {
-    return file_text(dir_ / "redis.log");
+    return file_text(dir() / "redis.log");
 }
 
 }  // namespace blynk::test

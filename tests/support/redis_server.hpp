@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/service_process.hpp"
 
 namespace blynk::test {
 
@@ -51,10 +52,10 @@ public:
 
     /// Everything the server logged (all runs).
     std::string log() const;
-    const std::filesystem::path& dir() const { return dir_; }
+    const std::filesystem::path& dir() const { return folder_.path(); }
 
 private:
-    std::filesystem::path dir_;
+    ServiceFolder folder_;
     uint16_t port_ = 0;
     bool paused_ = false;
     std::unique_ptr<ChildProcess> process_;

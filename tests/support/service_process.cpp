@@ -61,14 +61,19 @@ std::vector<std::string> service_command(const std::vector<std::string>& command
     return words;
 }
 
-void give_to_service_user(const std::filesystem::path& dir) {
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+ServiceFolder::ServiceFolder(const std::string& prefix) : path_(fresh_test_folder(prefix)) {
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
     if (::geteuid() != 0) return;
     const passwd* user = ::getpwnam(kUser);
     const group* grp = ::getgrnam(kGroup);
     if (!user || !grp) throw std::runtime_error(std::string("no user ") + kUser + ":" + kGroup);
-    if (::chown(dir.c_str(), user->pw_uid, grp->gr_gid) != 0)
-        throw std::runtime_error("chown " + dir.string() + " failed");
+    if (::chown(path_.c_str(), user->pw_uid, grp->gr_gid) != 0)
+        throw std::runtime_error("chown " + path_.string() + " failed");
+}
+
+ServiceFolder::~ServiceFolder() {
+    std::error_code ec;
+    if (!::testing::UnitTest::GetInstance()->Failed()) std::filesystem::remove_all(path_, ec);
 }
 
 void start_on_free_port(uint16_t& port, const std::function<void()>& start) {

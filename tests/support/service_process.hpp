@@ -1,8 +1,9 @@
 #pragma once
-// How the tests run the services they start themselves (PostgreSQL, Redis): as an unprivileged
-// user when the tests run as root (PostgreSQL refuses root, and a test service needs no more),
-// told to end when the test process dies so that none outlives a crashed or timed-out test,
-// waited for until they answer, and killed with all their processes at once for crash tests.
+// How the tests run the services they start themselves (PostgreSQL, Redis): in a temp folder, as
+// an unprivileged user when the tests run as root (PostgreSQL refuses root, and a test service
+// needs no more), told to end when the test process dies so that none outlives a crashed or
+// timed-out test, waited for until they answer, and killed with all their processes at once for
+// crash tests.
 
 #include <sys/types.h>
 
@@ -24,8 +25,20 @@ namespace blynk::test {
 std::vector<std::string> service_command(const std::vector<std::string>& command,
                                          const std::string& death_signal);
 
-/// Gives `dir` (mode 0700) to the user service_command() runs as.
-void give_to_service_user(const std::filesystem::path& dir);
+/// A new temp folder for one service (mode 0700), given to the user service_command() runs as;
+/// removed when it goes unless a test has failed (then its logs and data stay for a look).
+class ServiceFolder {
+public:
+    explicit ServiceFolder(const std::string& prefix);
+    ~ServiceFolder();
+    ServiceFolder(const ServiceFolder&) = delete;
+    ServiceFolder& operator=(const ServiceFolder&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 /// Sets `port` to a free loopback port and runs `start`; again on another port (three tries in all)
 /// when it throws with "Address already in use" in its message: free_port() finds a port that was
