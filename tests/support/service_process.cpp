@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -48,6 +50,19 @@ std::map<pid_t, ProcessState> processes() {
     return all;
 }
 
+/// Where service folders go: /dev/shm (memory) when it has room, else the temp folder. initdb
+/// takes half the time there (0.5 s instead of 0.9 s here); a container's 64 MiB /dev/shm is
+/// too small for a few PostgreSQL servers, hence the room asked for.
+std::filesystem::path service_folder_root() {
+    const std::filesystem::path memory = "/dev/shm";
+    constexpr std::uintmax_t kRoom = std::uintmax_t{1} << 30;
+    std::error_code ec;
+    if (std::filesystem::space(memory, ec).available >= kRoom && !ec &&
+        ::access(memory.c_str(), W_OK) == 0)
+        return memory;
+    return std::filesystem::temp_directory_path();
+}
+
 }  // namespace
 
 std::vector<std::string> service_command(const std::vector<std::string>& command,
@@ -61,8 +76,10 @@ std::vector<std::string> service_command(const std::vector<std::string>& command
     return words;
 }
 
-ServiceFolder::ServiceFolder(const std::string& prefix) : path_(fresh_test_folder(prefix)) {
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
+ServiceFolder::ServiceFolder(const std::string& prefix) {
+    std::string pattern = (service_folder_root() / (prefix + "-XXXXXX")).string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern + " failed");
+    path_ = pattern;  // mode 0700
     if (::geteuid() != 0) return;
     const passwd* user = ::getpwnam(kUser);
     const group* grp = ::getgrnam(kGroup);

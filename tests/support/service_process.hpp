@@ -25,8 +25,9 @@ namespace blynk::test {
 std::vector<std::string> service_command(const std::vector<std::string>& command,
                                          const std::string& death_signal);
 
-/// A new temp folder for one service (mode 0700), given to the user service_command() runs as;
-/// removed when it goes unless a test has failed (then its logs and data stay for a look).
+/// A new folder for one service (mode 0700: /dev/shm/<prefix>-XXXXXX when /dev/shm has 1 GiB
+/// free, else in the temp folder), given to the user service_command() runs as; removed when it
+/// goes unless a test has failed (then its logs and data stay for a look).
 class ServiceFolder {
 public:
     explicit ServiceFolder(const std::string& prefix);
