@@ -4,14 +4,17 @@
 #        scripts/install-deps.sh cross arm64|armhf   (cross toolchain, the libraries for ARCH, qemu)
 set -euo pipefail
 what=${1:-build}
-# libcurl (OpenSSL flavour): the outbound worker's SMTP and HTTP(S) client (mail, webhooks).
+# libcurl (OpenSSL flavour): the outbound worker's SMTP and HTTP(S) client (mail, webhooks);
+# libpq: the PostgreSQL client for storage=postgresql.
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev
-            nlohmann-json3-dev zlib1g-dev libcurl4-openssl-dev tzdata)
+            nlohmann-json3-dev zlib1g-dev libcurl4-openssl-dev libpq-dev tzdata)
 # chromium and a font for the web console's browser tests (tests/browser); faketime for the
 # wall-clock jump test (tests/integration/fault_clock_test.cpp); aiosmtpd, the SMTP server the mail
-# tests run (tests/integration/mail_test.cpp).
+# tests run (tests/integration/mail_test.cpp); postgresql and redis-server, the servers the
+# cluster and storage tests start themselves in a temp folder on their own ports (tests/support/
+# postgres_server.*, redis_server.*; the services Debian may start on install are not used).
 test_pkgs=(libgtest-dev libgmock-dev nodejs npm curl openssl chromium fonts-liberation faketime
-           python3-aiosmtpd)
+           python3-aiosmtpd postgresql redis-server)
 # make docker-test / deb-test: podman with runc (crun fails on some cgroup layouts) and slirp4netns
 # (published ports), the base image bootstrap, node for the real client; make deb: dpkg-shlibdeps
 # and the man page.

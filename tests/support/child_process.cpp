@@ -15,7 +15,8 @@
 
 namespace blynk::test {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, std::filesystem::path output)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, std::filesystem::path output,
+                           ReadyLine ready)
     : output_(std::move(output)) {
     std::vector<char*> args;
     for (const auto& a : argv)
@@ -29,7 +30,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, std::filesystem
         execv(args[0], args.data());
         _exit(127);
     }
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
+    for (int i = 0; ready == ReadyLine::wait && i < 200 && port_ == 0; ++i) {
         const std::string text = this->output();
         const auto at = text.find("ready ");
         if (at != std::string::npos) {
@@ -47,8 +48,31 @@ ChildProcess::~ChildProcess() {
     waitpid(pid_, &status, 0);
 }
 
+void ChildProcess::signal(int sig) const {
+    if (pid_ > 0) ::kill(pid_, sig);
+}
+
+bool ChildProcess::wait(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pid_ > 0) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            exit_code_ = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+            pid_ = -1;
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
 std::string ChildProcess::output() const {
-    std::ifstream in(output_);
+    return file_text(output_);
+}
+
+std::string file_text(const std::filesystem::path& path) {
+    std::ifstream in(path);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
