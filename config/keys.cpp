@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warn",
                                            "error", "critical", "off"};
+constexpr std::string_view kStorageEngines[] = {"sqlite", "postgresql"};
 
 constexpr std::uint32_t kPortMax = 65535;
 
@@ -70,6 +71,12 @@ constexpr std::array kTable = {
     KeySpec{"async.logger.ring.buffer.size", KeyType::Uint32, 64, 1048576, "2048",
             "Log lines waiting for the writer thread; when full, the oldest are dropped and counted",
             {}, &Settings::async_logger_ring_buffer_size},
+    KeySpec{"storage", KeyType::Enum, 0, 0, "sqlite",
+            "Where users, devices and pin values are kept: sqlite (blynkd.db in data.folder) or postgresql (storage.postgresql.url)",
+            kStorageEngines, &Settings::storage},
+    KeySpec{"storage.postgresql.url", KeyType::String, 0, 0, "",
+            "The PostgreSQL database with storage=postgresql: a libpq URL, e.g. postgresql://blynkd:PASSWORD@db.example:5432/blynkd",
+            {}, &Settings::storage_postgresql_url},
     KeySpec{"storage.flush.interval.ms", KeyType::Uint32, 10, 60000, "1000",
             "Pin values are committed to disk at least this often, in milliseconds",
             {}, &Settings::storage_flush_interval_ms},

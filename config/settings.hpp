@@ -31,6 +31,8 @@ struct Settings {
         data_folder;                 ///< empty = the platform default (see default_data_folder())
     std::string log_level = "info";  ///< trace, debug, info, warn, error, critical, off
     uint32_t async_logger_ring_buffer_size = 2048;  ///< log lines queued for the writer thread
+    std::string storage = "sqlite";                 ///< sqlite or postgresql
+    std::string storage_postgresql_url;             ///< libpq URL with storage=postgresql
     uint32_t storage_flush_interval_ms = 1000;     ///< pin values are committed at least this often
     uint32_t storage_backlog_max_values = 200000;  ///< pending pin values + properties, at most
 

@@ -14,6 +14,7 @@
 #include "common/util/email.hpp"
 #include "common/util/password.hpp"
 #include "server/store/sqlite_store.hpp"
+#include "server/store/store_location.hpp"
 
 namespace blynk {
 namespace {
@@ -84,9 +85,12 @@ std::string format_time(int64_t ms) {
     return buf;
 }
 
-store::SqliteStore open_store(const std::filesystem::path& data_dir) {
-    std::filesystem::create_directories(data_dir);
-    return store::SqliteStore(store::SqliteStore::db_path(data_dir).string());
+/// The store at `location` (store::database_location()); a SQLite file's folder is created.
+store::SqliteStore open_store(const std::string& location) {
+    if (!store::is_postgres_location(location)) {
+        std::filesystem::create_directories(std::filesystem::path(location).parent_path());
+    }
+    return store::SqliteStore(location);
 }
 
 /// The e-mail a user is stored under: as written when such a user exists (users added before
@@ -103,8 +107,8 @@ std::string app_login_hash(const std::string& email, const std::string& password
     return util::hash_password(util::app_password_hash(email, password));
 }
 
-int device_add(const config::Settings& settings, const std::filesystem::path& data_dir,
-               const ParsedArgs& p, CliStreams io) {
+int device_add(const config::Settings& settings, const std::string& db, const ParsedArgs& p,
+               CliStreams io) {
     if (p.positional.size() != 1) {
         io.err << "usage: blynkd device add EMAIL [--name NAME] [--board BOARD] [--dash ID]\n";
         return kUsageError;
@@ -120,7 +124,7 @@ int device_add(const config::Settings& settings, const std::filesystem::path& da
             return kUsageError;
         }
     }
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     const std::string email = stored_email(store, p.positional[0]);
     // Both limits are checked inside the insert's transaction: concurrent calls cannot pass them.
     auto added = store.add_device(email, option(p, "--name").value_or(""),
@@ -132,12 +136,12 @@ int device_add(const config::Settings& settings, const std::filesystem::path& da
     return 0;
 }
 
-int device_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+int device_list(const std::string& db, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() > 1) {
         io.err << "usage: blynkd device list [EMAIL]\n";
         return kUsageError;
     }
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     std::optional<std::string> email;
     if (!p.positional.empty()) email = stored_email(store, p.positional[0]);
     auto rows = store.list_devices(email);
@@ -169,13 +173,12 @@ int device_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliS
     return 0;
 }
 
-int device_token_refresh(const std::filesystem::path& data_dir, const ParsedArgs& p,
-                         CliStreams io) {
+int device_token_refresh(const std::string& db, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 1) {
         io.err << "usage: blynkd device token-refresh TOKEN\n";
         return kUsageError;
     }
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     auto fresh = store.refresh_token(p.positional[0]);
     if (!fresh) {
         io.err << "no device has that token\n";
@@ -190,7 +193,7 @@ bool has_flag(const ParsedArgs& p, std::string_view flag) {
     return std::find(p.flags.begin(), p.flags.end(), flag) != p.flags.end();
 }
 
-int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+int user_add(const std::string& db, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 1) {
         io.err << "usage: blynkd user add EMAIL [--password PASS] [--admin]\n";
         return kUsageError;
@@ -207,7 +210,7 @@ int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStre
         return kUsageError;
     }
     const bool admin = has_flag(p, "--admin");
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     if (password) {
         store.add_user(email, app_login_hash(email, *password), model::PasswordKind::App, admin);
     } else {
@@ -223,12 +226,12 @@ int user_add(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStre
     return 0;
 }
 
-int user_delete(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+int user_delete(const std::string& db, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 1) {
         io.err << "usage: blynkd user delete EMAIL\n";
         return kUsageError;
     }
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     const std::string email = stored_email(store, p.positional[0]);
     if (!store.delete_user(email)) {
         io.err << "error: no user " << p.positional[0] << "\n";
@@ -239,12 +242,12 @@ int user_delete(const std::filesystem::path& data_dir, const ParsedArgs& p, CliS
     return 0;
 }
 
-int user_admin(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+int user_admin(const std::string& db, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 2 || (p.positional[1] != "on" && p.positional[1] != "off")) {
         io.err << "usage: blynkd user admin EMAIL on|off\n";
         return kUsageError;
     }
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     const std::string email = stored_email(store, p.positional[0]);
     const bool admin = p.positional[1] == "on";
     if (!store.set_admin(email, admin)) {
@@ -255,7 +258,7 @@ int user_admin(const std::filesystem::path& data_dir, const ParsedArgs& p, CliSt
     return 0;
 }
 
-int user_password(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+int user_password(const std::string& db, const ParsedArgs& p, CliStreams io) {
     if (p.positional.size() != 1) {
         io.err << "usage: blynkd user password EMAIL [--password PASS]\n";
         return kUsageError;
@@ -271,7 +274,7 @@ int user_password(const std::filesystem::path& data_dir, const ParsedArgs& p, Cl
         io.err << "error: the password must not be empty\n";
         return kUsageError;
     }
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     const std::string email = stored_email(store, p.positional[0]);
     if (!store.set_password(email, app_login_hash(email, *password), model::PasswordKind::App)) {
         io.err << "error: no user " << p.positional[0] << "\n";
@@ -293,12 +296,12 @@ std::string login_description(const store::UserSummary& user) {
     return "no password";
 }
 
-int user_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStreams io) {
+int user_list(const std::string& db, const ParsedArgs& p, CliStreams io) {
     if (!p.positional.empty()) {
         io.err << "usage: blynkd user list\n";
         return kUsageError;
     }
-    auto store = open_store(data_dir);
+    auto store = open_store(db);
     const auto users = store.list_users();
     size_t email_width = 26;
     for (const auto& u : users)
@@ -318,7 +321,7 @@ int user_list(const std::filesystem::path& data_dir, const ParsedArgs& p, CliStr
 
 }  // namespace
 
-int run_user_command(const config::Settings&, const std::filesystem::path& data_dir,
+int run_user_command(const config::Settings& settings, const std::filesystem::path& data_dir,
                      const std::vector<std::string>& args, CliStreams io) {
     const std::string usage =
         "usage: blynkd user add EMAIL [--password PASS] [--admin]\n"
@@ -342,11 +345,12 @@ int run_user_command(const config::Settings&, const std::filesystem::path& data_
         return kUsageError;
     }
     try {
-        if (verb == "add") return user_add(data_dir, p, io);
-        if (verb == "password") return user_password(data_dir, p, io);
-        if (verb == "admin") return user_admin(data_dir, p, io);
-        if (verb == "delete") return user_delete(data_dir, p, io);
-        if (verb == "list") return user_list(data_dir, p, io);
+        const std::string db = store::database_location(settings, data_dir);
+        if (verb == "add") return user_add(db, p, io);
+        if (verb == "password") return user_password(db, p, io);
+        if (verb == "admin") return user_admin(db, p, io);
+        if (verb == "delete") return user_delete(db, p, io);
+        if (verb == "list") return user_list(db, p, io);
     } catch (const std::exception& e) {
         io.err << "error: " << e.what() << "\n";
         return kFailure;
@@ -374,9 +378,10 @@ int run_device_command(const config::Settings& settings, const std::filesystem::
         return kUsageError;
     }
     try {
-        if (verb == "add") return device_add(settings, data_dir, p, io);
-        if (verb == "list") return device_list(data_dir, p, io);
-        if (verb == "token-refresh") return device_token_refresh(data_dir, p, io);
+        const std::string db = store::database_location(settings, data_dir);
+        if (verb == "add") return device_add(settings, db, p, io);
+        if (verb == "list") return device_list(db, p, io);
+        if (verb == "token-refresh") return device_token_refresh(db, p, io);
     } catch (const std::exception& e) {
         io.err << "error: " << e.what() << "\n";
         return kFailure;

@@ -46,6 +46,7 @@
 #include "server/store/instance_lock.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
+#include "server/store/store_location.hpp"
 #include "server/systemd_heartbeat.hpp"
 #include "server/systemd_notifier.hpp"
 #include "server/worker_persistence.hpp"
@@ -144,7 +145,7 @@ int App::run() {
     auto ncp_ports = config::parse_ncp_ports(settings_.ncp_ports);
     std::filesystem::create_directories(data_dir_);
     const auto instance = store::InstanceLock::for_server(data_dir_);  // held until exit
-    const auto db_path = store::SqliteStore::db_path(data_dir_).string();
+    const auto db_path = store::database_location(settings_, data_dir_);
 
     std::vector<model::User> users;
     std::vector<std::pair<std::string, model::AutomationMark>> automation_marks;

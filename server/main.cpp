@@ -17,6 +17,7 @@
 #include "server/backup_cli.hpp"
 #include "server/java_import/import_command.hpp"
 #include "server/logging/log_setup.hpp"
+#include "server/store/store_location.hpp"
 
 namespace {
 
@@ -53,6 +54,15 @@ int main(int argc, char** argv) {
                  blynk::config::secret_files(loaded.settings, data_dir)))
             spdlog::warn("{}", w);
         blynk::CliStreams io{std::cout, std::cerr};
+        const bool works_on_sqlite_file = loaded.subcommand == Subcommand::Backup ||
+                                          loaded.subcommand == Subcommand::Restore ||
+                                          loaded.subcommand == Subcommand::ImportJava;
+        if (works_on_sqlite_file && blynk::store::uses_postgresql(loaded.settings)) {
+            std::cerr << "blynkd: backup, restore and import-java work on the SQLite database, "
+                         "and this configuration has storage=postgresql: back up PostgreSQL "
+                         "with pg_dump and restore with pg_restore (docs/operations.md)\n";
+            return 1;
+        }
         switch (loaded.subcommand) {
             case Subcommand::User:
                 return blynk::run_user_command(loaded.settings, data_dir, loaded.sub_args, io);

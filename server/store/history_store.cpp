@@ -173,7 +173,8 @@ void HistoryStore::read_level(Level level, int64_t series, int64_t from, int64_t
     st->bind_int(1, series);
     st->bind_int(2, from);
     st->bind_int(3, to);
-    st->bind_int(4, limit == 0 ? -1 : static_cast<int64_t>(limit));
+    // No LIMIT -1 for "all": SQLite's idiom, which PostgreSQL refuses.
+    st->bind_int(4, limit == 0 ? INT64_MAX : static_cast<int64_t>(limit));
     while (st->step())
         out.push_back(read_point(*st));
 }

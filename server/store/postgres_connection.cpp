@@ -134,7 +134,13 @@ public:
     }
     void begin_write() override {
         exec("BEGIN", "begin transaction");
-        exec(kWriteLock, "take the write lock");
+        try {
+            exec(kWriteLock, "take the write lock");
+        } catch (const StoreError&) {
+            // No Transaction object exists to end it: a lock timeout must not leave it open.
+            PQclear(PQexec(conn_, "ROLLBACK"));
+            throw;
+        }
     }
     void begin_read() override {
         exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin read transaction");

@@ -9,24 +9,6 @@
 
 namespace blynk::store {
 
-namespace {
-
-/// The URL without the password of its user info ("postgresql://u:secret@h/db" ->
-/// "postgresql://u@h/db"); a password given as a query keyword is left to libpq's own messages,
-/// which never print it.
-std::string without_password(const std::string& url) {
-    const size_t scheme = url.find("://");
-    if (scheme == std::string::npos) return url;
-    const size_t at = url.find('@', scheme + 3);
-    const size_t slash = url.find('/', scheme + 3);
-    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
-    const size_t colon = url.find(':', scheme + 3);
-    if (colon == std::string::npos || colon > at) return url;
-    return url.substr(0, colon) + url.substr(at);
-}
-
-}  // namespace
-
 std::shared_ptr<spdlog::logger> store_log() {
     // Cache only once the application has registered "store"; until then follow the default.
     static std::shared_ptr<spdlog::logger> cached;
@@ -44,13 +26,26 @@ bool is_postgres_location(std::string_view location) {
     return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
 
+std::string redacted_location(const std::string& location) {
+    // A password given as a query keyword (?password=) is not shown by libpq's messages, and
+    // this leaves it: documented as the user-info form only.
+    const size_t scheme = location.find("://");
+    if (scheme == std::string::npos) return location;
+    const size_t at = location.find('@', scheme + 3);
+    const size_t slash = location.find('/', scheme + 3);
+    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return location;
+    const size_t colon = location.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at) return location;
+    return location.substr(0, colon) + location.substr(at);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Database
 
 Database::Database(const std::string& location) {
     if (is_postgres_location(location)) {
         dialect_ = Dialect::Postgres;
-        path_ = without_password(location);
+        path_ = redacted_location(location);
         impl_ = open_postgres(location, path_);
     } else {
         path_ = location;

@@ -47,6 +47,9 @@ enum class Dialect { Sqlite, Postgres };
 
 /// True for a location that names a PostgreSQL database ("postgresql://..." or "postgres://...").
 bool is_postgres_location(std::string_view location);
+/// The location for messages: a URL without the password of its user info
+/// ("postgresql://u:secret@h/db" -> "postgresql://u@h/db"); a file path as it is.
+std::string redacted_location(const std::string& location);
 
 /// One open connection, closed on destruction.
 ///

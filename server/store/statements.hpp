@@ -115,7 +115,7 @@ struct SqliteStore::Statements {
               "remove push tokens"),
           list_devices(db,
                        std::string("SELECT ") + kDeviceColumns +
-                           " FROM devices WHERE ?1 IS NULL OR user_email = ?1"
+                           " FROM devices WHERE CAST(?1 AS TEXT) IS NULL OR user_email = ?1"
                            " ORDER BY user_email, dash_id, id",
                        "list devices"),
           all_pins(db, "SELECT user_email, dash_id, device_id, pin, value FROM pin_values",

@@ -203,8 +203,8 @@ void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promi
     store_ = store.get();
     worker_id_ = std::this_thread::get_id();
     opened->set_value();  // `opened` dies with the constructor: not touched after this
-    store_log()->info("storage worker started on {} (flush every {} ms)", db_path,
-                      flush_interval_.count());
+    store_log()->info("storage worker started on {} (flush every {} ms)",
+                      redacted_location(db_path), flush_interval_.count());
 
     // Provisioning committed between the caller's load and our start.
     poll_provision(*store, true);

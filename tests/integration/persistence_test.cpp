@@ -4,10 +4,11 @@
 namespace blynk::test {
 namespace {
 
-class PersistenceTest : public ServerTest {
+// Each on both engines: SQLite (the default) and PostgreSQL.
+class PersistenceTest : public ServerTest, public ::testing::WithParamInterface<std::string> {
 protected:
     std::map<std::string, std::string> settings() const override {
-        return {{"storage.flush.interval.ms", "200"}};
+        return {{"storage.flush.interval.ms", "200"}, {"storage", GetParam()}};
     }
 
     void write_values() {
@@ -29,7 +30,7 @@ protected:
     }
 };
 
-TEST_F(PersistenceTest, ValuesSurviveAGracefulRestart) {
+TEST_P(PersistenceTest, ValuesSurviveAGracefulRestart) {
     write_values();
     EXPECT_EQ(server_->stop(), 0);
     EXPECT_TRUE(server_->wait_for_log("stopped;"));
@@ -37,7 +38,7 @@ TEST_F(PersistenceTest, ValuesSurviveAGracefulRestart) {
     expect_values_back();
 }
 
-TEST_F(PersistenceTest, ValuesSurviveKill9AfterTheFlushInterval) {
+TEST_P(PersistenceTest, ValuesSurviveKill9AfterTheFlushInterval) {
     write_values();
     std::this_thread::sleep_for(800ms);  // > flush interval (200 ms)
     server_->kill9();
@@ -45,10 +46,10 @@ TEST_F(PersistenceTest, ValuesSurviveKill9AfterTheFlushInterval) {
     expect_values_back();
 }
 
-TEST_F(PersistenceTest, PropertiesAndLastSeenArePersisted) {
+TEST_P(PersistenceTest, PropertiesAndLastSeenArePersisted) {
     write_values();
     EXPECT_EQ(server_->stop(), 0);
-    store::SqliteStore db(store::SqliteStore::db_path(server_->data_dir()).string());
+    store::SqliteStore db(server_->database_location());
     auto row = db.find_device_by_token(token_a_);
     ASSERT_TRUE(row);
     const std::pair<uint8_t, std::string> label{1, "label"};
@@ -57,12 +58,15 @@ TEST_F(PersistenceTest, PropertiesAndLastSeenArePersisted) {
     EXPECT_FALSE(row->device.online);
 }
 
-TEST_F(PersistenceTest, TokensStillWorkAfterRestart) {
+TEST_P(PersistenceTest, TokensStillWorkAfterRestart) {
     EXPECT_EQ(server_->stop(), 0);
     server_->start();
     auto c = logged_in(token_a_);
     auto d = logged_in(token_b_);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, PersistenceTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace blynk::test

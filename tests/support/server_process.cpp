@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/postgres_server.hpp"
+
 extern char** environ;
 
 namespace blynk::test {
@@ -86,7 +88,25 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> settings)
     settings_.try_emplace("listen.address", "127.0.0.1");
     settings_.try_emplace("http.port", "0");
     settings_.try_emplace("https.port", "0");
+    if (const char* storage = std::getenv("BLYNKD_TEST_STORAGE")) {
+        settings_.try_emplace("storage", storage);
+    }
+    if (settings_.count("storage") && settings_["storage"] == "postgresql" &&
+        !settings_.count("storage.postgresql.url")) {
+        static std::atomic<unsigned> databases{0};
+        settings_["storage.postgresql.url"] = PostgresServer::shared().create_database(
+            "server_" + std::to_string(::getpid()) + "_" + std::to_string(databases++));
+    }
     log_path_ = data_dir_ / "server.log";
+}
+
+std::string ServerProcess::database_location() const {
+    auto url = settings_.find("storage.postgresql.url");
+    if (url != settings_.end() && settings_.count("storage") &&
+        settings_.at("storage") == "postgresql") {
+        return url->second;
+    }
+    return (data_dir_ / "blynkd.db").string();
 }
 
 ServerProcess::~ServerProcess() {
@@ -100,6 +120,11 @@ CommandResult ServerProcess::cli(const std::vector<std::string>& args) const {
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--data-dir");
     argv.push_back(data_dir_.string());
+    for (const auto& [k, v] : settings_) {
+        if (!k.starts_with("storage")) continue;
+        argv.push_back("--set");
+        argv.push_back(k + "=" + v);
+    }
     // Files of their own per call, so that tests may run several at once.
     static std::atomic<unsigned> calls{0};
     const std::string name = "cli" + std::to_string(calls++);

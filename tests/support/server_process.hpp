@@ -43,13 +43,17 @@ constexpr std::chrono::milliseconds patient(std::chrono::milliseconds native) {
 class ServerProcess {
 public:
     /// `settings` become `--set key=value` arguments (listen.address defaults to 127.0.0.1,
-    /// http.port and https.port to 0, an ephemeral port).
+    /// http.port and https.port to 0, an ephemeral port). With storage=postgresql and no
+    /// storage.postgresql.url, a fresh database of the test process's PostgreSQL server is used;
+    /// the environment variable BLYNKD_TEST_STORAGE=postgresql makes that the default (to run
+    /// any test on PostgreSQL by hand).
     explicit ServerProcess(std::map<std::string, std::string> settings = {});
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
 
-    /// Runs `blynkd <args> --data-dir <dir>` to completion; callable from several threads.
+    /// Runs `blynkd <args> --data-dir <dir>` (with the storage.* settings) to completion;
+    /// callable from several threads.
     CommandResult cli(const std::vector<std::string>& args) const;
     /// `user add` + `device add`; returns the new token (fails the test on error).
     std::string provision(const std::string& email, const std::string& device_name = "Board");
@@ -80,6 +84,8 @@ public:
     /// https.port: TLS only.
     uint16_t tls_port() const { return tls_port_; }
     const std::filesystem::path& data_dir() const { return data_dir_; }
+    /// Where the server keeps its database: the SQLite file or the PostgreSQL URL.
+    std::string database_location() const;
     /// Everything the server logged so far.
     std::string log() const;
     /// Waits until the log contains `needle` (true) or the timeout passes (false).

@@ -73,7 +73,7 @@ TEST(ConfigKeys, TableIsConsistentWithSettingsDefaults) {
         }
         EXPECT_EQ(k.type == KeyType::Enum, !k.choices.empty());
     }
-    EXPECT_EQ(names.size(), 61u) << "a key was added or removed: update this count deliberately";
+    EXPECT_EQ(names.size(), 63u) << "a key was added or removed: update this count deliberately";
     EXPECT_EQ(type_name(key("http.port").type), "uint16");
     EXPECT_EQ(type_name(key("log.level").type), "enum");
     EXPECT_EQ(type_name(key("data.folder").type), "path");

@@ -59,7 +59,7 @@ Timing median(int runs, Fn fn) {
     return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
 }
 
-TEST_F(HistoryReadTime, YearOfHourlyDataForOnePin) {
+TEST_P(HistoryReadTime, YearOfHourlyDataForOnePin) {
     SqliteStore store(path_);
     store.add_user("m@b.c", "", kNoPassword);
     model::Dashboard dash;
@@ -118,6 +118,8 @@ TEST_F(HistoryReadTime, YearOfHourlyDataForOnePin) {
     RecordProperty("json_cpu_us", std::to_string(json.cpu_us));
     RecordProperty("app_cpu_us", std::to_string(app.cpu_us));
 }
+
+STORE_TEST_ON_BOTH_ENGINES(HistoryReadTime);
 
 }  // namespace
 }  // namespace blynk::store

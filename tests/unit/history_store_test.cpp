@@ -1,5 +1,6 @@
-// HistoryStore on temp files: appends, queries at each resolution, rollup arithmetic, retention
-// boundaries, the per-user cap, deletes (of pins, devices, users) and their purge, restarts.
+// HistoryStore on both engines (SQLite files, PostgreSQL): appends, queries at each resolution,
+// rollup arithmetic, retention boundaries, the per-user cap, deletes (of pins, devices, users) and
+// their purge, restarts.
 
 #include <chrono>
 #include <cmath>
@@ -67,7 +68,7 @@ std::vector<double> values(const std::vector<HistoryPoint>& points) {
     return out;
 }
 
-TEST_F(HistoryStoreTest, RawPointsComeBackInOrderAndPointsOfOneMillisecondAreAllKept) {
+TEST_P(HistoryStoreTest, RawPointsComeBackInOrderAndPointsOfOneMillisecondAreAllKept) {
     auto appended = append({{kBase + 2, 3}, {kBase, 1}, {kBase + 1, 2}, {kBase + 1, 2.5}});
     EXPECT_EQ(appended.stored, 4u);
     // The same millisecond again, in a later batch.
@@ -88,7 +89,7 @@ TEST_F(HistoryStoreTest, RawPointsComeBackInOrderAndPointsOfOneMillisecondAreAll
     EXPECT_TRUE(query(HistoryResolution::Raw, kBase, kBase + 10, kV1).empty());
 }
 
-TEST_F(HistoryStoreTest, AggregatesAreTheSameBeforeAndAfterRollup) {
+TEST_P(HistoryStoreTest, AggregatesAreTheSameBeforeAndAfterRollup) {
     // Two points in each of three minutes of the first hour, one in the next hour, one the
     // next day.
     append({{kBase + 1000, 1},
@@ -146,7 +147,7 @@ TEST_F(HistoryStoreTest, AggregatesAreTheSameBeforeAndAfterRollup) {
     EXPECT_EQ(hours[0].value, 7);
 }
 
-TEST_F(HistoryStoreTest, RetentionExpiresEachLevelOnlyAfterTheNextTookIt) {
+TEST_P(HistoryStoreTest, RetentionExpiresEachLevelOnlyAfterTheNextTookIt) {
     HistorySettings settings;
     settings.raw_keep_ms = 1 * kDay;
     settings.minute_keep_ms = 2 * kDay;
@@ -169,7 +170,7 @@ TEST_F(HistoryStoreTest, RetentionExpiresEachLevelOnlyAfterTheNextTookIt) {
     EXPECT_EQ(history().user_points("a@b.c"), 2u);
 }
 
-TEST_F(HistoryStoreTest, TheUserCapRefusesPointsBeyondIt) {
+TEST_P(HistoryStoreTest, TheUserCapRefusesPointsBeyondIt) {
     HistorySettings settings;
     settings.user_max_points = 5;
     history().configure(settings);
@@ -184,7 +185,7 @@ TEST_F(HistoryStoreTest, TheUserCapRefusesPointsBeyondIt) {
     EXPECT_EQ(append({{kBase + 6, 7}}).stored, 1u);
 }
 
-TEST_F(HistoryStoreTest, DeletingOnePinKeepsTheOthersAndThePurgeRemovesItsRows) {
+TEST_P(HistoryStoreTest, DeletingOnePinKeepsTheOthersAndThePurgeRemovesItsRows) {
     append({{kBase, 1}, {kBase + 1, 2}});
     append({{kBase, 10}}, kV1);
     EXPECT_EQ(history().delete_series("a@b.c", dash_, 0, kV5), 1u);
@@ -202,7 +203,7 @@ TEST_F(HistoryStoreTest, DeletingOnePinKeepsTheOthersAndThePurgeRemovesItsRows) 
     EXPECT_TRUE(query(HistoryResolution::Raw, 0, kBase + kDay, kV1).empty());
 }
 
-TEST_F(HistoryStoreTest, DeviceAndUserDeletionRemoveHistory) {
+TEST_P(HistoryStoreTest, DeviceAndUserDeletionRemoveHistory) {
     std::vector<std::pair<int64_t, double>> many;
     for (int i = 0; i < 50'000; ++i)
         many.push_back({kBase + i, i});
@@ -226,14 +227,14 @@ TEST_F(HistoryStoreTest, DeviceAndUserDeletionRemoveHistory) {
     EXPECT_EQ(rows("history_raw"), 0);
 }
 
-TEST_F(HistoryStoreTest, PointsOfUnknownDevicesAreSkipped) {
+TEST_P(HistoryStoreTest, PointsOfUnknownDevicesAreSkipped) {
     auto appended = append({{kBase, 1}}, kV5, 42);
     EXPECT_EQ(appended.stored, 0u);
     EXPECT_EQ(appended.no_device, 1u);
     EXPECT_EQ(rows("history_series"), 0);
 }
 
-TEST_F(HistoryStoreTest, LatePointsAreRolledIntoTheirBucketsAgain) {
+TEST_P(HistoryStoreTest, LatePointsAreRolledIntoTheirBucketsAgain) {
     append({{kBase + 5, 1}});
     settle(kBase + kDay + kHour);
     ASSERT_EQ(values(query(HistoryResolution::Hour, 0, kBase + kDay)), (std::vector<double>{1}));
@@ -248,7 +249,7 @@ TEST_F(HistoryStoreTest, LatePointsAreRolledIntoTheirBucketsAgain) {
     EXPECT_EQ(rows("history_minute"), 1);
 }
 
-TEST_F(HistoryStoreTest, PointsAndRollupSurviveARestart) {
+TEST_P(HistoryStoreTest, PointsAndRollupSurviveARestart) {
     append({{kBase + 5, 1}, {kBase + kMinute, 2}});
     settle(kBase + kHour);
     store_.reset();
@@ -258,14 +259,15 @@ TEST_F(HistoryStoreTest, PointsAndRollupSurviveARestart) {
     EXPECT_FALSE(history().maintain(kBase + kHour));  // the watermarks were kept
 }
 
-TEST_F(HistoryStoreTest, AYearOfHourlyPointsIsReadInAFewMilliseconds) {
+TEST_P(HistoryStoreTest, AYearOfHourlyPointsIsReadInAFewMilliseconds) {
     append({{kBase, 1}});
     {
         // A year of rolled-up hours, written directly: rolling up a year of points takes long.
         Database db(path_);
         db.exec(
             "INSERT INTO history_hour (series, time_ms, value, min, max, count) "
-            "WITH RECURSIVE h(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM h WHERE i < 8759) "
+            "WITH RECURSIVE h(i) AS (SELECT CAST(0 AS BIGINT) UNION ALL SELECT i + 1 FROM h "
+            "WHERE i < 8759) "
             "SELECT (SELECT id FROM history_series), " +
                 std::to_string(kBase) + " + i * 3600000, i % 50, 0, 50, 60 FROM h",
             "fill");
@@ -290,7 +292,7 @@ TEST_F(HistoryStoreTest, AYearOfHourlyPointsIsReadInAFewMilliseconds) {
     EXPECT_LT(best_ms, 25.0);  // about 1-3 ms; generous for a loaded machine
 }
 
-TEST_F(HistoryStoreTest, DeviceEventsExpire) {
+TEST_P(HistoryStoreTest, DeviceEventsExpire) {
     HistorySettings settings;
     settings.events_keep_ms = kDay;
     history().configure(settings);
@@ -302,6 +304,8 @@ TEST_F(HistoryStoreTest, DeviceEventsExpire) {
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].name, "new");
 }
+
+STORE_TEST_ON_BOTH_ENGINES(HistoryStoreTest);
 
 }  // namespace
 }  // namespace blynk::store

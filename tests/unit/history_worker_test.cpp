@@ -39,7 +39,7 @@ protected:
     }
 };
 
-TEST_F(HistoryWorkerTest, EveryPointIsWrittenWithTheFlush) {
+TEST_P(HistoryWorkerTest, EveryPointIsWrittenWithTheFlush) {
     StorageWorker worker(path_, std::chrono::hours(1), 0, nullptr);
     worker.put_history("a@b.c", points(300));
     worker.put_history("a@b.c", points(200, kT + 300));
@@ -51,7 +51,7 @@ TEST_F(HistoryWorkerTest, EveryPointIsWrittenWithTheFlush) {
     EXPECT_EQ(stored(path_), 500u);
 }
 
-TEST_F(HistoryWorkerTest, TheBacklogIsBoundedAndDropsAreCounted) {
+TEST_P(HistoryWorkerTest, TheBacklogIsBoundedAndDropsAreCounted) {
     StorageWorker worker(path_, std::chrono::hours(1), 0, nullptr);
     worker.configure_history(HistorySettings{}, 1000);
     worker.put_history("a@b.c", points(1500));
@@ -61,12 +61,12 @@ TEST_F(HistoryWorkerTest, TheBacklogIsBoundedAndDropsAreCounted) {
     EXPECT_EQ(stored(path_), 1000u);
 }
 
-TEST_F(HistoryWorkerTest, PointsOfAFailedFlushAreKeptAndWrittenLater) {
+TEST_P(HistoryWorkerTest, PointsOfAFailedFlushAreKeptAndWrittenLater) {
     StorageWorker worker(path_, std::chrono::hours(1), 0, nullptr);
     worker.put_history("a@b.c", points(10));
     {
         Database blocker(path_);
-        blocker.exec("BEGIN IMMEDIATE", "hold the write lock");
+        Transaction lock(blocker);         // holds the write lock
         EXPECT_FALSE(worker.flush_now());  // waits out the 5 s busy timeout
         EXPECT_EQ(worker.stats().pending_history, 10u);
         blocker.exec("ROLLBACK", "release");
@@ -81,6 +81,8 @@ TEST_F(HistoryWorkerTest, PointsOfAFailedFlushAreKeptAndWrittenLater) {
     EXPECT_EQ(got.front().time_ms, kT);  // in time order: the kept points first
     EXPECT_EQ(got.back().time_ms, kT + 14);
 }
+
+STORE_TEST_ON_BOTH_ENGINES(HistoryWorkerTest);
 
 }  // namespace
 }  // namespace blynk::store

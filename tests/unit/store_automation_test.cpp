@@ -1,4 +1,4 @@
-// The automation's marks in SQLite (schema version 5): one per group, replaced in place, gone
+// The automation's marks on both engines (schema version 5): one per group, replaced in place, gone
 // with their dashboard, and nothing stored for a dashboard that no longer exists.
 
 #include "tests/unit/store_test_support.hpp"
@@ -6,8 +6,8 @@
 namespace blynk::store {
 namespace {
 
-TEST(StoreAutomation, MarksAreReplacedPerGroupAndGoWithTheirDashboard) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, MarksAreReplacedPerGroupAndGoWithTheirDashboard) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "h", model::PasswordKind::App);
     model::Dashboard dash;
     dash.id = 4;

@@ -1,5 +1,5 @@
-// The store's app-profile methods against real SQLite: passwords, dashboards with their widgets,
-// devices by id, push tokens.
+// The store's app-profile methods on both engines (SQLite, PostgreSQL): passwords, dashboards with
+// their widgets, devices by id, push tokens.
 
 #include "common/util/clock.hpp"
 #include "server/model/widget.hpp"
@@ -35,8 +35,8 @@ model::Dashboard full_dashboard(int id) {
     return d;
 }
 
-TEST(StoreSqlite, PasswordKindsAndSetPassword) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, PasswordKindsAndSetPassword) {
+    SqliteStore store(path_);
     model::User u = store.add_user("app@b.c", "app-hash", model::PasswordKind::App);
     EXPECT_EQ(u.password_kind, model::PasswordKind::App);
     store.add_user("clear@b.c", "clear-hash", model::PasswordKind::Clear);
@@ -66,8 +66,8 @@ TEST(StoreSqlite, PasswordKindsAndSetPassword) {
     EXPECT_EQ(events[0].token, "");
 }
 
-TEST(StoreSqlite, AdministratorsAreStoredAndChangedWithAProvisionEvent) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, AdministratorsAreStoredAndChangedWithAProvisionEvent) {
+    SqliteStore store(path_);
     EXPECT_TRUE(store.add_user("root@b.c", "h", model::PasswordKind::App, /*admin=*/true).admin);
     store.add_user("user@b.c", "h", model::PasswordKind::App);
     EXPECT_TRUE(store.find_user("root@b.c")->admin);
@@ -93,8 +93,8 @@ TEST(StoreSqlite, AdministratorsAreStoredAndChangedWithAProvisionEvent) {
     EXPECT_EQ(events[1].email, "root@b.c");
 }
 
-TEST(StoreSqlite, DeletingAUserTakesEverythingTheAccountHolds) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, DeletingAUserTakesEverythingTheAccountHolds) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "h", model::PasswordKind::App);
     store.add_user("keep@b.c", "h", model::PasswordKind::App);
     const auto a = store.add_device("a@b.c", "A", "ESP32", std::nullopt, 10);
@@ -116,8 +116,8 @@ TEST(StoreSqlite, DeletingAUserTakesEverythingTheAccountHolds) {
     EXPECT_EQ(events[0].email, "a@b.c");
 }
 
-TEST(StoreSqlite, ListUsersCountsDashboardsAndDevicesByEmail) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, ListUsersCountsDashboardsAndDevicesByEmail) {
+    SqliteStore store(path_);
     EXPECT_TRUE(store.list_users().empty());
     model::User zed = store.add_user("zed@b.c", "h", model::PasswordKind::Clear);
     store.add_user("amy@b.c", "", kNoPassword);
@@ -139,8 +139,8 @@ TEST(StoreSqlite, ListUsersCountsDashboardsAndDevicesByEmail) {
     EXPECT_EQ(users[1].devices, 3u);
 }
 
-TEST(StoreSqlite, AddDeviceGivesItsNewDashboardTimesAndDefaults) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, AddDeviceGivesItsNewDashboardTimesAndDefaults) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     const int64_t before = util::now_ms();
     store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10);
@@ -156,7 +156,7 @@ TEST(StoreSqlite, AddDeviceGivesItsNewDashboardTimesAndDefaults) {
     EXPECT_EQ(dash.devices.at(0).extra, "{}");
 }
 
-TEST_F(StoreFileTest, StoreCreateDashboardStoresEveryFieldAndWidgetsRoundTrip) {
+TEST_P(StoreFileTest, StoreCreateDashboardStoresEveryFieldAndWidgetsRoundTrip) {
     // Fields in an order no sorting would give, an unknown type with unknown nested fields.
     const std::string button =
         R"({"type":"BUTTON","id":7,"x":0,"y":1,"color":600084223,"width":2,"height":2,)"
@@ -250,7 +250,7 @@ TEST_F(StoreFileTest, StoreCreateDashboardStoresEveryFieldAndWidgetsRoundTrip) {
     EXPECT_EQ(store.find_device_by_token(dash.devices[1].token)->device.name, "Fan");
 }
 
-TEST_F(StoreFileTest, StoreLoadAllSkipsStoredWidgetsThatDoNotParse) {
+TEST_P(StoreFileTest, StoreLoadAllSkipsStoredWidgetsThatDoNotParse) {
     {
         SqliteStore store(path_);
         store.add_user("a@b.c", "", kNoPassword);
@@ -276,8 +276,8 @@ TEST_F(StoreFileTest, StoreLoadAllSkipsStoredWidgetsThatDoNotParse) {
     EXPECT_EQ(dashboards[1].name, "Greenhouse 2");  // the rest of the dashboard is kept
 }
 
-TEST(StoreSqlite, CreateDashboardRefusalsWriteNothing) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, CreateDashboardRefusalsWriteNothing) {
+    SqliteStore store(path_);
     EXPECT_EQ(error_of([&] { store.create_dashboard("x@b.c", full_dashboard(1), 10, 10); }),
               "user x@b.c does not exist");
     store.add_user("a@b.c", "", kNoPassword);
@@ -309,8 +309,8 @@ TEST(StoreSqlite, CreateDashboardRefusalsWriteNothing) {
     EXPECT_EQ(dashboards[1].id, 2);
 }
 
-TEST(StoreSqlite, SaveDashboardsUpdatesAllButDevicesAndSkipsMissing) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, SaveDashboardsUpdatesAllButDevicesAndSkipsMissing) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_user("other@b.c", "", kNoPassword);
     model::Dashboard first = full_dashboard(1);
@@ -362,7 +362,7 @@ TEST(StoreSqlite, SaveDashboardsUpdatesAllButDevicesAndSkipsMissing) {
     EXPECT_EQ(store.last_provision_seq(), seq);
 }
 
-TEST_F(StoreFileTest, StoreDeleteDashboardCascadesAndReturnsTokens) {
+TEST_P(StoreFileTest, StoreDeleteDashboardCascadesAndReturnsTokens) {
     SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     model::Dashboard doomed = full_dashboard(1);
@@ -409,8 +409,8 @@ TEST_F(StoreFileTest, StoreDeleteDashboardCascadesAndReturnsTokens) {
     EXPECT_EQ(users[0].push_tokens.size(), 1u);
 }
 
-TEST(StoreSqlite, CreateUpdateDeleteDeviceById) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, CreateUpdateDeleteDeviceById) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     EXPECT_EQ(error_of([&] { store.create_device("a@b.c", 1, app_device(0, "A"), 10); }),
               "dashboard 1 does not exist");
@@ -466,8 +466,8 @@ TEST(StoreSqlite, CreateUpdateDeleteDeviceById) {
     EXPECT_NE(reborn.token, made.token);
 }
 
-TEST(StoreSqlite, RefreshDeviceTokenById) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, RefreshDeviceTokenById) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     const std::string old_token = store.add_device("a@b.c", "K", "ESP32", 3, 10).device.token;
     const int64_t seq = store.last_provision_seq();
@@ -490,8 +490,8 @@ TEST(StoreSqlite, RefreshDeviceTokenById) {
     EXPECT_EQ(events[0].old_token, old_token);
 }
 
-TEST(StoreSqlite, PushTokensUpsertAndRemoveByInstallation) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, PushTokensUpsertAndRemoveByInstallation) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_user("b@b.c", "", kNoPassword);
     EXPECT_EQ(error_of([&] {

@@ -1,4 +1,4 @@
-// SqliteStore and migrations against real SQLite (":memory:" and temp files).
+// SqliteStore and migrations against real databases: SQLite files (and :memory:) and PostgreSQL.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -41,7 +41,7 @@ TEST(StoreMigrations, InMemoryIdempotentAndVersionSet) {
     EXPECT_EQ(fk.column_int(0), 1);
 }
 
-TEST_F(StoreFileTest, StoreMigrationsFileIdempotentWalAndDataKept) {
+TEST_F(SqliteFileTest, StoreMigrationsFileIdempotentWalAndDataKept) {
     EXPECT_EQ(path_, (dir_ / "blynkd.db").string());
     {
         SqliteStore store(path_);
@@ -61,7 +61,7 @@ TEST_F(StoreFileTest, StoreMigrationsFileIdempotentWalAndDataKept) {
     EXPECT_EQ(mode.column_text(0), "wal");
 }
 
-TEST_F(StoreFileTest, StoreMigrationsRefuseNewerUserVersion) {
+TEST_F(SqliteFileTest, StoreMigrationsRefuseNewerUserVersion) {
     { SqliteStore store(path_); }
     {
         Database db(path_);
@@ -105,7 +105,7 @@ INSERT INTO provision_log (kind, user_email, dash_id, device_id, token, time_ms)
             "test: schema 1 rows");
 }
 
-TEST_F(StoreFileTest, StoreMigrationsSchemaOneFileKeepsEveryValueAndGetsDefaults) {
+TEST_F(SqliteFileTest, StoreMigrationsSchemaOneFileKeepsEveryValueAndGetsDefaults) {
     write_schema_v1_database(path_);
     SqliteStore store(path_);
     {
@@ -210,8 +210,8 @@ TEST(StoreHandle, ErrorNamesPurposeAndSqliteMessage) {
 // ---------------------------------------------------------------------------------------------
 // Provisioning
 
-TEST(StoreSqlite, AddUserDuplicateIsRefused) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, AddUserDuplicateIsRefused) {
+    SqliteStore store(path_);
     model::User u = store.add_user("a@b.c", "h1", model::PasswordKind::App);
     EXPECT_EQ(u.email, "a@b.c");
     EXPECT_EQ(u.password_hash, "h1");
@@ -230,8 +230,8 @@ TEST(StoreSqlite, AddUserDuplicateIsRefused) {
     EXPECT_EQ(store.last_provision_seq(), events[0].seq);
 }
 
-TEST(StoreSqlite, AddDeviceCreatesDashboardAndNumbersFromZero) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, AddDeviceCreatesDashboardAndNumbersFromZero) {
+    SqliteStore store(path_);
     EXPECT_EQ(error_of([&] { store.add_device("x@y.z", "n", "ESP32", std::nullopt, 10); }),
               "no user x@y.z; create it with: blynkd user add x@y.z");
 
@@ -292,8 +292,8 @@ TEST(StoreSqlite, AddDeviceCreatesDashboardAndNumbersFromZero) {
     EXPECT_EQ(store.provision_events_after(events[5].seq).size(), 1u);
 }
 
-TEST(StoreSqlite, DevicesLimitIsEnforcedPerDashboard) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, DevicesLimitIsEnforcedPerDashboard) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_device("a@b.c", "1", "ESP32", std::nullopt, 2);
     store.add_device("a@b.c", "2", "ESP32", std::nullopt, 2);
@@ -304,8 +304,8 @@ TEST(StoreSqlite, DevicesLimitIsEnforcedPerDashboard) {
     EXPECT_EQ(store.last_provision_seq(), 4);  // the refused add left no trace
 }
 
-TEST(StoreSqlite, DashboardsLimitIsEnforcedWhenADeviceNeedsANewDashboard) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, DashboardsLimitIsEnforcedWhenADeviceNeedsANewDashboard) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_device("a@b.c", "1", "ESP32", 3, 10, 1);
     EXPECT_EQ(error_of([&] { store.add_device("a@b.c", "2", "ESP32", 4, 10, 1); }),
@@ -316,8 +316,8 @@ TEST(StoreSqlite, DashboardsLimitIsEnforcedWhenADeviceNeedsANewDashboard) {
     EXPECT_EQ(store.list_users().at(0).dashboards, 1u);
 }
 
-TEST(StoreSqlite, RefreshTokenReplacesOldToken) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, RefreshTokenReplacesOldToken) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     AddedDevice d = store.add_device("a@b.c", "Kitchen", "ESP32", std::nullopt, 10);
     const std::string old_token = d.device.token;
@@ -349,7 +349,7 @@ TEST(StoreSqlite, RefreshTokenReplacesOldToken) {
 // ---------------------------------------------------------------------------------------------
 // Batched writes
 
-TEST_F(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
+TEST_P(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
     const std::string multi("a\0b\0\0c", 6);
     std::string token;
     {
@@ -387,7 +387,7 @@ TEST_F(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
     EXPECT_TRUE(rows[0].device.pins.empty());
 }
 
-TEST_F(StoreFileTest, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
+TEST_P(StoreFileTest, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
     SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
@@ -410,8 +410,8 @@ TEST_F(StoreFileTest, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
     EXPECT_EQ(rows.column_int(0), 2);
 }
 
-TEST(StoreSqlite, WriteBatchUpsertKeepsLastValue) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, WriteBatchUpsertKeepsLastValue) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     store.write_batch({{"a@b.c", 1, 0, kV5, "1", 10}}, {{"a@b.c", 1, 0, 5, "label", "one"}},
@@ -442,8 +442,8 @@ TEST(StoreSqlite, WriteBatchUpsertKeepsLastValue) {
     EXPECT_EQ(store.list_devices(std::nullopt)[0].device.last_seen_ms, 600);
 }
 
-TEST(StoreSqlite, WriteBatchSkipsUnknownDevices) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, WriteBatchSkipsUnknownDevices) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     model::DeviceEvent ev{"online", "came back", 1000};
@@ -466,8 +466,8 @@ TEST(StoreSqlite, WriteBatchSkipsUnknownDevices) {
     EXPECT_EQ(users[0].dashboards[0].devices.size(), 1u);
 }
 
-TEST(StoreSqlite, DeviceEventsNewestFirstWithLimit) {
-    SqliteStore store(":memory:");
+TEST_P(StoreFileTest, DeviceEventsNewestFirstWithLimit) {
+    SqliteStore store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10);
     std::vector<EventWrite> events;
@@ -483,6 +483,8 @@ TEST(StoreSqlite, DeviceEventsNewestFirstWithLimit) {
     EXPECT_EQ(got[2].name, "e2");
     EXPECT_EQ(store.device_events("a@b.c", 1, 0, 100).size(), 5u);
 }
+
+STORE_TEST_ON_BOTH_ENGINES(StoreFileTest);
 
 }  // namespace
 }  // namespace blynk::store

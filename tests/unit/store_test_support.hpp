@@ -1,5 +1,7 @@
 #pragma once
-// What the store's unit tests share: tokens, errors, an app-made device, a temp data folder.
+// What the store's unit tests share: tokens, errors, an app-made device, a fresh database on each
+// engine (a file in a temp folder for SQLite, a database of the test process's own PostgreSQL
+// server).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "server/store/sqlite_store.hpp"
+#include "tests/support/postgres_server.hpp"
 
 namespace blynk::store {
 
@@ -49,8 +52,16 @@ inline model::Device app_device(int id, std::string name) {
     return d;
 }
 
-// A fresh directory per test, removed afterwards.
-class StoreFileTest : public ::testing::Test {
+/// The engines every store test runs on.
+enum class Engine { Sqlite, Postgres };
+
+inline std::string engine_name(const ::testing::TestParamInfo<Engine>& info) {
+    return info.param == Engine::Sqlite ? "Sqlite" : "Postgres";
+}
+
+/// A fresh directory per test, removed afterwards; path_ is the SQLite file in it. For what only
+/// SQLite has (WAL, user_version, files written by older releases).
+class SqliteFileTest : public ::testing::Test {
 protected:
     void SetUp() override {
         static std::atomic<int> counter{0};
@@ -69,5 +80,25 @@ protected:
     std::filesystem::path dir_;
     std::string path_;
 };
+
+/// Run on both engines (STORE_TEST_ON_BOTH_ENGINES): path_ is where the store opens its database,
+/// a file of a fresh directory (SQLite) or a fresh database's URL (PostgreSQL).
+class StoreFileTest : public ::testing::WithParamInterface<Engine>, public SqliteFileTest {
+protected:
+    void SetUp() override {
+        SqliteFileTest::SetUp();
+        if (postgres()) {
+            static std::atomic<int> databases{0};
+            path_ = test::PostgresServer::shared().create_database(
+                "store_" + std::to_string(::getpid()) + "_" + std::to_string(databases++));
+        }
+    }
+    bool postgres() const { return GetParam() == Engine::Postgres; }
+};
+
+/// Instantiates a StoreFileTest-derived suite once per engine (in one source file per suite).
+#define STORE_TEST_ON_BOTH_ENGINES(Suite)                                                         \
+    INSTANTIATE_TEST_SUITE_P(Engines, Suite, ::testing::Values(Engine::Sqlite, Engine::Postgres), \
+                             engine_name)
 
 }  // namespace blynk::store

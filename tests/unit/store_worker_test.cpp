@@ -1,5 +1,5 @@
-// StorageWorker against real SQLite files: coalescing, flushing, tasks, provisioning from other
-// connections, failures.
+// StorageWorker against real databases (SQLite files, PostgreSQL): coalescing, flushing, tasks,
+// provisioning from other connections, failures.
 
 #include <condition_variable>
 #include <future>
@@ -41,7 +41,7 @@ struct ProvisionSink {
     }
 };
 
-TEST_F(StoreFileTest, StoreWorkerCoalescesPinWrites) {
+TEST_P(StoreFileTest, StoreWorkerCoalescesPinWrites) {
     std::string token;
     {
         SqliteStore store(path_);
@@ -81,7 +81,7 @@ TEST_F(StoreFileTest, StoreWorkerCoalescesPinWrites) {
     EXPECT_EQ(st.column_int64(1), 999);
 }
 
-TEST_F(StoreFileTest, StoreWorkerStopFlushesEverything) {
+TEST_P(StoreFileTest, StoreWorkerStopFlushesEverything) {
     std::string token;
     {
         SqliteStore store(path_);
@@ -123,7 +123,7 @@ TEST_F(StoreFileTest, StoreWorkerStopFlushesEverything) {
     EXPECT_EQ(events[1].name, "first");
 }
 
-TEST_F(StoreFileTest, StoreWorkerSeesProvisioningFromAnotherConnection) {
+TEST_P(StoreFileTest, StoreWorkerSeesProvisioningFromAnotherConnection) {
     int64_t start_seq = 0;
     {
         SqliteStore store(path_);
@@ -153,7 +153,7 @@ TEST_F(StoreFileTest, StoreWorkerSeesProvisioningFromAnotherConnection) {
     EXPECT_LT(events[0].seq, events[1].seq);
 }
 
-TEST_F(StoreFileTest, StoreWorkerDeliversProvisioningMissedBeforeStart) {
+TEST_P(StoreFileTest, StoreWorkerDeliversProvisioningMissedBeforeStart) {
     ProvisionSink sink;
     {
         SqliteStore store(path_);
@@ -168,7 +168,7 @@ TEST_F(StoreFileTest, StoreWorkerDeliversProvisioningMissedBeforeStart) {
     EXPECT_EQ(events[0].kind, kDeviceAdded);
 }
 
-TEST_F(StoreFileTest, StoreWorkerPostedTaskRunsOnWorkerAndIsReported) {
+TEST_P(StoreFileTest, StoreWorkerPostedTaskRunsOnWorkerAndIsReported) {
     ProvisionSink sink;
     { SqliteStore store(path_); }
     StorageWorker worker(path_, std::chrono::hours(1), 0, sink.callback());
@@ -190,7 +190,7 @@ TEST_F(StoreFileTest, StoreWorkerPostedTaskRunsOnWorkerAndIsReported) {
     EXPECT_FALSE(worker.post([](SqliteStore&) {}));
 }
 
-TEST_F(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
+TEST_P(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
     std::string token;
     {
         SqliteStore store(path_);
@@ -221,7 +221,7 @@ TEST_F(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
 
 // Holds the write lock from another connection so the worker's batch fails with SQLITE_BUSY
 // after the 5 s busy timeout; the data must survive for the next attempt.
-TEST_F(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
+TEST_P(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
     std::string token;
     {
         SqliteStore store(path_);
@@ -260,7 +260,7 @@ TEST_F(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
 // The backlog bound holds while flushes fail: beyond it new slots are dropped and counted, and
 // slots already waiting keep taking their latest value. A healthy disk takes every slot however
 // many distinct pins change in one interval (a bound then would lose last values under load).
-TEST_F(StoreFileTest, StoreWorkerBacklogBoundsSlotsOnlyWhileFlushesFail) {
+TEST_P(StoreFileTest, StoreWorkerBacklogBoundsSlotsOnlyWhileFlushesFail) {
     std::string token;
     {
         SqliteStore store(path_);
