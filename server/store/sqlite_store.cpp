@@ -7,6 +7,7 @@
 #include "common/util/clock.hpp"
 #include "common/util/token.hpp"
 #include "server/store/migrations.hpp"
+#include "server/store/postgres_arrays.hpp"
 #include "server/store/statements.hpp"
 
 namespace blynk::store {
@@ -319,6 +320,34 @@ size_t SqliteStore::mark_all_offline() {
     return static_cast<size_t>(db_.changes());
 }
 
+size_t SqliteStore::upsert_pin_arrays(const std::vector<const PinWrite*>& pins) {
+    constexpr size_t kRowsPerStatement = 4096;
+    size_t skipped = 0;
+    for (size_t begin = 0; begin < pins.size(); begin += kRowsPerStatement) {
+        const size_t end = std::min(pins.size(), begin + kRowsPerStatement);
+        PgArrayLiteral emails, dashes, devices, keys, values, times;
+        for (size_t i = begin; i < end; ++i) {
+            const PinWrite& w = *pins[i];
+            emails.add_text(w.email);
+            dashes.add_int(w.dash_id);
+            devices.add_int(w.device_id);
+            keys.add_text(w.pin.str());
+            values.add_bytes(w.value);
+            times.add_int(w.time_ms);
+        }
+        StatementScope st(st_->upsert_pin);
+        st->bind_text(1, emails.str());
+        st->bind_text(2, dashes.str());
+        st->bind_text(3, devices.str());
+        st->bind_text(4, keys.str());
+        st->bind_text(5, values.str());
+        st->bind_text(6, times.str());
+        st->run();
+        skipped += (end - begin) - static_cast<size_t>(db_.changes());
+    }
+    return skipped;
+}
+
 void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
                               const std::vector<PropertyWrite>& properties,
                               const std::vector<LastSeenWrite>& last_seen,
@@ -330,28 +359,33 @@ void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
     ordered_pins.reserve(pins.size());
     for (const PinWrite& w : pins)
         ordered_pins.push_back(&w);
-    std::sort(ordered_pins.begin(), ordered_pins.end(), [](const PinWrite* a, const PinWrite* b) {
-        return std::tie(a->email, a->dash_id, a->device_id, a->pin) <
-               std::tie(b->email, b->dash_id, b->device_id, b->pin);
-    });
+    const auto key = [](const PinWrite* w) {
+        return std::tie(w->email, w->dash_id, w->device_id, w->pin);
+    };
+    // Stable: of several writes to one pin, the last given stays last and wins.
+    std::stable_sort(ordered_pins.begin(), ordered_pins.end(),
+                     [&](const PinWrite* a, const PinWrite* b) { return key(a) < key(b); });
     // Values are written behind anyway: a power cut may take the last batches (they are
     // synced at the next checkpoint or provisioning commit), a crash never does.
     const SynchronousNormal relaxed(db_);
     Transaction tx(db_);
     size_t skipped = 0;
-    const bool checks_device = db_.dialect() == Dialect::Postgres;  // see upsert_pin
-    for (const PinWrite* pin : ordered_pins) {
-        const PinWrite& w = *pin;
-        StatementScope st(st_->upsert_pin);
-        bind_device_key(*st, w.email, w.dash_id, w.device_id);
-        st->bind_text(4, w.pin.str());
-        st->bind_blob(5, w.value);
-        st->bind_int(6, w.time_ms);
-        if (checks_device) {
-            st->run();
-            if (db_.changes() == 0) ++skipped;
-        } else if (!st->run_unless_orphan()) {
-            ++skipped;
+    if (db_.dialect() == Dialect::Postgres) {
+        // One row per pin (an upsert cannot touch a row twice in one statement): the last.
+        auto last =
+            std::unique(ordered_pins.rbegin(), ordered_pins.rend(),
+                        [&](const PinWrite* a, const PinWrite* b) { return key(a) == key(b); });
+        ordered_pins.erase(ordered_pins.begin(), last.base());
+        skipped += upsert_pin_arrays(ordered_pins);
+    } else {
+        for (const PinWrite* pin : ordered_pins) {
+            const PinWrite& w = *pin;
+            StatementScope st(st_->upsert_pin);
+            bind_device_key(*st, w.email, w.dash_id, w.device_id);
+            st->bind_text(4, w.pin.str());
+            st->bind_blob(5, w.value);
+            st->bind_int(6, w.time_ms);
+            if (!st->run_unless_orphan()) ++skipped;
         }
     }
     for (const PropertyWrite& w : properties) {

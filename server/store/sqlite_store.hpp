@@ -204,6 +204,9 @@ private:
     void log_provision(std::string_view kind, const std::string& email, int dash_id, int device_id,
                        const std::string& token, const std::string& old_token);
     void load_pins_and_properties(const std::string& email, int dash_id, model::Device& device);
+    /// PostgreSQL's write of pin values, as arrays (see upsert_pin); `pins` has one write per
+    /// pin. Returns how many were skipped (their device is gone).
+    size_t upsert_pin_arrays(const std::vector<const PinWrite*>& pins);
 
     Database db_;
     std::unique_ptr<Statements> st_;

@@ -98,7 +98,7 @@ TEST_F(AppTest, PushTokensAreStoredAndLogoutRemovesThem) {
     EXPECT_TRUE(a->expect_response(3, status::kOk));
     ASSERT_EQ(server_->stop(), 0);
     auto stored = [&] {
-        store::SqliteStore db(store::SqliteStore::db_path(server_->data_dir()).string());
+        store::SqliteStore db(server_->database_location());
         for (const auto& user : db.load_all())
             if (user.email == kEmail) return user.push_tokens;
         return std::vector<model::PushToken>{};

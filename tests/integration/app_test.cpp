@@ -25,7 +25,7 @@ TEST_F(AppTest, AnOldCliPasswordIsReportedAndReplacedWhileTheServerRuns) {
     ASSERT_EQ(server_->stop(), 0);
     {
         // What the CLI stored before the app protocol: a hash of the clear password.
-        store::SqliteStore db(store::SqliteStore::db_path(server_->data_dir()).string());
+        store::SqliteStore db(server_->database_location());
         ASSERT_TRUE(
             db.set_password(kEmail, util::hash_password(kPassword), model::PasswordKind::Clear));
     }

@@ -1,6 +1,6 @@
 // Provisioning limits under concurrency: many `blynkd device add` processes for one user at once
 // never take the user past user.devices.limit or user.dashboard.max.limit (the checks run inside
-// the insert's transaction).
+// the insert's transaction: SQLite's write lock, PostgreSQL's advisory lock). On both engines.
 
 #include <thread>
 #include <vector>
@@ -39,8 +39,10 @@ int successes(const std::vector<CommandResult>& results, const std::string& limi
     return ok;
 }
 
-TEST(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDeviceLimit) {
-    ServerProcess server;
+class FaultCliRace : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDeviceLimit) {
+    ServerProcess server({{"storage", GetParam()}});
     ASSERT_EQ(server.cli({"user", "add", "alice@example.com"}).exit_code, 0);
     const std::string limit = "user.devices.limit=" + std::to_string(kLimit);
     auto results = run_at_once(server, [&](int i) {
@@ -48,14 +50,14 @@ TEST(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDeviceLimit) {
             "device", "add", "alice@example.com", "--name", std::to_string(i), "--set", limit};
     });
     EXPECT_EQ(successes(results, "(limit 3)"), kLimit);
-    store::SqliteStore db(store::SqliteStore::db_path(server.data_dir()).string());
+    store::SqliteStore db(server.database_location());
     EXPECT_EQ(db.list_devices("alice@example.com").size(), static_cast<size_t>(kLimit));
 }
 
 // Each process adds its device to a dashboard of its own: before the fix, the dashboard count
 // was read before the insert's transaction, and several processes passed it together.
-TEST(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDashboardLimit) {
-    ServerProcess server;
+TEST_P(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDashboardLimit) {
+    ServerProcess server({{"storage", GetParam()}});
     ASSERT_EQ(server.cli({"user", "add", "alice@example.com"}).exit_code, 0);
     const std::string limit = "user.dashboard.max.limit=" + std::to_string(kLimit);
     auto results = run_at_once(server, [&](int i) {
@@ -63,12 +65,15 @@ TEST(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDashboardLimit) {
             "device", "add", "alice@example.com", "--dash", std::to_string(i + 1), "--set", limit};
     });
     EXPECT_EQ(successes(results, "user.dashboard.max.limit"), kLimit);
-    store::SqliteStore db(store::SqliteStore::db_path(server.data_dir()).string());
+    store::SqliteStore db(server.database_location());
     auto users = db.list_users();
     ASSERT_EQ(users.size(), 1u);
     EXPECT_EQ(users[0].dashboards, static_cast<size_t>(kLimit));
     EXPECT_EQ(users[0].devices, static_cast<size_t>(kLimit));
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, FaultCliRace, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace blynk::test

@@ -19,7 +19,7 @@ TEST(FaultLock, ADatabaseLockedByAnotherProcessStallsNoSession) {
     writer.start();
     std::this_thread::sleep_for(500ms);
 
-    store::Database blocker(store::SqliteStore::db_path(server.data_dir()).string());
+    store::Database blocker(server.database_location());
     blocker.exec("BEGIN EXCLUSIVE", "lock the database");
     const auto locked_at = Clock::now();
     std::this_thread::sleep_for(kLock);
