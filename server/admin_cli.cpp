@@ -13,7 +13,7 @@
 #include "common/util/ascii.hpp"
 #include "common/util/email.hpp"
 #include "common/util/password.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "server/store/store_location.hpp"
 
 namespace blynk {
@@ -86,16 +86,16 @@ std::string format_time(int64_t ms) {
 }
 
 /// The store at `location` (store::database_location()); a SQLite file's folder is created.
-store::SqliteStore open_store(const std::string& location) {
+store::Store open_store(const std::string& location) {
     if (!store::is_postgres_location(location)) {
         std::filesystem::create_directories(std::filesystem::path(location).parent_path());
     }
-    return store::SqliteStore(location);
+    return store::Store(location);
 }
 
 /// The e-mail a user is stored under: as written when such a user exists (users added before
 /// `user add` lower-cased), otherwise lower-cased, as `user add` stores it.
-std::string stored_email(store::SqliteStore& store, const std::string& email) {
+std::string stored_email(store::Store& store, const std::string& email) {
     const auto users = store.list_users();
     bool exact = std::any_of(users.begin(), users.end(),
                              [&](const store::UserSummary& u) { return u.email == email; });

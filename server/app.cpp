@@ -44,8 +44,8 @@
 #include "server/periodic_task.hpp"
 #include "server/provision_events.hpp"
 #include "server/store/instance_lock.hpp"
-#include "server/store/sqlite_store.hpp"
 #include "server/store/storage_worker.hpp"
+#include "server/store/store.hpp"
 #include "server/store/store_location.hpp"
 #include "server/systemd_heartbeat.hpp"
 #include "server/systemd_notifier.hpp"
@@ -153,7 +153,7 @@ int App::run() {
     bool any_admin = false;
     int64_t last_seq = 0;
     {
-        store::SqliteStore db(db_path);
+        store::Store db(db_path);
         // Online flags left behind by a crash are stale: nobody is connected yet.
         db.mark_all_offline();
         users = db.load_all();
@@ -292,7 +292,7 @@ int App::run() {
     http::Health health(
         io,
         [&worker](std::function<void(std::string)> answer) {
-            const bool queued = worker.post([answer](store::SqliteStore& db) {
+            const bool queued = worker.post([answer](store::Store& db) {
                 try {
                     db.check_writable();
                     answer("");
@@ -470,7 +470,7 @@ int App::run() {
     live_hub.store(nullptr);
     worker.stop();  // commits everything still pending
     // Connections end with the process: `device list` must not show them online.
-    store::SqliteStore(db_path).mark_all_offline();
+    store::Store(db_path).mark_all_offline();
     auto stats = worker.stats();
     spdlog::info(
         "stopped; {} pin value(s) committed in {} flush(es) ({} ms of commits, at most {} "

@@ -8,7 +8,7 @@
 #include "server/store/instance_lock.hpp"
 #include "server/store/migrations.hpp"
 #include "server/store/sqlite_backup.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk {
 namespace {
@@ -65,7 +65,7 @@ int run_backup_command(const std::filesystem::path& data_dir, const std::vector<
                        CliStreams io) {
     auto file = file_argument(args, "usage: blynkd backup FILE\n", io);
     if (!file) return kUsageError;
-    const auto db = store::SqliteStore::db_path(data_dir);
+    const auto db = store::Store::db_path(data_dir);
     if (!std::filesystem::exists(db)) {
         io.err << "error: there is no database to back up in " << data_dir.string() << "\n";
         return kFailure;
@@ -109,7 +109,7 @@ int run_restore_command(const std::filesystem::path& data_dir, const std::vector
             return kFailure;
         }
         const store::DatabaseSummary checked = store::check_database(*file);
-        const auto db = store::SqliteStore::db_path(data_dir);
+        const auto db = store::Store::db_path(data_dir);
         if (same_file(*file, db)) {
             io.err << "error: " << file->string() << " is the data folder's database itself\n";
             return kFailure;

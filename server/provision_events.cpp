@@ -11,7 +11,7 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                             std::vector<store::ProvisionEvent> events) {
     for (auto& e : events) {
         if (e.kind == store::kDeviceAdded) {
-            worker.post([&hub, e](store::SqliteStore& db) {
+            worker.post([&hub, e](store::Store& db) {
                 auto row = db.find_device_by_token(e.token);
                 if (!row) return;  // already refreshed or removed again
                 spdlog::info("provisioning: device {}-{} '{}' of {} added", row->dash_id,
@@ -28,7 +28,7 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
             web_sessions.revoke_user(e.email);
             hub.remove_user(e.email);
         } else if (e.kind == store::kAdminChanged) {
-            worker.post([&hub, e](store::SqliteStore& db) {
+            worker.post([&hub, e](store::Store& db) {
                 auto user = db.find_user(e.email);
                 if (!user) return;
                 spdlog::info("provisioning: {} is {} an administrator", e.email,
@@ -36,7 +36,7 @@ void apply_provision_events(store::StorageWorker& worker, hub::Hub& hub,
                 hub.admin_changed(user->email, user->admin);
             });
         } else if (e.kind == store::kUserAdded || e.kind == store::kPasswordChanged) {
-            worker.post([&hub, &web_sessions, e](store::SqliteStore& db) {
+            worker.post([&hub, &web_sessions, e](store::Store& db) {
                 auto user = db.find_user(e.email);
                 if (!user) return;
                 if (e.kind == store::kUserAdded) {

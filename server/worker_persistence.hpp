@@ -56,14 +56,13 @@ public:
     }
     void put_push_token(const std::string& email, model::PushToken token) override {
         run([email,
-             token = std::move(token)](store::SqliteStore& db) { db.put_push_token(email, token); },
+             token = std::move(token)](store::Store& db) { db.put_push_token(email, token); },
             [](const std::string& error) {
                 spdlog::error("storage: push token not saved: {}", error);
             });
     }
     void remove_push_tokens(const std::string& email, std::string uid) override {
-        run([email,
-             uid = std::move(uid)](store::SqliteStore& db) { db.remove_push_tokens(email, uid); },
+        run([email, uid = std::move(uid)](store::Store& db) { db.remove_push_tokens(email, uid); },
             [](const std::string& error) {
                 spdlog::error("storage: push tokens not removed: {}", error);
             });
@@ -71,12 +70,12 @@ public:
     void add_user(const std::string& email, std::string password_hash, model::PasswordKind kind,
                   bool admin, hub::Done done) override {
         answer([email, password_hash = std::move(password_hash), kind,
-                admin](store::SqliteStore& db) { db.add_user(email, password_hash, kind, admin); },
+                admin](store::Store& db) { db.add_user(email, password_hash, kind, admin); },
                std::move(done));
     }
     void delete_user(const std::string& email, hub::Done done) override {
         answer(
-            [email](store::SqliteStore& db) {
+            [email](store::Store& db) {
                 if (!db.delete_user(email)) throw store::StoreError("no such user");
             },
             std::move(done));
@@ -84,19 +83,19 @@ public:
     void create_dashboard(const std::string& email, model::Dashboard dash,
                           hub::DoneWith<model::Dashboard> done) override {
         answer_with<model::Dashboard>(
-            [this, email, dash = std::move(dash)](store::SqliteStore& db) {
+            [this, email, dash = std::move(dash)](store::Store& db) {
                 return db.create_dashboard(email, dash, limits_.dashboards, limits_.devices);
             },
             std::move(done));
     }
     void delete_dashboard(const std::string& email, int dash_id, hub::Done done) override {
-        answer([email, dash_id](store::SqliteStore& db) { db.delete_dashboard(email, dash_id); },
+        answer([email, dash_id](store::Store& db) { db.delete_dashboard(email, dash_id); },
                std::move(done));
     }
     void create_device(const std::string& email, int dash_id, model::Device device,
                        hub::DoneWith<model::Device> done) override {
         answer_with<model::Device>(
-            [this, email, dash_id, device = std::move(device)](store::SqliteStore& db) {
+            [this, email, dash_id, device = std::move(device)](store::Store& db) {
                 return db.create_device(email, dash_id, device, limits_.devices);
             },
             std::move(done));
@@ -104,7 +103,7 @@ public:
     void update_device(const std::string& email, int dash_id, model::Device device,
                        hub::Done done) override {
         answer(
-            [email, dash_id, device = std::move(device)](store::SqliteStore& db) {
+            [email, dash_id, device = std::move(device)](store::Store& db) {
                 if (!db.update_device(email, dash_id, device))
                     throw store::StoreError("no such device");
             },
@@ -112,7 +111,7 @@ public:
     }
     void delete_device(const std::string& email, hub::DeviceRef d, hub::Done done) override {
         answer(
-            [email, d](store::SqliteStore& db) {
+            [email, d](store::Store& db) {
                 if (!db.delete_device(email, d.dash_id, d.device_id))
                     throw store::StoreError("no such device");
             },
@@ -121,7 +120,7 @@ public:
     void refresh_token(const std::string& email, hub::DeviceRef d,
                        hub::DoneWith<std::string> done) override {
         answer_with<std::string>(
-            [email, d](store::SqliteStore& db) {
+            [email, d](store::Store& db) {
                 auto token = db.refresh_device_token(email, d.dash_id, d.device_id);
                 if (!token) throw store::StoreError("no such device");
                 return *token;
@@ -130,15 +129,15 @@ public:
     }
     void automation_marked(const std::string& email, model::AutomationMark mark,
                            hub::Done done) override {
-        answer([email, mark = std::move(mark)](
-                   store::SqliteStore& db) { db.put_automation_mark(email, mark); },
+        answer([email,
+                mark = std::move(mark)](store::Store& db) { db.put_automation_mark(email, mark); },
                std::move(done));
     }
 
     void device_events(const std::string& email, hub::DeviceRef d, size_t limit,
                        hub::DoneWith<std::vector<model::DeviceEvent>> done) override {
         answer_with<std::vector<model::DeviceEvent>>(
-            [email, d, limit](store::SqliteStore& db) {
+            [email, d, limit](store::Store& db) {
                 return db.device_events(email, d.dash_id, d.device_id, limit);
             },
             std::move(done));
@@ -148,7 +147,7 @@ public:
                  model::HistoryQuery query,
                  hub::DoneWith<std::vector<model::HistoryPoint>> done) override {
         answer_with<std::vector<model::HistoryPoint>>(
-            [email, d, pin, query](store::SqliteStore& db) {
+            [email, d, pin, query](store::Store& db) {
                 return db.history().query(email, d.dash_id, d.device_id, pin, query);
             },
             std::move(done));
@@ -156,7 +155,7 @@ public:
     void delete_history(const std::string& email, hub::DeviceRef d,
                         std::optional<model::PinKey> pin, hub::Done done) override {
         answer(
-            [email, d, pin](store::SqliteStore& db) {
+            [email, d, pin](store::Store& db) {
                 db.history().delete_series(email, d.dash_id, d.device_id, pin);
             },
             std::move(done));
@@ -172,7 +171,7 @@ private:
     /// Runs `task` on the storage thread; `failed` gets the error if it throws or cannot queue.
     template <class Task, class Failed>
     void run(Task task, Failed failed) {
-        const bool queued = worker_.post([task = std::move(task), failed](store::SqliteStore& db) {
+        const bool queued = worker_.post([task = std::move(task), failed](store::Store& db) {
             try {
                 task(db);
             } catch (const std::exception& e) {
@@ -187,7 +186,7 @@ private:
     void answer(Task task, hub::Done done) {
         auto shared = std::make_shared<hub::Done>(std::move(done));
         run(
-            [task = std::move(task), shared](store::SqliteStore& db) {
+            [task = std::move(task), shared](store::Store& db) {
                 task(db);
                 (*shared)(std::string());
             },
@@ -199,7 +198,7 @@ private:
     void answer_with(Task task, hub::DoneWith<T> done) {
         auto shared = std::make_shared<hub::DoneWith<T>>(std::move(done));
         run(
-            [task = std::move(task), shared](store::SqliteStore& db) {
+            [task = std::move(task), shared](store::Store& db) {
                 T result = task(db);
                 (*shared)(std::move(result), std::string());
             },

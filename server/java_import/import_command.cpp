@@ -7,7 +7,7 @@
 #include "common/util/password.hpp"
 #include "server/java_import/import_plan.hpp"
 #include "server/store/instance_lock.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::java_import {
 namespace {
@@ -80,9 +80,9 @@ const char* verb(Action action, bool dry_run) {
 std::map<std::string, model::User> existing_users(const std::filesystem::path& data_dir,
                                                   bool dry_run) {
     std::map<std::string, model::User> users;
-    const auto db = store::SqliteStore::db_path(data_dir);
+    const auto db = store::Store::db_path(data_dir);
     if (dry_run && !std::filesystem::exists(db)) return users;
-    store::SqliteStore store(db.string());
+    store::Store store(db.string());
     for (model::User& user : store.load_all())
         users.emplace(user.email, std::move(user));
     return users;
@@ -90,7 +90,7 @@ std::map<std::string, model::User> existing_users(const std::filesystem::path& d
 
 /// Writes the users the plan imports or replaces; a failure turns that user into Skipped.
 void write_users(const std::filesystem::path& data_dir, std::vector<PlannedUser>& plan) {
-    store::SqliteStore store(store::SqliteStore::db_path(data_dir).string());
+    store::Store store(store::Store::db_path(data_dir).string());
     for (PlannedUser& planned : plan) {
         if (planned.action != Action::Import && planned.action != Action::Replace) continue;
         model::User user = planned.user->user;

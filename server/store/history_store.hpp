@@ -3,7 +3,7 @@
 // and minute, hour and day aggregates (average, min, max, count) rolled up from them. Appends come
 // in batches from the storage worker; rollup, retention and the purge of deleted series run in
 // small steps (maintain()) between the worker's flushes. Runs on the connection of the
-// SqliteStore that owns it; not thread-safe.
+// Store that owns it; not thread-safe.
 //
 // Each aggregate level is complete below its watermark (history_progress): minutes below
 // W_minute, hours below W_hour <= W_minute, days below W_day <= W_hour. A query at a level reads

@@ -436,7 +436,7 @@ void configure_connection(Database& db) {
     }
     // FULL: a commit is on disk before it returns, so an acknowledged provisioning change
     // survives a power cut, not only a crash (with NORMAL, WAL commits are synced only at
-    // checkpoints). The frequent pin batches switch to NORMAL (SqliteStore::write_batch).
+    // checkpoints). The frequent pin batches switch to NORMAL (Store::write_batch).
     db.exec("PRAGMA synchronous=FULL", "set synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON", "enable foreign keys");
 }

@@ -36,7 +36,7 @@ void configure_connection(Database& db);
 /// fails.
 void migrate(Database& db);
 
-/// configure_connection() then migrate(): what every SqliteStore does on open.
+/// configure_connection() then migrate(): what every Store does on open.
 void open_schema(Database& db);
 
 }  // namespace blynk::store

@@ -1,12 +1,12 @@
 #pragma once
-// Internal to SqliteStore: every SQL statement it runs, prepared once per connection, and the
-// helpers that bind and read their rows (shared by SqliteStore's source files).
+// Internal to Store: every SQL statement it runs, prepared once per connection, and the
+// helpers that bind and read their rows (shared by Store's source files).
 
 #include <string>
 #include <string_view>
 
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::store {
 
@@ -26,7 +26,7 @@ inline constexpr const char* kDashboardFields =
     "share_token, settings, widgets";
 
 // Prepared once per connection; every use goes through a StatementScope so it is reset.
-struct SqliteStore::Statements {
+struct Store::Statements {
     explicit Statements(Database& db)
         : user_exists(db, "SELECT 1 FROM users WHERE email = ?1", "look up user"),
           find_user(db, std::string("SELECT ") + kUserColumns + " FROM users WHERE email = ?1",

@@ -58,7 +58,7 @@ void StorageBacklog::take_values(StorageBacklog& batch) {
     std::swap(batch.events, events);
 }
 
-void StorageBacklog::write_values(SqliteStore& store, const StorageBacklog& batch) {
+void StorageBacklog::write_values(Store& store, const StorageBacklog& batch) {
     std::vector<PinWrite> pin_writes;
     pin_writes.reserve(batch.pins.size());
     for (const auto& [slot, v] : batch.pins) {
@@ -81,7 +81,7 @@ void StorageBacklog::write_values(SqliteStore& store, const StorageBacklog& batc
     store.write_batch(pin_writes, property_writes, seen_writes, event_writes);
 }
 
-void StorageBacklog::write_dashboards(SqliteStore& store, const StorageBacklog& batch) {
+void StorageBacklog::write_dashboards(Store& store, const StorageBacklog& batch) {
     std::unordered_map<std::string, std::vector<model::Dashboard>> by_user;
     for (const auto& [slot, dash] : batch.dashboards)
         by_user[std::get<0>(slot)].push_back(dash);

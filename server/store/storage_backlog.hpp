@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "server/model/user.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "server/store/types.hpp"
 
 namespace blynk::store {
@@ -88,10 +88,10 @@ struct StorageBacklog {
     /// Moves the values (not the dashboards) out into `batch`, leaving them empty here.
     void take_values(StorageBacklog& batch);
 
-    /// Writes `batch`'s values in one transaction (throws what SqliteStore throws).
-    static void write_values(SqliteStore& store, const StorageBacklog& batch);
+    /// Writes `batch`'s values in one transaction (throws what Store throws).
+    static void write_values(Store& store, const StorageBacklog& batch);
     /// Writes `batch`'s dashboards, one transaction per user as the app's edits come.
-    static void write_dashboards(SqliteStore& store, const StorageBacklog& batch);
+    static void write_dashboards(Store& store, const StorageBacklog& batch);
 
     /// Moves a failed batch's values back, under the ones put meanwhile (those are newer and
     /// win); events go first and beyond `max_events` the oldest are dropped. Returns how many

@@ -190,9 +190,9 @@ StorageWorker::Stats StorageWorker::stats() const {
 // The worker thread
 
 void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promise<void>* opened) {
-    std::unique_ptr<SqliteStore> store;
+    std::unique_ptr<Store> store;
     try {
-        store = std::make_unique<SqliteStore>(db_path);
+        store = std::make_unique<Store>(db_path);
         last_seq_ = start_after_seq;
         // Read data_version before the log so a commit in between is seen by the next poll.
         last_data_version_ = store->data_version();
@@ -255,7 +255,7 @@ void StorageWorker::run(std::string db_path, int64_t start_after_seq, std::promi
     }
 }
 
-void StorageWorker::run_tasks(SqliteStore& store) {
+void StorageWorker::run_tasks(Store& store) {
     bool dashboards_first = false;
     {
         std::lock_guard lock(mutex_);
@@ -283,7 +283,7 @@ void StorageWorker::run_tasks(SqliteStore& store) {
     if (ran) poll_provision(store, true);
 }
 
-bool StorageWorker::flush(SqliteStore& store) {
+bool StorageWorker::flush(Store& store) {
     const auto attempt_started = Clock::now();
     StorageBacklog batch;
     uint64_t ticket = 0;
@@ -398,7 +398,7 @@ void StorageWorker::report_failure(const std::string& error,
         dropped_values, dropped_events);
 }
 
-void StorageWorker::poll_provision(SqliteStore& store, bool force) {
+void StorageWorker::poll_provision(Store& store, bool force) {
     std::vector<ProvisionEvent> events;
     try {
         int64_t version = store.data_version();

@@ -1,5 +1,5 @@
 #pragma once
-// The storage thread: owns its own SqliteStore (the sqlite3* is touched only from that thread),
+// The storage thread: owns its own Store (the sqlite3* is touched only from that thread),
 // coalesces pin/property/last-seen writes (last value per key wins) and commits everything
 // pending in one transaction per flush interval. It also notices provisioning done by other
 // connections (the CLI process) through PRAGMA data_version and reports it via a callback.
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "server/store/history_backlog.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "server/store/types.hpp"
 
 namespace blynk::store {
@@ -37,7 +37,7 @@ public:
     /// in seq order), on the worker thread.
     using ProvisionCallback = std::function<void(std::vector<ProvisionEvent>)>;
     /// Work run on the worker thread with its store (see post()).
-    using Task = std::function<void(SqliteStore&)>;
+    using Task = std::function<void(Store&)>;
 
     /// Pending events beyond this drop the oldest (counted in Stats::dropped_events).
     static constexpr size_t kMaxPendingEvents = 10000;
@@ -127,16 +127,16 @@ public:
 
 private:
     void run(std::string db_path, int64_t start_after_seq, std::promise<void>* opened);
-    bool flush(SqliteStore& store);
-    void run_tasks(SqliteStore& store);
+    bool flush(Store& store);
+    void run_tasks(Store& store);
     /// Writes the pending history points in their own transaction; false (points kept) on
     /// failure, with `error` set.
-    bool flush_history(SqliteStore& store, std::string& error);
+    bool flush_history(Store& store, std::string& error);
     /// History upkeep steps until `until` or until other work is waiting.
-    void upkeep(SqliteStore& store, std::chrono::steady_clock::time_point until);
+    void upkeep(Store& store, std::chrono::steady_clock::time_point until);
     /// Under mutex_: a flush, a task or stop() is waiting.
     bool work_waiting() const;
-    void poll_provision(SqliteStore& store, bool force);
+    void poll_provision(Store& store, bool force);
     /// True when no further pin/property slot fits: flushes fail and the bound is reached.
     /// Under mutex_.
     bool backlog_full() const;
@@ -170,8 +170,8 @@ private:
     std::chrono::steady_clock::time_point last_drop_warning_{};
 
     // Worker-thread only.
-    SqliteStore* store_ = nullptr;  // set while run() owns an open store
-    std::thread::id worker_id_;     // written before the constructor returns, then constant
+    Store* store_ = nullptr;     // set while run() owns an open store
+    std::thread::id worker_id_;  // written before the constructor returns, then constant
     int64_t last_seq_ = 0;
     int64_t last_data_version_ = 0;
     bool poll_failing_ = false;

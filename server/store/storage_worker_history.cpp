@@ -44,10 +44,10 @@ void StorageWorker::put_history(const std::string& email, std::vector<HistoryUpd
 
 void StorageWorker::configure_history(const HistorySettings& settings, size_t max_pending_points) {
     history_.set_max_points(max_pending_points);
-    post([settings](SqliteStore& store) { store.history().configure(settings); });
+    post([settings](Store& store) { store.history().configure(settings); });
 }
 
-bool StorageWorker::flush_history(SqliteStore& store, std::string& error) {
+bool StorageWorker::flush_history(Store& store, std::string& error) {
     HistoryBacklog::Batch batch = history_.take();
     if (batch.empty()) return true;
     try {
@@ -70,7 +70,7 @@ bool StorageWorker::work_waiting() const {
     return stopping_ || urgent_ || flush_requested_ > flush_attempted_ || !tasks_.empty();
 }
 
-void StorageWorker::upkeep(SqliteStore& store, Clock::time_point until) {
+void StorageWorker::upkeep(Store& store, Clock::time_point until) {
     while (Clock::now() >= upkeep_resumes_ && Clock::now() < until) {
         {
             std::lock_guard lock(mutex_);

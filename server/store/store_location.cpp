@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::store {
 
@@ -13,7 +13,7 @@ bool uses_postgresql(const config::Settings& settings) {
 
 std::string database_location(const config::Settings& settings,
                               const std::filesystem::path& data_dir) {
-    if (!uses_postgresql(settings)) return SqliteStore::db_path(data_dir).string();
+    if (!uses_postgresql(settings)) return Store::db_path(data_dir).string();
     const std::string& url = settings.storage_postgresql_url;
     if (url.empty()) {
         throw std::runtime_error(

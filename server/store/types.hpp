@@ -21,7 +21,7 @@ inline constexpr std::string_view kPasswordChanged = "password_changed";
 inline constexpr std::string_view kAdminChanged = "admin_changed";
 inline constexpr std::string_view kUserDeleted = "user_deleted";
 
-/// A device just created by SqliteStore::add_device().
+/// A device just created by Store::add_device().
 struct AddedDevice {
     std::string email;
     int dash_id = 0;

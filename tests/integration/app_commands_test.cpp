@@ -1,7 +1,7 @@
 // The app's dashboard, device and account commands one by one, with their exact answers
 // (server-surface.md §5.2).
 
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/app_fixture.hpp"
 
 namespace blynk::test {
@@ -98,7 +98,7 @@ TEST_F(AppTest, PushTokensAreStoredAndLogoutRemovesThem) {
     EXPECT_TRUE(a->expect_response(3, status::kOk));
     ASSERT_EQ(server_->stop(), 0);
     auto stored = [&] {
-        store::SqliteStore db(server_->database_location());
+        store::Store db(server_->database_location());
         for (const auto& user : db.load_all())
             if (user.email == kEmail) return user.push_tokens;
         return std::vector<model::PushToken>{};

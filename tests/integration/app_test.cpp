@@ -2,7 +2,7 @@
 // pin traffic between app sessions and boards (server-surface.md §5).
 
 #include "common/util/password.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/app_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -25,7 +25,7 @@ TEST_F(AppTest, AnOldCliPasswordIsReportedAndReplacedWhileTheServerRuns) {
     ASSERT_EQ(server_->stop(), 0);
     {
         // What the CLI stored before the app protocol: a hash of the clear password.
-        store::SqliteStore db(server_->database_location());
+        store::Store db(server_->database_location());
         ASSERT_TRUE(
             db.set_password(kEmail, util::hash_password(kPassword), model::PasswordKind::Clear));
     }

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace blynk::test {
@@ -29,7 +29,7 @@ protected:
         return {{"storage.flush.interval.ms", "50"}, {"user.message.quota.limit", "100000"}};
     }
 
-    fs::path live_db() const { return store::SqliteStore::db_path(server_->data_dir()); }
+    fs::path live_db() const { return store::Store::db_path(server_->data_dir()); }
 
     /// Rows in the live database's pin_values, read beside the running server.
     int64_t committed_pins() const {
@@ -119,7 +119,7 @@ TEST_F(BackupTest, ACopyUnderWriteLoadIsIntactAndHoldsEveryRowCommittedBeforeIt)
         EXPECT_EQ(pragma_text(db, "PRAGMA integrity_check"), "ok");
         EXPECT_EQ(pragma_text(db, "PRAGMA journal_mode"), "delete");  // one self-contained file
     }
-    store::SqliteStore restored(copy.string());
+    store::Store restored(copy.string());
     auto row = restored.find_device_by_token(token_a_);
     ASSERT_TRUE(row);
     for (int pin = 0; pin < kCommittedPins; ++pin) {

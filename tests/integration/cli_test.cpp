@@ -4,7 +4,7 @@
 #include <regex>
 
 #include "common/util/password.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace blynk::test {
@@ -187,7 +187,7 @@ namespace {
 
 /// The stored user `email`, read with the store as the server would read it at start.
 model::User stored_user(const ServerProcess& server, const std::string& email) {
-    store::SqliteStore store(server.database_location());
+    store::Store store(server.database_location());
     for (auto& user : store.load_all())
         if (user.email == email) return user;
     ADD_FAILURE() << "no stored user " << email;
@@ -302,7 +302,7 @@ TEST(CliUsersTest, UserListTellsOldPasswordUsersWhatToRun) {
     ServerProcess server;
     {
         // As a release before the app protocol stored `user add --password`.
-        store::SqliteStore store(server.database_location());
+        store::Store store(server.database_location());
         store.add_user("old@example.com", util::hash_password("pw"), model::PasswordKind::Clear);
     }
     auto list = server.cli({"user", "list"});

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace blynk::test {
@@ -50,7 +50,7 @@ TEST_P(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDeviceLimit) {
             "device", "add", "alice@example.com", "--name", std::to_string(i), "--set", limit};
     });
     EXPECT_EQ(successes(results, "(limit 3)"), kLimit);
-    store::SqliteStore db(server.database_location());
+    store::Store db(server.database_location());
     EXPECT_EQ(db.list_devices("alice@example.com").size(), static_cast<size_t>(kLimit));
 }
 
@@ -65,7 +65,7 @@ TEST_P(FaultCliRace, ConcurrentDeviceAddsStayWithinTheDashboardLimit) {
             "device", "add", "alice@example.com", "--dash", std::to_string(i + 1), "--set", limit};
     });
     EXPECT_EQ(successes(results, "user.dashboard.max.limit"), kLimit);
-    store::SqliteStore db(server.database_location());
+    store::Store db(server.database_location());
     auto users = db.list_users();
     ASSERT_EQ(users.size(), 1u);
     EXPECT_EQ(users[0].dashboards, static_cast<size_t>(kLimit));

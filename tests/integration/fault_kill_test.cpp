@@ -190,7 +190,7 @@ TEST(FaultKill, Kill9DuringHeavyWritesLosesNothingAcknowledged) {
                 static_cast<long long>(kFlushInterval.count()));
 
     ASSERT_FALSE(acknowledged_tokens.empty());
-    store::SqliteStore db(server.database_location());
+    store::Store db(server.database_location());
     for (const auto& user : acknowledged_users)
         EXPECT_TRUE(db.find_user(user).has_value()) << user;
     for (const auto& token : acknowledged_tokens)

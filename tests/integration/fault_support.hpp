@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/fixture.hpp"
 #include "tests/support/occurrences.hpp"
 
@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 /// The first column of the first row of `sql` on the server's database ("" when no row).
 inline std::string db_text(const std::filesystem::path& data_dir, const std::string& sql) {
-    store::Database db(store::SqliteStore::db_path(data_dir).string());
+    store::Database db(store::Store::db_path(data_dir).string());
     store::Statement st(db, sql, "test query");
     return st.step() ? st.column_text(0) : std::string();
 }

@@ -1,6 +1,6 @@
 #include <regex>
 
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace blynk::test {
@@ -159,7 +159,7 @@ TEST_F(HardwareTest, EventLogIsStoredWithoutReply) {
     c->send_frame(cmd::kPing, 5);
     EXPECT_TRUE(c->expect_response(5, status::kOk));
     ASSERT_EQ(server_->stop(), 0);
-    store::SqliteStore db(server_->database_location());
+    store::Store db(server_->database_location());
     auto row = db.find_device_by_token(token_a_);
     ASSERT_TRUE(row);
     auto events = db.device_events(row->email, row->dash_id, row->device.id, 10);

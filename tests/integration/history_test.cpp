@@ -4,7 +4,7 @@
 // with them).
 
 #include "server/model/widget.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace blynk::test {
@@ -14,7 +14,7 @@ using model::HistoryResolution;
 
 std::vector<double> stored(const ServerProcess& server, const std::string& token,
                            model::PinKey pin) {
-    store::SqliteStore db(server.database_location());
+    store::Store db(server.database_location());
     auto row = db.find_device_by_token(token);
     if (!row) return {};
     std::vector<double> values;
@@ -79,7 +79,7 @@ protected:
         token_a_ = server_->provision("alice@example.com", "Board A");
         token_b_ = server_->provision("alice@example.com", "Board B");
         {
-            store::SqliteStore db(server_->database_location());
+            store::Store db(server_->database_location());
             auto users = db.load_all();
             ASSERT_EQ(users.size(), 1u);
             model::Dashboard dash = users[0].dashboards.at(0);

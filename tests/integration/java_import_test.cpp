@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/app_client.hpp"
 #include "tests/support/fixture.hpp"
 
@@ -39,7 +39,7 @@ protected:
         args.insert(args.end(), extra.begin(), extra.end());
         return server_.cli(args);
     }
-    fs::path db() const { return store::SqliteStore::db_path(server_.data_dir()); }
+    fs::path db() const { return store::Store::db_path(server_.data_dir()); }
 
     void TearDown() override {
         const std::string crash = server_.unexpected_exit();
@@ -70,13 +70,13 @@ TEST_F(JavaImportTest, BoardsKeepTheirTokensAndAppsTheirPasswordsAndDashboards) 
     EXPECT_EQ(first.out, kAliceImported + kBobImported + kCarolSkipped +
                              "2 imported, 0 unchanged, 0 refused, 1 skipped\n");
 
-    int64_t seq = store::SqliteStore(db().string()).last_provision_seq();
+    int64_t seq = store::Store(db().string()).last_provision_seq();
     const CommandResult second = import();
     EXPECT_EQ(second.out,
               "alice@example.com (alice@example.com.Blynk.user): unchanged, already imported\n"
               "bob@example.com (bob@example.com.Blynk.user): unchanged, already imported\n" +
                   kCarolSkipped + "0 imported, 2 unchanged, 0 refused, 1 skipped\n");
-    EXPECT_EQ(store::SqliteStore(db().string()).last_provision_seq(), seq) << "second run wrote";
+    EXPECT_EQ(store::Store(db().string()).last_provision_seq(), seq) << "second run wrote";
 
     server_.start();
     RawClient board(server_.port());

@@ -1,4 +1,4 @@
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace blynk::test {
@@ -49,7 +49,7 @@ TEST_P(PersistenceTest, ValuesSurviveKill9AfterTheFlushInterval) {
 TEST_P(PersistenceTest, PropertiesAndLastSeenArePersisted) {
     write_values();
     EXPECT_EQ(server_->stop(), 0);
-    store::SqliteStore db(server_->database_location());
+    store::Store db(server_->database_location());
     auto row = db.find_device_by_token(token_a_);
     ASSERT_TRUE(row);
     const std::pair<uint8_t, std::string> label{1, "label"};

@@ -60,7 +60,7 @@ Timing median(int runs, Fn fn) {
 }
 
 TEST_P(HistoryReadTime, YearOfHourlyDataForOnePin) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("m@b.c", "", kNoPassword);
     model::Dashboard dash;
     dash.id = 1;

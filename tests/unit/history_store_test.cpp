@@ -25,7 +25,7 @@ class HistoryStoreTest : public StoreFileTest {
 protected:
     void SetUp() override {
         StoreFileTest::SetUp();
-        store_ = std::make_unique<SqliteStore>(path_);
+        store_ = std::make_unique<Store>(path_);
         store_->add_user("a@b.c", "", kNoPassword);
         dash_ = store_->add_device("a@b.c", "K", "ESP32", std::nullopt, 10).dash_id;
     }
@@ -57,7 +57,7 @@ protected:
         return st.step() ? st.column_int64(0) : -1;
     }
 
-    std::unique_ptr<SqliteStore> store_;
+    std::unique_ptr<Store> store_;
     int dash_ = 0;
 };
 
@@ -253,7 +253,7 @@ TEST_P(HistoryStoreTest, PointsAndRollupSurviveARestart) {
     append({{kBase + 5, 1}, {kBase + kMinute, 2}});
     settle(kBase + kHour);
     store_.reset();
-    store_ = std::make_unique<SqliteStore>(path_);
+    store_ = std::make_unique<Store>(path_);
     EXPECT_EQ(values(query(HistoryResolution::Raw, 0, kBase + kDay)), (std::vector<double>{1, 2}));
     EXPECT_EQ(values(query(HistoryResolution::Hour, 0, kBase + kDay)), (std::vector<double>{1.5}));
     EXPECT_FALSE(history().maintain(kBase + kHour));  // the watermarks were kept
@@ -277,7 +277,7 @@ TEST_P(HistoryStoreTest, AYearOfHourlyPointsIsReadInAFewMilliseconds) {
                     std::to_string(kBase + 365 * kDay) + ")",
                 "progress");
     }
-    store_ = std::make_unique<SqliteStore>(path_);  // reads the watermarks
+    store_ = std::make_unique<Store>(path_);  // reads the watermarks
     double best_ms = 1e9;
     size_t points = 0;
     for (int i = 0; i < 5; ++i) {

@@ -23,7 +23,7 @@ std::vector<HistoryUpdate> points(int n, int64_t from = kT) {
 }
 
 size_t stored(const std::string& path) {
-    SqliteStore store(path);
+    Store store(path);
     return store.history()
         .query("a@b.c", 1, 0, kV5, {0, INT64_MAX, model::HistoryResolution::Raw, 0, false})
         .size();
@@ -33,7 +33,7 @@ class HistoryWorkerTest : public StoreFileTest {
 protected:
     void SetUp() override {
         StoreFileTest::SetUp();
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10);
     }
@@ -74,7 +74,7 @@ TEST_P(HistoryWorkerTest, PointsOfAFailedFlushAreKeptAndWrittenLater) {
     worker.put_history("a@b.c", points(5, kT + 10));
     EXPECT_TRUE(worker.flush_now());
     worker.stop();
-    SqliteStore store(path_);
+    Store store(path_);
     auto got = store.history().query("a@b.c", 1, 0, kV5,
                                      {0, INT64_MAX, model::HistoryResolution::Raw, 0, false});
     ASSERT_EQ(got.size(), 15u);

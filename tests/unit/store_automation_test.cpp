@@ -7,7 +7,7 @@ namespace blynk::store {
 namespace {
 
 TEST_P(StoreFileTest, MarksAreReplacedPerGroupAndGoWithTheirDashboard) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "h", model::PasswordKind::App);
     model::Dashboard dash;
     dash.id = 4;

@@ -34,7 +34,7 @@ TEST(StorePostgres, MigrationsRunOnceAndANewerSchemaIsRefused) {
         EXPECT_EQ(rows.column_int64(0), 1);
         db.exec("UPDATE blynkd_schema SET version = 99", "pretend a newer blynkd wrote this");
     }
-    const std::string err = error_of([&] { SqliteStore store(url); });
+    const std::string err = error_of([&] { Store store(url); });
     EXPECT_NE(err.find("schema version 99"), std::string::npos) << err;
     EXPECT_NE(err.find("newer blynkd"), std::string::npos) << err;
 }
@@ -108,11 +108,11 @@ TEST(StorePostgres, AStoreAndTheWorkerGoOnAfterTheServerRestarted) {
     const std::string url = pg.create_database("restarts");
     std::string token;
     {
-        SqliteStore store(url);
+        Store store(url);
         store.add_user("a@b.c", "", kNoPassword);
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     }
-    SqliteStore store(url);
+    Store store(url);
     StorageWorker worker(url, std::chrono::hours(1), 0, nullptr);
 
     pg.stop();

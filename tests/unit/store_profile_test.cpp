@@ -36,7 +36,7 @@ model::Dashboard full_dashboard(int id) {
 }
 
 TEST_P(StoreFileTest, PasswordKindsAndSetPassword) {
-    SqliteStore store(path_);
+    Store store(path_);
     model::User u = store.add_user("app@b.c", "app-hash", model::PasswordKind::App);
     EXPECT_EQ(u.password_kind, model::PasswordKind::App);
     store.add_user("clear@b.c", "clear-hash", model::PasswordKind::Clear);
@@ -67,7 +67,7 @@ TEST_P(StoreFileTest, PasswordKindsAndSetPassword) {
 }
 
 TEST_P(StoreFileTest, AdministratorsAreStoredAndChangedWithAProvisionEvent) {
-    SqliteStore store(path_);
+    Store store(path_);
     EXPECT_TRUE(store.add_user("root@b.c", "h", model::PasswordKind::App, /*admin=*/true).admin);
     store.add_user("user@b.c", "h", model::PasswordKind::App);
     EXPECT_TRUE(store.find_user("root@b.c")->admin);
@@ -94,7 +94,7 @@ TEST_P(StoreFileTest, AdministratorsAreStoredAndChangedWithAProvisionEvent) {
 }
 
 TEST_P(StoreFileTest, DeletingAUserTakesEverythingTheAccountHolds) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "h", model::PasswordKind::App);
     store.add_user("keep@b.c", "h", model::PasswordKind::App);
     const auto a = store.add_device("a@b.c", "A", "ESP32", std::nullopt, 10);
@@ -117,7 +117,7 @@ TEST_P(StoreFileTest, DeletingAUserTakesEverythingTheAccountHolds) {
 }
 
 TEST_P(StoreFileTest, ListUsersCountsDashboardsAndDevicesByEmail) {
-    SqliteStore store(path_);
+    Store store(path_);
     EXPECT_TRUE(store.list_users().empty());
     model::User zed = store.add_user("zed@b.c", "h", model::PasswordKind::Clear);
     store.add_user("amy@b.c", "", kNoPassword);
@@ -140,7 +140,7 @@ TEST_P(StoreFileTest, ListUsersCountsDashboardsAndDevicesByEmail) {
 }
 
 TEST_P(StoreFileTest, AddDeviceGivesItsNewDashboardTimesAndDefaults) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     const int64_t before = util::now_ms();
     store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10);
@@ -172,7 +172,7 @@ TEST_P(StoreFileTest, StoreCreateDashboardStoresEveryFieldAndWidgetsRoundTrip) {
 
     int64_t created = 0;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         const int64_t before = util::now_ms();
         model::Dashboard stored = store.create_dashboard("a@b.c", dash, 10, 10);
@@ -200,7 +200,7 @@ TEST_P(StoreFileTest, StoreCreateDashboardStoresEveryFieldAndWidgetsRoundTrip) {
         ASSERT_TRUE(st.step());
         EXPECT_EQ(st.column_text(0), "[" + dash.widgets[0].json + "," + dash.widgets[1].json + "]");
     }
-    SqliteStore store(path_);
+    Store store(path_);
     auto users = store.load_all();
     ASSERT_EQ(users.size(), 1u);
     ASSERT_EQ(users[0].dashboards.size(), 1u);
@@ -252,7 +252,7 @@ TEST_P(StoreFileTest, StoreCreateDashboardStoresEveryFieldAndWidgetsRoundTrip) {
 
 TEST_P(StoreFileTest, StoreLoadAllSkipsStoredWidgetsThatDoNotParse) {
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         store.create_dashboard("a@b.c", full_dashboard(1), 10, 10);
         store.create_dashboard("a@b.c", full_dashboard(2), 10, 10);
@@ -265,7 +265,7 @@ TEST_P(StoreFileTest, StoreLoadAllSkipsStoredWidgetsThatDoNotParse) {
         db.exec("UPDATE dashboards SET widgets = 'not json' WHERE id = 2",
                 "test: widgets that are not an array");
     }
-    SqliteStore store(path_);
+    Store store(path_);
     auto dashboards = store.load_all().at(0).dashboards;
     ASSERT_EQ(dashboards.size(), 2u);
     ASSERT_EQ(dashboards[0].widgets.size(), 2u);
@@ -277,7 +277,7 @@ TEST_P(StoreFileTest, StoreLoadAllSkipsStoredWidgetsThatDoNotParse) {
 }
 
 TEST_P(StoreFileTest, CreateDashboardRefusalsWriteNothing) {
-    SqliteStore store(path_);
+    Store store(path_);
     EXPECT_EQ(error_of([&] { store.create_dashboard("x@b.c", full_dashboard(1), 10, 10); }),
               "user x@b.c does not exist");
     store.add_user("a@b.c", "", kNoPassword);
@@ -310,7 +310,7 @@ TEST_P(StoreFileTest, CreateDashboardRefusalsWriteNothing) {
 }
 
 TEST_P(StoreFileTest, SaveDashboardsUpdatesAllButDevicesAndSkipsMissing) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_user("other@b.c", "", kNoPassword);
     model::Dashboard first = full_dashboard(1);
@@ -363,7 +363,7 @@ TEST_P(StoreFileTest, SaveDashboardsUpdatesAllButDevicesAndSkipsMissing) {
 }
 
 TEST_P(StoreFileTest, StoreDeleteDashboardCascadesAndReturnsTokens) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     model::Dashboard doomed = full_dashboard(1);
     doomed.devices = {app_device(3, "C"), app_device(0, "A")};
@@ -410,7 +410,7 @@ TEST_P(StoreFileTest, StoreDeleteDashboardCascadesAndReturnsTokens) {
 }
 
 TEST_P(StoreFileTest, CreateUpdateDeleteDeviceById) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     EXPECT_EQ(error_of([&] { store.create_device("a@b.c", 1, app_device(0, "A"), 10); }),
               "dashboard 1 does not exist");
@@ -467,7 +467,7 @@ TEST_P(StoreFileTest, CreateUpdateDeleteDeviceById) {
 }
 
 TEST_P(StoreFileTest, RefreshDeviceTokenById) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     const std::string old_token = store.add_device("a@b.c", "K", "ESP32", 3, 10).device.token;
     const int64_t seq = store.last_provision_seq();
@@ -491,7 +491,7 @@ TEST_P(StoreFileTest, RefreshDeviceTokenById) {
 }
 
 TEST_P(StoreFileTest, PushTokensUpsertAndRemoveByInstallation) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_user("b@b.c", "", kNoPassword);
     EXPECT_EQ(error_of([&] {

@@ -1,4 +1,4 @@
-// SqliteStore and migrations against real databases: SQLite files (and :memory:) and PostgreSQL.
+// Store and migrations against real databases: SQLite files (and :memory:) and PostgreSQL.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -18,7 +18,7 @@
 #include "server/model/widget.hpp"
 #include "server/store/migrations.hpp"
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/unit/store_test_support.hpp"
 
 namespace blynk::store {
@@ -44,11 +44,11 @@ TEST(StoreMigrations, InMemoryIdempotentAndVersionSet) {
 TEST_F(SqliteFileTest, StoreMigrationsFileIdempotentWalAndDataKept) {
     EXPECT_EQ(path_, (dir_ / "blynkd.db").string());
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "hash", model::PasswordKind::App);
     }
     {
-        SqliteStore store(path_);  // reopen: migrations must not re-run or lose data
+        Store store(path_);  // reopen: migrations must not re-run or lose data
         auto users = store.load_all();
         ASSERT_EQ(users.size(), 1u);
         EXPECT_EQ(users[0].email, "a@b.c");
@@ -62,12 +62,12 @@ TEST_F(SqliteFileTest, StoreMigrationsFileIdempotentWalAndDataKept) {
 }
 
 TEST_F(SqliteFileTest, StoreMigrationsRefuseNewerUserVersion) {
-    { SqliteStore store(path_); }
+    { Store store(path_); }
     {
         Database db(path_);
         db.exec("PRAGMA user_version = 99", "test: pretend a newer blynkd wrote this");
     }
-    std::string err = error_of([&] { SqliteStore store(path_); });
+    std::string err = error_of([&] { Store store(path_); });
     EXPECT_NE(err.find("schema version 99"), std::string::npos) << err;
     EXPECT_NE(err.find("newer blynkd"), std::string::npos) << err;
     EXPECT_NE(err.find(path_), std::string::npos) << err;
@@ -107,7 +107,7 @@ INSERT INTO provision_log (kind, user_email, dash_id, device_id, token, time_ms)
 
 TEST_F(SqliteFileTest, StoreMigrationsSchemaOneFileKeepsEveryValueAndGetsDefaults) {
     write_schema_v1_database(path_);
-    SqliteStore store(path_);
+    Store store(path_);
     {
         Database db(path_);
         EXPECT_EQ(schema_version(db), 5);
@@ -211,7 +211,7 @@ TEST(StoreHandle, ErrorNamesPurposeAndSqliteMessage) {
 // Provisioning
 
 TEST_P(StoreFileTest, AddUserDuplicateIsRefused) {
-    SqliteStore store(path_);
+    Store store(path_);
     model::User u = store.add_user("a@b.c", "h1", model::PasswordKind::App);
     EXPECT_EQ(u.email, "a@b.c");
     EXPECT_EQ(u.password_hash, "h1");
@@ -231,7 +231,7 @@ TEST_P(StoreFileTest, AddUserDuplicateIsRefused) {
 }
 
 TEST_P(StoreFileTest, AddDeviceCreatesDashboardAndNumbersFromZero) {
-    SqliteStore store(path_);
+    Store store(path_);
     EXPECT_EQ(error_of([&] { store.add_device("x@y.z", "n", "ESP32", std::nullopt, 10); }),
               "no user x@y.z; create it with: blynkd user add x@y.z");
 
@@ -293,7 +293,7 @@ TEST_P(StoreFileTest, AddDeviceCreatesDashboardAndNumbersFromZero) {
 }
 
 TEST_P(StoreFileTest, DevicesLimitIsEnforcedPerDashboard) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_device("a@b.c", "1", "ESP32", std::nullopt, 2);
     store.add_device("a@b.c", "2", "ESP32", std::nullopt, 2);
@@ -305,7 +305,7 @@ TEST_P(StoreFileTest, DevicesLimitIsEnforcedPerDashboard) {
 }
 
 TEST_P(StoreFileTest, DashboardsLimitIsEnforcedWhenADeviceNeedsANewDashboard) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_device("a@b.c", "1", "ESP32", 3, 10, 1);
     EXPECT_EQ(error_of([&] { store.add_device("a@b.c", "2", "ESP32", 4, 10, 1); }),
@@ -317,7 +317,7 @@ TEST_P(StoreFileTest, DashboardsLimitIsEnforcedWhenADeviceNeedsANewDashboard) {
 }
 
 TEST_P(StoreFileTest, RefreshTokenReplacesOldToken) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     AddedDevice d = store.add_device("a@b.c", "Kitchen", "ESP32", std::nullopt, 10);
     const std::string old_token = d.device.token;
@@ -353,7 +353,7 @@ TEST_P(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
     const std::string multi("a\0b\0\0c", 6);
     std::string token;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
         store.write_batch({{"a@b.c", 1, 0, kV5, multi, 100}, {"a@b.c", 1, 0, kD13, "", 101}},
@@ -361,7 +361,7 @@ TEST_P(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
                            {"a@b.c", 1, 0, 5, "color", "#ff0000"}},
                           {{"a@b.c", 1, 0, 12345, true}}, {});
     }
-    SqliteStore store(path_);
+    Store store(path_);
     auto users = store.load_all();
     ASSERT_EQ(users.size(), 1u);
     ASSERT_EQ(users[0].dashboards.size(), 1u);
@@ -388,7 +388,7 @@ TEST_P(StoreFileTest, StoreLoadAllRoundTripsPinsWithNulBytesAndProperties) {
 }
 
 TEST_P(StoreFileTest, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     const PinKey kV1{PinType::Virtual, 1};
@@ -411,7 +411,7 @@ TEST_P(StoreFileTest, WriteBatchSkipsRowsOfMissingDevicesAndKeepsTheRest) {
 }
 
 TEST_P(StoreFileTest, WriteBatchUpsertKeepsLastValue) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     store.write_batch({{"a@b.c", 1, 0, kV5, "1", 10}}, {{"a@b.c", 1, 0, 5, "label", "one"}},
@@ -443,7 +443,7 @@ TEST_P(StoreFileTest, WriteBatchUpsertKeepsLastValue) {
 }
 
 TEST_P(StoreFileTest, WriteBatchSkipsUnknownDevices) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     std::string token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     model::DeviceEvent ev{"online", "came back", 1000};
@@ -467,7 +467,7 @@ TEST_P(StoreFileTest, WriteBatchSkipsUnknownDevices) {
 }
 
 TEST_P(StoreFileTest, DeviceEventsNewestFirstWithLimit) {
-    SqliteStore store(path_);
+    Store store(path_);
     store.add_user("a@b.c", "", kNoPassword);
     store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10);
     std::vector<EventWrite> events;

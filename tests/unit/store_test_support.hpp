@@ -13,7 +13,7 @@
 #include <functional>
 #include <string>
 
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace blynk::store {
@@ -70,7 +70,7 @@ protected:
             ("blynkd_store_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
         std::filesystem::remove_all(dir_);
         std::filesystem::create_directories(dir_);
-        path_ = SqliteStore::db_path(dir_).string();
+        path_ = Store::db_path(dir_).string();
     }
     void TearDown() override {
         std::error_code ec;

@@ -44,7 +44,7 @@ struct ProvisionSink {
 TEST_P(StoreFileTest, StoreWorkerCoalescesPinWrites) {
     std::string token;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     }
@@ -68,7 +68,7 @@ TEST_P(StoreFileTest, StoreWorkerCoalescesPinWrites) {
     EXPECT_TRUE(worker.flush_now());  // nothing pending: no empty batch counted
     EXPECT_EQ(worker.stats().flushes, 1u);
 
-    SqliteStore reader(path_);
+    Store reader(path_);
     auto found = reader.find_device_by_token(token);
     ASSERT_TRUE(found.has_value());
     ASSERT_EQ(found->device.pins.size(), 2u);
@@ -84,7 +84,7 @@ TEST_P(StoreFileTest, StoreWorkerCoalescesPinWrites) {
 TEST_P(StoreFileTest, StoreWorkerStopFlushesEverything) {
     std::string token;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     }
@@ -110,7 +110,7 @@ TEST_P(StoreFileTest, StoreWorkerStopFlushesEverything) {
         worker.put_pins("a@b.c", {{1, 0, kV5, "after stop", 2}});  // ignored
         EXPECT_EQ(worker.stats().pending_pins, 0u);
     }
-    SqliteStore store(path_);
+    Store store(path_);
     auto found = store.find_device_by_token(token);
     ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->device.pins.at(kV5), std::string("on\0off", 6));
@@ -126,14 +126,14 @@ TEST_P(StoreFileTest, StoreWorkerStopFlushesEverything) {
 TEST_P(StoreFileTest, StoreWorkerSeesProvisioningFromAnotherConnection) {
     int64_t start_seq = 0;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         start_seq = store.last_provision_seq();
     }
     ProvisionSink sink;
     StorageWorker worker(path_, 50ms, start_seq, sink.callback());
 
-    SqliteStore cli(path_);  // the second connection, as the CLI process would open it
+    Store cli(path_);  // the second connection, as the CLI process would open it
     AddedDevice added = cli.add_device("a@b.c", "Kitchen", "ESP32", std::nullopt, 10);
     ASSERT_TRUE(sink.wait_for(1, 3s)) << "no provision callback within 3 s";
     auto fresh = cli.refresh_token(added.device.token);
@@ -156,7 +156,7 @@ TEST_P(StoreFileTest, StoreWorkerSeesProvisioningFromAnotherConnection) {
 TEST_P(StoreFileTest, StoreWorkerDeliversProvisioningMissedBeforeStart) {
     ProvisionSink sink;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10);
     }
@@ -170,10 +170,10 @@ TEST_P(StoreFileTest, StoreWorkerDeliversProvisioningMissedBeforeStart) {
 
 TEST_P(StoreFileTest, StoreWorkerPostedTaskRunsOnWorkerAndIsReported) {
     ProvisionSink sink;
-    { SqliteStore store(path_); }
+    { Store store(path_); }
     StorageWorker worker(path_, std::chrono::hours(1), 0, sink.callback());
     std::promise<std::string> token;
-    ASSERT_TRUE(worker.post([&](SqliteStore& store) {
+    ASSERT_TRUE(worker.post([&](Store& store) {
         store.add_user("a@b.c", "", kNoPassword);
         token.set_value(store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token);
     }));
@@ -187,13 +187,13 @@ TEST_P(StoreFileTest, StoreWorkerPostedTaskRunsOnWorkerAndIsReported) {
     EXPECT_EQ(events[1].kind, kDeviceAdded);
     EXPECT_EQ(events[1].token, t);
     worker.stop();
-    EXPECT_FALSE(worker.post([](SqliteStore&) {}));
+    EXPECT_FALSE(worker.post([](Store&) {}));
 }
 
 TEST_P(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
     std::string token;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     }
@@ -208,7 +208,7 @@ TEST_P(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
 
     // flush_now() from a task runs inline instead of deadlocking on itself.
     std::promise<std::string> seen;
-    ASSERT_TRUE(worker.post([&](SqliteStore& store) {
+    ASSERT_TRUE(worker.post([&](Store& store) {
         worker.put_pins("a@b.c", {{1, 0, kV5, "from task", 2}});
         bool ok = worker.flush_now();
         auto row = store.find_device_by_token(token);
@@ -224,7 +224,7 @@ TEST_P(StoreFileTest, StoreWorkerFlushesOnItsIntervalAndInsideTasks) {
 TEST_P(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
     std::string token;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     }
@@ -249,7 +249,7 @@ TEST_P(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
     lock.reset();  // roll back: the lock is released
     EXPECT_TRUE(worker.flush_now());
     EXPECT_EQ(worker.stats().flushes, 1u);
-    SqliteStore reader(path_);
+    Store reader(path_);
     auto found = reader.find_device_by_token(token);
     ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->device.pins.at(kV5), "newer");
@@ -263,7 +263,7 @@ TEST_P(StoreFileTest, StoreWorkerKeepsDataWhenBatchFails) {
 TEST_P(StoreFileTest, StoreWorkerBacklogBoundsSlotsOnlyWhileFlushesFail) {
     std::string token;
     {
-        SqliteStore store(path_);
+        Store store(path_);
         store.add_user("a@b.c", "", kNoPassword);
         token = store.add_device("a@b.c", "K", "ESP32", std::nullopt, 10).device.token;
     }
@@ -293,7 +293,7 @@ TEST_P(StoreFileTest, StoreWorkerBacklogBoundsSlotsOnlyWhileFlushesFail) {
     worker.put_pins("a@b.c", {{1, 0, v4, "room again", 3}});  // the flush succeeded
     EXPECT_EQ(worker.stats().pending_pins, 1u);
     EXPECT_TRUE(worker.flush_now());
-    SqliteStore reader(path_);
+    Store reader(path_);
     auto found = reader.find_device_by_token(token);
     ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->device.pins.at(kV5), "latest");

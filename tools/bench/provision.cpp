@@ -7,7 +7,7 @@
 #include "server/model/user.hpp"
 #include "server/store/migrations.hpp"
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::bench {
 
@@ -24,7 +24,7 @@ const AppPassword& bench_app_password() {
 std::vector<BenchDevice> provision(const std::filesystem::path& data_dir, const std::string& prefix,
                                    size_t users, size_t devices_per_user, const AppProvision& app) {
     std::filesystem::create_directories(data_dir);
-    store::Database db(store::SqliteStore::db_path(data_dir).string());
+    store::Database db(store::Store::db_path(data_dir).string());
     store::open_schema(db);
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())

@@ -38,7 +38,7 @@ const AppPassword& bench_app_password();
 
 /// Creates `users` users ("<prefix>-<n>@bench.local") with `devices_per_user` devices each in
 /// dashboard 1, in one transaction; returns the devices user by user. The schema is created by
-/// blynk_core's own migrations; the rows are those SqliteStore::add_user/add_device write
+/// blynk_core's own migrations; the rows are those Store::add_user/add_device write
 /// (without their provision_log entries, which only a running server reads), plus `app`.
 std::vector<BenchDevice> provision(const std::filesystem::path& data_dir, const std::string& prefix,
                                    size_t users, size_t devices_per_user,

@@ -12,7 +12,7 @@
 
 #include "common/proto/command.hpp"
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tools/bench/clock.hpp"
 #include "tools/bench/messages.hpp"
 #include "tools/bench/scenario_common.hpp"
@@ -53,7 +53,7 @@ int64_t count_points(store::Database& db) {
 
 /// Bytes of history_raw's b-tree pages per row; -1 when SQLite lacks the dbstat table.
 double bytes_per_point(const std::filesystem::path& data_dir) {
-    store::Database db(store::SqliteStore::db_path(data_dir).string());
+    store::Database db(store::Store::db_path(data_dir).string());
     try {
         store::Statement st(db,
                             "SELECT (SELECT sum(pgsize) FROM dbstat WHERE name = 'history_raw'), "
@@ -111,7 +111,7 @@ Json history_run(const Options& o, const std::string& name, bool history, double
     if (history) {
         // Every acknowledged write is a point; wait until the database holds them all.
         const auto expected = static_cast<int64_t>(s.total_completed);
-        store::Database db(store::SqliteStore::db_path(dir.path()).string());
+        store::Database db(store::Store::db_path(dir.path()).string());
         const uint64_t deadline = now_ns() + seconds_ns(kStoreWaitS);
         int64_t stored = count_points(db);
         while (stored < expected && now_ns() < deadline) {

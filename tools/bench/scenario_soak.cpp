@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tools/bench/clock.hpp"
 #include "tools/bench/scenario_common.hpp"
 #include "tools/bench/scenarios.hpp"
@@ -109,8 +109,7 @@ ScenarioResult run_soak(const Options& o) {
                                              {"app.socket.idle.timeout", "3600"}}));
     server.start();
     const pid_t pid = server.pid();
-    const auto wal =
-        std::filesystem::path(store::SqliteStore::db_path(dir.path()).string() + "-wal");
+    const auto wal = std::filesystem::path(store::Store::db_path(dir.path()).string() + "-wal");
     pause_s(1);
     const ServerSample idle = sample_server(pid, wal, 0, 0);
 

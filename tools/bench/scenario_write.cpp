@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "server/store/sql_handle.hpp"
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 #include "tools/bench/clock.hpp"
 #include "tools/bench/scenario_common.hpp"
 #include "tools/bench/scenarios.hpp"
@@ -40,7 +40,7 @@ PersistCheck check_persisted(const std::filesystem::path& data_dir,
     }
     PersistCheck c;
     c.keys = expected.size();
-    store::Database db(store::SqliteStore::db_path(data_dir).string());
+    store::Database db(store::Store::db_path(data_dir).string());
     const uint64_t deadline = now_ns() + seconds_ns(kPersistWaitS);
     do {
         size_t matched = 0;

@@ -1,6 +1,7 @@
 #pragma once
-// Synchronous access to blynkd.db: used at start-up (load_all), by the CLI process (provisioning)
-// and inside the StorageWorker thread (batched writes). One connection; not thread-safe.
+// Synchronous access to the database (blynkd.db, or PostgreSQL with storage=postgresql): used at
+// start-up (load_all), by the CLI process (provisioning) and inside the StorageWorker thread
+// (batched writes). One connection; not thread-safe.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,17 +20,17 @@
 
 namespace blynk::store {
 
-class SqliteStore {
+class Store {
 public:
     /// The database file inside the data directory: data_dir/"blynkd.db".
     static std::filesystem::path db_path(const std::filesystem::path& data_dir);
 
-    /// Opens (creating if missing) the file, or ":memory:", and applies migrations.
-    /// Throws StoreError, e.g. when the file's schema is newer than this code.
-    explicit SqliteStore(const std::string& path_or_memory);
-    ~SqliteStore();
-    SqliteStore(const SqliteStore&) = delete;
-    SqliteStore& operator=(const SqliteStore&) = delete;
+    /// Opens (creating if missing) the file, ":memory:" or a postgresql:// URL (sql_handle.hpp),
+    /// and applies migrations. Throws StoreError, e.g. when the schema is newer than this code.
+    explicit Store(const std::string& location);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
 
     /// Every user with dashboards (with widgets) and devices (with pins and properties, without
     /// events) and push tokens; users by email, dashboards and devices by id. A stored widget

@@ -1,12 +1,12 @@
-// SqliteStore: what the mobile app keeps (passwords, dashboards with widgets, devices by id,
+// Store: what the mobile app keeps (passwords, dashboards with widgets, devices by id,
 // push tokens) and the user list.
 
 #include <set>
 #include <string_view>
 
 #include "common/util/token.hpp"
-#include "server/store/sqlite_store.hpp"
 #include "server/store/statements.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::store {
 
@@ -55,8 +55,8 @@ StoreError no_dashboard(int dash_id) {
 // ---------------------------------------------------------------------------------------------
 // Users
 
-bool SqliteStore::set_password(const std::string& email, const std::string& password_hash,
-                               model::PasswordKind kind) {
+bool Store::set_password(const std::string& email, const std::string& password_hash,
+                         model::PasswordKind kind) {
     Transaction tx(db_);
     {
         StatementScope st(st_->update_password);
@@ -72,7 +72,7 @@ bool SqliteStore::set_password(const std::string& email, const std::string& pass
     return true;
 }
 
-bool SqliteStore::set_admin(const std::string& email, bool admin) {
+bool Store::set_admin(const std::string& email, bool admin) {
     Transaction tx(db_);
     {
         StatementScope st(st_->update_admin);
@@ -87,7 +87,7 @@ bool SqliteStore::set_admin(const std::string& email, bool admin) {
     return true;
 }
 
-bool SqliteStore::delete_user(const std::string& email) {
+bool Store::delete_user(const std::string& email) {
     Transaction tx(db_);
     {
         // The foreign keys' ON DELETE CASCADE removes everything the account holds.
@@ -102,7 +102,7 @@ bool SqliteStore::delete_user(const std::string& email) {
     return true;
 }
 
-std::vector<UserSummary> SqliteStore::list_users() {
+std::vector<UserSummary> Store::list_users() {
     std::vector<UserSummary> users;
     StatementScope st(st_->user_summaries);
     while (st->step()) {
@@ -121,14 +121,14 @@ std::vector<UserSummary> SqliteStore::list_users() {
 // ---------------------------------------------------------------------------------------------
 // Dashboards
 
-bool SqliteStore::dashboard_exists(const std::string& email, int dash_id) {
+bool Store::dashboard_exists(const std::string& email, int dash_id) {
     StatementScope st(st_->dashboard_exists);
     st->bind_text(1, email);
     st->bind_int(2, dash_id);
     return st->step();
 }
 
-void SqliteStore::insert_dashboard(const std::string& email, const model::Dashboard& dash) {
+void Store::insert_dashboard(const std::string& email, const model::Dashboard& dash) {
     StatementScope st(st_->insert_dashboard);
     bind_dashboard(*st, email, dash);
     st->bind_int(12, dash.created_at_ms);
@@ -136,7 +136,7 @@ void SqliteStore::insert_dashboard(const std::string& email, const model::Dashbo
     store_log()->info("dashboard {} \"{}\" created for {}", dash.id, dash.name, email);
 }
 
-void SqliteStore::check_room_for_dashboard(const std::string& email, uint32_t dashboards_limit) {
+void Store::check_room_for_dashboard(const std::string& email, uint32_t dashboards_limit) {
     int64_t dashboards = 0;
     {
         StatementScope st(st_->count_dashboards);
@@ -149,8 +149,8 @@ void SqliteStore::check_room_for_dashboard(const std::string& email, uint32_t da
     }
 }
 
-model::Dashboard SqliteStore::create_dashboard(const std::string& email, model::Dashboard dash,
-                                               uint32_t dashboards_limit, uint32_t devices_limit) {
+model::Dashboard Store::create_dashboard(const std::string& email, model::Dashboard dash,
+                                         uint32_t dashboards_limit, uint32_t devices_limit) {
     const std::string dash_label = "dashboard " + std::to_string(dash.id);
     Transaction tx(db_);
     if (!user_exists(email)) throw StoreError("user " + email + " does not exist");
@@ -175,8 +175,7 @@ model::Dashboard SqliteStore::create_dashboard(const std::string& email, model::
     return dash;
 }
 
-void SqliteStore::save_dashboards(const std::string& email,
-                                  const std::vector<model::Dashboard>& dashes) {
+void Store::save_dashboards(const std::string& email, const std::vector<model::Dashboard>& dashes) {
     if (dashes.empty()) return;
     Transaction tx(db_);
     size_t skipped = 0;
@@ -193,7 +192,7 @@ void SqliteStore::save_dashboards(const std::string& email,
     }
 }
 
-std::vector<std::string> SqliteStore::delete_dashboard(const std::string& email, int dash_id) {
+std::vector<std::string> Store::delete_dashboard(const std::string& email, int dash_id) {
     Transaction tx(db_);
     std::vector<std::pair<int, std::string>> devices;  // (id, token)
     {
@@ -224,16 +223,16 @@ std::vector<std::string> SqliteStore::delete_dashboard(const std::string& email,
 // ---------------------------------------------------------------------------------------------
 // Devices by id
 
-std::optional<std::string> SqliteStore::device_token(const std::string& email, int dash_id,
-                                                     int device_id) {
+std::optional<std::string> Store::device_token(const std::string& email, int dash_id,
+                                               int device_id) {
     StatementScope st(st_->device_token);
     bind_device_key(*st, email, dash_id, device_id);
     if (!st->step()) return std::nullopt;
     return st->column_text(0);
 }
 
-model::Device SqliteStore::create_device(const std::string& email, int dash_id,
-                                         model::Device device, uint32_t devices_limit) {
+model::Device Store::create_device(const std::string& email, int dash_id, model::Device device,
+                                   uint32_t devices_limit) {
     Transaction tx(db_);
     if (!dashboard_exists(email, dash_id)) throw no_dashboard(dash_id);
     if (device_token(email, dash_id, device.id)) {
@@ -246,8 +245,7 @@ model::Device SqliteStore::create_device(const std::string& email, int dash_id,
     return device;
 }
 
-bool SqliteStore::update_device(const std::string& email, int dash_id,
-                                const model::Device& device) {
+bool Store::update_device(const std::string& email, int dash_id, const model::Device& device) {
     StatementScope st(st_->update_device);
     bind_device_key(*st, email, dash_id, device.id);
     st->bind_text(4, device.name);
@@ -257,8 +255,8 @@ bool SqliteStore::update_device(const std::string& email, int dash_id,
     return db_.changes() > 0;
 }
 
-std::optional<std::string> SqliteStore::delete_device(const std::string& email, int dash_id,
-                                                      int device_id) {
+std::optional<std::string> Store::delete_device(const std::string& email, int dash_id,
+                                                int device_id) {
     Transaction tx(db_);
     auto token = device_token(email, dash_id, device_id);
     if (!token) return std::nullopt;
@@ -274,8 +272,8 @@ std::optional<std::string> SqliteStore::delete_device(const std::string& email, 
     return token;
 }
 
-std::optional<std::string> SqliteStore::refresh_device_token(const std::string& email, int dash_id,
-                                                             int device_id) {
+std::optional<std::string> Store::refresh_device_token(const std::string& email, int dash_id,
+                                                       int device_id) {
     Transaction tx(db_);
     auto old_token = device_token(email, dash_id, device_id);
     if (!old_token) return std::nullopt;
@@ -285,7 +283,7 @@ std::optional<std::string> SqliteStore::refresh_device_token(const std::string& 
 // ---------------------------------------------------------------------------------------------
 // Push tokens
 
-void SqliteStore::put_push_token(const std::string& email, const model::PushToken& token) {
+void Store::put_push_token(const std::string& email, const model::PushToken& token) {
     StatementScope st(st_->upsert_push_token);
     st->bind_text(1, email);
     st->bind_int(2, token.dash_id);
@@ -295,7 +293,7 @@ void SqliteStore::put_push_token(const std::string& email, const model::PushToke
     if (!st->run_unless_orphan()) throw no_dashboard(token.dash_id);
 }
 
-void SqliteStore::remove_push_tokens(const std::string& email, const std::string& uid) {
+void Store::remove_push_tokens(const std::string& email, const std::string& uid) {
     StatementScope st(st_->delete_push_tokens);
     st->bind_text(1, email);
     st->bind_text(2, uid);

@@ -1,4 +1,4 @@
-// SqliteStore::load_all(): the whole database as the model, read at start-up.
+// Store::load_all(): the whole database as the model, read at start-up.
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "server/model/widget.hpp"
-#include "server/store/sqlite_store.hpp"
 #include "server/store/statements.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::store {
 
@@ -60,7 +60,7 @@ model::Dashboard read_dashboard(const Statement& st) {
 
 }  // namespace
 
-std::vector<model::User> SqliteStore::load_all() {
+std::vector<model::User> Store::load_all() {
     using DeviceKey = std::tuple<std::string, int, int>;
     struct Slot {
         size_t user, dash, device;

@@ -1,11 +1,11 @@
-// SqliteStore: the automation's marks (what each scheduled group handled last). Written at most a
+// Store: the automation's marks (what each scheduled group handled last). Written at most a
 // few times a day per group, so the statements are prepared per call.
 
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::store {
 
-void SqliteStore::put_automation_mark(const std::string& email, const model::AutomationMark& mark) {
+void Store::put_automation_mark(const std::string& email, const model::AutomationMark& mark) {
     Statement st(db_,
                  "INSERT INTO automation_marks (user_email, dash_id, widget_id, rule, signature, "
                  "occurrence_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_email, dash_id, "
@@ -21,7 +21,7 @@ void SqliteStore::put_automation_mark(const std::string& email, const model::Aut
     st.run_unless_orphan();  // the dashboard was deleted meanwhile: nothing to remember
 }
 
-std::vector<std::pair<std::string, model::AutomationMark>> SqliteStore::automation_marks() {
+std::vector<std::pair<std::string, model::AutomationMark>> Store::automation_marks() {
     Statement st(db_,
                  "SELECT user_email, dash_id, widget_id, rule, signature, occurrence_ms "
                  "FROM automation_marks ORDER BY user_email, dash_id, widget_id, rule",

@@ -1,13 +1,13 @@
-// SqliteStore: users brought in whole from elsewhere (blynkd import-java), with the tokens their
+// Store: users brought in whole from elsewhere (blynkd import-java), with the tokens their
 // boards already use.
 
 #include "common/util/clock.hpp"
-#include "server/store/sqlite_store.hpp"
 #include "server/store/statements.hpp"
+#include "server/store/store.hpp"
 
 namespace blynk::store {
 
-void SqliteStore::import_user(const model::User& user, bool replace) {
+void Store::import_user(const model::User& user, bool replace) {
     if (user.email.empty()) throw StoreError("user email must not be empty");
     const int64_t now = util::now_ms();
     Transaction tx(db_);

@@ -1,4 +1,4 @@
-#include "server/store/sqlite_store.hpp"
+#include "server/store/store.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -26,21 +26,21 @@ Database open_database(const std::string& path) {
 
 }  // namespace
 
-std::filesystem::path SqliteStore::db_path(const std::filesystem::path& data_dir) {
+std::filesystem::path Store::db_path(const std::filesystem::path& data_dir) {
     return data_dir / "blynkd.db";
 }
 
-SqliteStore::SqliteStore(const std::string& path_or_memory)
-    : db_(open_database(path_or_memory)),
+Store::Store(const std::string& location)
+    : db_(open_database(location)),
       st_(std::make_unique<Statements>(db_)),
       history_(std::make_unique<HistoryStore>(db_)) {}
 
-SqliteStore::~SqliteStore() = default;
+Store::~Store() = default;
 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-std::vector<DeviceRow> SqliteStore::list_devices(std::optional<std::string> email) {
+std::vector<DeviceRow> Store::list_devices(std::optional<std::string> email) {
     std::vector<DeviceRow> rows;
     StatementScope st(st_->list_devices);
     if (email) {
@@ -53,8 +53,7 @@ std::vector<DeviceRow> SqliteStore::list_devices(std::optional<std::string> emai
     return rows;
 }
 
-void SqliteStore::load_pins_and_properties(const std::string& email, int dash_id,
-                                           model::Device& device) {
+void Store::load_pins_and_properties(const std::string& email, int dash_id, model::Device& device) {
     {
         StatementScope st(st_->device_pins);
         bind_device_key(*st, email, dash_id, device.id);
@@ -72,7 +71,7 @@ void SqliteStore::load_pins_and_properties(const std::string& email, int dash_id
     }
 }
 
-std::optional<DeviceRow> SqliteStore::find_device_by_token(const std::string& token) {
+std::optional<DeviceRow> Store::find_device_by_token(const std::string& token) {
     std::optional<DeviceRow> row;
     {
         StatementScope st(st_->device_by_token);
@@ -84,7 +83,7 @@ std::optional<DeviceRow> SqliteStore::find_device_by_token(const std::string& to
     return row;
 }
 
-std::vector<ProvisionEvent> SqliteStore::provision_events_after(int64_t seq) {
+std::vector<ProvisionEvent> Store::provision_events_after(int64_t seq) {
     std::vector<ProvisionEvent> events;
     StatementScope st(st_->provision_after);
     st->bind_int(1, seq);
@@ -102,22 +101,22 @@ std::vector<ProvisionEvent> SqliteStore::provision_events_after(int64_t seq) {
     return events;
 }
 
-int64_t SqliteStore::last_provision_seq() {
+int64_t Store::last_provision_seq() {
     StatementScope st(st_->last_seq);
     return st->step() ? st->column_int64(0) : 0;
 }
 
-void SqliteStore::check_writable() {
+void Store::check_writable() {
     Transaction tx(db_);  // rolled back by its destructor: nothing is written
 }
 
-int64_t SqliteStore::data_version() {
+int64_t Store::data_version() {
     StatementScope st(st_->data_version);
     return st->step() ? st->column_int64(0) : 0;
 }
 
-std::vector<model::DeviceEvent> SqliteStore::device_events(const std::string& email, int dash_id,
-                                                           int device_id, size_t limit) {
+std::vector<model::DeviceEvent> Store::device_events(const std::string& email, int dash_id,
+                                                     int device_id, size_t limit) {
     std::vector<model::DeviceEvent> events;
     StatementScope st(st_->device_events);
     bind_device_key(*st, email, dash_id, device_id);
@@ -135,20 +134,20 @@ std::vector<model::DeviceEvent> SqliteStore::device_events(const std::string& em
 // ---------------------------------------------------------------------------------------------
 // Provisioning: each call is one IMMEDIATE transaction, committed before returning.
 
-std::optional<model::User> SqliteStore::find_user(const std::string& email) {
+std::optional<model::User> Store::find_user(const std::string& email) {
     StatementScope st(st_->find_user);
     st->bind_text(1, email);
     if (!st->step()) return std::nullopt;
     return read_user_row(*st);
 }
 
-bool SqliteStore::user_exists(const std::string& email) {
+bool Store::user_exists(const std::string& email) {
     StatementScope st(st_->user_exists);
     st->bind_text(1, email);
     return st->step();
 }
 
-std::string SqliteStore::unused_token() {
+std::string Store::unused_token() {
     // 192 random bits make a collision practically impossible; the check keeps UNIQUE from ever
     // surfacing as an error to the caller.
     for (int attempt = 0; attempt < kTokenAttempts; ++attempt) {
@@ -162,9 +161,8 @@ std::string SqliteStore::unused_token() {
     throw StoreError("could not generate an unused device token");
 }
 
-void SqliteStore::log_provision(std::string_view kind, const std::string& email, int dash_id,
-                                int device_id, const std::string& token,
-                                const std::string& old_token) {
+void Store::log_provision(std::string_view kind, const std::string& email, int dash_id,
+                          int device_id, const std::string& token, const std::string& old_token) {
     StatementScope st(st_->insert_provision);
     st->bind_text(1, kind);
     st->bind_text(2, email);
@@ -176,8 +174,8 @@ void SqliteStore::log_provision(std::string_view kind, const std::string& email,
     st->run();
 }
 
-model::User SqliteStore::add_user(const std::string& email, const std::string& password_hash,
-                                  model::PasswordKind kind, bool admin) {
+model::User Store::add_user(const std::string& email, const std::string& password_hash,
+                            model::PasswordKind kind, bool admin) {
     if (email.empty()) throw StoreError("user email must not be empty");
     Transaction tx(db_);
     if (user_exists(email)) throw StoreError("user " + email + " already exists");
@@ -202,7 +200,7 @@ model::User SqliteStore::add_user(const std::string& email, const std::string& p
     return user;
 }
 
-int SqliteStore::next_device_id(const std::string& email, int dash_id, uint32_t devices_limit) {
+int Store::next_device_id(const std::string& email, int dash_id, uint32_t devices_limit) {
     int64_t count = 0;
     int next_id = 0;
     {
@@ -222,7 +220,7 @@ int SqliteStore::next_device_id(const std::string& email, int dash_id, uint32_t 
     return next_id;
 }
 
-void SqliteStore::insert_device(const std::string& email, int dash_id, model::Device& device) {
+void Store::insert_device(const std::string& email, int dash_id, model::Device& device) {
     device.token = unused_token();
     device.created_at_ms = util::now_ms();
     {
@@ -240,9 +238,9 @@ void SqliteStore::insert_device(const std::string& email, int dash_id, model::De
                       device.name, dash_id, email, util::redact_token(device.token));
 }
 
-AddedDevice SqliteStore::add_device(const std::string& email, const std::string& name,
-                                    const std::string& board, std::optional<int> dash_id,
-                                    uint32_t devices_limit, uint32_t dashboards_limit) {
+AddedDevice Store::add_device(const std::string& email, const std::string& name,
+                              const std::string& board, std::optional<int> dash_id,
+                              uint32_t devices_limit, uint32_t dashboards_limit) {
     Transaction tx(db_);
     if (!user_exists(email)) {
         throw StoreError("no user " + email + "; create it with: blynkd user add " + email);
@@ -283,8 +281,8 @@ AddedDevice SqliteStore::add_device(const std::string& email, const std::string&
     return added;
 }
 
-std::string SqliteStore::replace_token(Transaction& tx, const std::string& email, int dash_id,
-                                       int device_id, const std::string& old_token) {
+std::string Store::replace_token(Transaction& tx, const std::string& email, int dash_id,
+                                 int device_id, const std::string& old_token) {
     std::string token = unused_token();
     {
         StatementScope st(st_->update_token);
@@ -299,7 +297,7 @@ std::string SqliteStore::replace_token(Transaction& tx, const std::string& email
     return token;
 }
 
-std::optional<std::string> SqliteStore::refresh_token(const std::string& old_token) {
+std::optional<std::string> Store::refresh_token(const std::string& old_token) {
     Transaction tx(db_);
     std::optional<DeviceRow> row;
     {
@@ -314,13 +312,13 @@ std::optional<std::string> SqliteStore::refresh_token(const std::string& old_tok
 // ---------------------------------------------------------------------------------------------
 // Batched writes
 
-size_t SqliteStore::mark_all_offline() {
+size_t Store::mark_all_offline() {
     StatementScope st(st_->mark_all_offline);
     st->run();
     return static_cast<size_t>(db_.changes());
 }
 
-size_t SqliteStore::upsert_pin_arrays(const std::vector<const PinWrite*>& pins) {
+size_t Store::upsert_pin_arrays(const std::vector<const PinWrite*>& pins) {
     constexpr size_t kRowsPerStatement = 4096;
     size_t skipped = 0;
     for (size_t begin = 0; begin < pins.size(); begin += kRowsPerStatement) {
@@ -348,10 +346,10 @@ size_t SqliteStore::upsert_pin_arrays(const std::vector<const PinWrite*>& pins) 
     return skipped;
 }
 
-void SqliteStore::write_batch(const std::vector<PinWrite>& pins,
-                              const std::vector<PropertyWrite>& properties,
-                              const std::vector<LastSeenWrite>& last_seen,
-                              const std::vector<EventWrite>& events) {
+void Store::write_batch(const std::vector<PinWrite>& pins,
+                        const std::vector<PropertyWrite>& properties,
+                        const std::vector<LastSeenWrite>& last_seen,
+                        const std::vector<EventWrite>& events) {
     if (pins.empty() && properties.empty() && last_seen.empty() && events.empty()) return;
     // Rows go in primary-key order, so each b-tree page is visited once and in order: in hash
     // order a batch larger than the page cache committed about 3x slower.
