@@ -16,7 +16,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBLYNKD_TESTS=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libssl3 libsqlite3-0 libspdlog1.10 libfmt9 zlib1g libcurl4 ca-certificates tzdata \
+        libssl3 libsqlite3-0 libpq5 libspdlog1.10 libfmt9 zlib1g libcurl4 ca-certificates tzdata \
     && apt-get clean && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 999 blynkd \
     && useradd --system --uid 999 --gid blynkd --home-dir /data --no-create-home \
