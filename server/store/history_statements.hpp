@@ -65,6 +65,14 @@ struct HistoryStore::Statements {
                         "DELETE FROM device_events WHERE id IN (SELECT id FROM device_events "
                         "WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
                         "expire device events") {
+        if (db.dialect() == Dialect::Postgres) {
+            insert_raw_arrays = std::make_unique<Statement>(
+                db,
+                "INSERT INTO history_raw (series, time_ms, seq, value) SELECT ?1, * FROM "
+                "unnest(CAST(?2 AS BIGINT[]), CAST(?3 AS BIGINT[]), "
+                "CAST(?4 AS DOUBLE PRECISION[])) ON CONFLICT DO NOTHING RETURNING time_ms, seq",
+                "append history");
+        }
         for (size_t level = 0; level < 4; ++level) {
             const std::string table = kHistoryTables[level];
             const std::string columns =
@@ -116,6 +124,8 @@ struct HistoryStore::Statements {
     Statement find_series, insert_series, device_series, delete_series, series_exists, live_series,
         user_points, add_points, insert_raw, read_progress, write_progress, next_purge, purge_done,
         expire_events;
+    /// PostgreSQL only: a series' points as arrays, answering the keys written.
+    std::unique_ptr<Statement> insert_raw_arrays;
     using PerLevel = std::array<std::unique_ptr<Statement>, 4>;
     PerLevel read_up, read_down, grouped, first_time, expire, purge_some, purge_all, rollup,
         delete_bucket;

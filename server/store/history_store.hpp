@@ -112,6 +112,15 @@ private:
                     bool newest_first, std::vector<model::HistoryPoint>& out);
     /// The earliest time >= `from` in `level` over all live series; nullopt when none.
     std::optional<int64_t> first_time(Level level, int64_t from);
+    /// One raw point of a series to write.
+    struct RawPoint {
+        int64_t time_ms;
+        int64_t seq;
+        double value;
+    };
+    /// Writes the points of one series; a point whose (time, seq) is taken gets the next free
+    /// seq (written back into `points`).
+    void write_raw(int64_t series, std::vector<RawPoint>& points);
     void set_progress(Level level, int64_t done_ms);
     void add_points(int64_t series, int64_t delta);
 

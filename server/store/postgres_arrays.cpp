@@ -1,5 +1,8 @@
 #include "server/store/postgres_arrays.hpp"
 
+#include <charconv>
+#include <cmath>
+
 namespace blynk::store {
 
 void PgArrayLiteral::add_text(std::string_view value) {
@@ -27,6 +30,19 @@ void PgArrayLiteral::add_bytes(std::string_view value) {
 void PgArrayLiteral::add_int(int64_t value) {
     separate();
     text_ += std::to_string(value);
+}
+
+void PgArrayLiteral::add_double(double value) {
+    separate();
+    if (std::isnan(value)) {
+        text_ += "NaN";
+    } else if (std::isinf(value)) {
+        text_ += value > 0 ? "Infinity" : "-Infinity";
+    } else {
+        char buf[32];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+        text_.append(buf, ec == std::errc() ? end : buf);
+    }
 }
 
 }  // namespace blynk::store

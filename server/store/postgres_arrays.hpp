@@ -18,6 +18,8 @@ public:
     void add_bytes(std::string_view value);
     /// An integer element.
     void add_int(int64_t value);
+    /// A floating-point element, exactly (shortest round-trip form; NaN, Infinity, -Infinity).
+    void add_double(double value);
     /// The literal: "{...}".
     std::string str() const { return text_ + "}"; }
 

@@ -259,6 +259,15 @@ TEST_P(HistoryStoreTest, PointsAndRollupSurviveARestart) {
     EXPECT_FALSE(history().maintain(kBase + kHour));  // the watermarks were kept
 }
 
+TEST_P(HistoryStoreTest, PointsOfAMillisecondStoredBeforeARestartAreKeptBesideNewOnes) {
+    append({{kBase, 1}, {kBase, 2}, {kBase + 1, 3}});
+    store_ = std::make_unique<Store>(path_);  // a new run: it knows no seq of kBase yet
+    EXPECT_EQ(append({{kBase, 4}, {kBase, 5}, {kBase + 2, 6}}).stored, 3u);
+    EXPECT_EQ(values(query(HistoryResolution::Raw, kBase, kBase + 3)),
+              (std::vector<double>{1, 2, 4, 5, 3, 6}));
+    EXPECT_EQ(rows("history_raw"), 6);
+}
+
 TEST_P(HistoryStoreTest, AYearOfHourlyPointsIsReadInAFewMilliseconds) {
     append({{kBase, 1}});
     {

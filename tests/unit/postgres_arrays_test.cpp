@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace blynk::store {
 namespace {
 
@@ -30,6 +32,16 @@ TEST(PgArrayLiteral, BytesAreHexWithAnEscapedBackslash) {
     bytes.add_bytes("");
     bytes.add_bytes("hi");
     EXPECT_EQ(bytes.str(), R"({"\\x0001ff","\\x","\\x6869"})");
+}
+
+TEST(PgArrayLiteral, DoublesRoundTripExactlyAndNamesTheSpecialValues) {
+    PgArrayLiteral doubles;
+    doubles.add_double(0.1 + 0.2);
+    doubles.add_double(-0.5);
+    doubles.add_double(1e300);
+    doubles.add_double(std::nan(""));
+    doubles.add_double(-INFINITY);
+    EXPECT_EQ(doubles.str(), "{0.30000000000000004,-0.5,1e+300,NaN,-Infinity}");
 }
 
 }  // namespace
