@@ -54,7 +54,7 @@ TEST(FaultDiskFull, RoutingGoesOnAndTheBoundedBacklogIsWrittenWhenSpaceReturns) 
     board.send_frame(cmd::kHardware, 3, body({"vw", "0", "before"}));
     ASSERT_TRUE(app.expect_frame(cmd::kHardware, 3, body({"1-0", "vw", "0", "before"})));
     const auto deadline = Clock::now() + 5s;
-    while (db_text(server.data_dir(), "SELECT value FROM pin_values WHERE pin = 'v0'") !=
+    while (db_text(server.database_location(), "SELECT value FROM pin_values WHERE pin = 'v0'") !=
                "before" &&
            Clock::now() < deadline)
         std::this_thread::sleep_for(20ms);
@@ -96,7 +96,7 @@ TEST(FaultDiskFull, RoutingGoesOnAndTheBoundedBacklogIsWrittenWhenSpaceReturns) 
         << server.log();
 
     print_lines(server.log(), "storage writes");
-    const auto dir = server.data_dir();
+    const std::string dir = server.database_location();
     const std::string alice_pins =
         "FROM pin_values WHERE user_email = '" + std::string(kAlice) + "'";
     EXPECT_EQ(db_text(dir, "SELECT COUNT(*) " + alice_pins + " AND CAST(value AS TEXT) = 'final'"),

@@ -42,10 +42,10 @@ TEST(FaultLock, ADatabaseLockedByAnotherProcessStallsNoSession) {
 
     // Nothing written during the lock is lost.
     const auto deadline = Clock::now() + 5s;
-    while (stored_counter(server.data_dir(), token) < written_during_lock &&
+    while (stored_counter(server.database_location(), token) < written_during_lock &&
            Clock::now() < deadline)
         std::this_thread::sleep_for(50ms);
-    EXPECT_GE(stored_counter(server.data_dir(), token), written_during_lock);
+    EXPECT_GE(stored_counter(server.database_location(), token), written_during_lock);
     const std::string log = server.log();
     EXPECT_EQ(occurrences(log, "storage writes failing"), 1u) << log;
     print_lines(log, "storage writes");

@@ -20,9 +20,10 @@ namespace blynk::test {
 
 using Clock = std::chrono::steady_clock;
 
-/// The first column of the first row of `sql` on the server's database ("" when no row).
-inline std::string db_text(const std::filesystem::path& data_dir, const std::string& sql) {
-    store::Database db(store::Store::db_path(data_dir).string());
+/// The first column of the first row of `sql` on the database at `location` (a SQLite file or a
+/// PostgreSQL URL: ServerProcess::database_location()); "" when no row.
+inline std::string db_text(const std::string& location, const std::string& sql) {
+    store::Database db(location);
     store::Statement st(db, sql, "test query");
     return st.step() ? st.column_text(0) : std::string();
 }
@@ -36,10 +37,10 @@ inline void print_lines(const std::string& log, const std::string& needle) {
 }
 
 /// The stored value of pin `pin` ("v1") of the device with `token`; -1 when none is stored.
-inline int64_t stored_counter(const std::filesystem::path& data_dir, const std::string& token,
+inline int64_t stored_counter(const std::string& location, const std::string& token,
                               const std::string& pin = "v1") {
     const std::string v =
-        db_text(data_dir,
+        db_text(location,
                 "SELECT p.value FROM pin_values p JOIN devices d ON p.user_email = d.user_email "
                 "AND p.dash_id = d.dash_id AND p.device_id = d.id WHERE d.token = '" +
                     token + "' AND p.pin = '" + pin + "'");
