@@ -129,6 +129,9 @@ TEST_P(FaultKill, Kill9DuringHeavyWritesLosesNothingAcknowledged) {
                           {"user.devices.limit", "100000"},
                           {"storage", GetParam()}});
     const bool sqlite = GetParam() == "sqlite";
+    // The commit's own time: on PostgreSQL it also waits for the database server, another process
+    // on the same cores (under ASan on a loaded CI machine values were 753-755 ms old with 250).
+    const auto slack = sqlite ? std::chrono::milliseconds(kSlack) : patient(2 * kSlack);
     std::vector<std::string> tokens;
     for (int i = 0; i < kDevices; ++i)
         tokens.push_back(server.provision("writer@example.com", "W" + std::to_string(i)));
@@ -181,7 +184,7 @@ TEST_P(FaultKill, Kill9DuringHeavyWritesLosesNothingAcknowledged) {
             EXPECT_LE(stored, w->acks().back().counter + 20);  // never more than was sent
             const auto age = staleness(*w, stored, killed);
             round_worst = std::max(round_worst, age);
-            EXPECT_LE(age, kFlushInterval + kSlack)
+            EXPECT_LE(age, kFlushInterval + slack)
                 << "stored " << stored << ", acknowledged up to " << w->acks().back().counter;
         }
         std::printf(
