@@ -8,10 +8,9 @@
 
 #include <libpq-fe.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -29,8 +28,9 @@ constexpr Oid kText = 25;
 constexpr Oid kBytea = 17;
 constexpr Oid kBool = 16;
 
-// pg_advisory_xact_lock key of Transaction: blynkd's one write lock ("blynkd" in ASCII).
-constexpr const char* kWriteLock = "SELECT pg_advisory_xact_lock(108290139907940)";
+// pg_advisory_xact_lock key of Transaction: blynkd's one write lock ("blynkd" in ASCII,
+// 0x626c796e6b64).
+constexpr const char* kWriteLock = "SELECT pg_advisory_xact_lock(108218033269604)";
 // SQLSTATE foreign_key_violation.
 constexpr std::string_view kForeignKeyViolation = "23503";
 
@@ -272,7 +272,6 @@ public:
         if (v == nullptr) return 0;
         if (PQftype(result_.get(), index) == kBool) return *v == 't' ? 1 : 0;
         char* end = nullptr;
-        errno = 0;
         const long long n = std::strtoll(v, &end, 10);
         // numeric results (SUM, AVG) may carry decimals
         if (*end == '.') return static_cast<int64_t>(std::strtod(v, nullptr));

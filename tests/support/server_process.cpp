@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "server/store/store.hpp"
 #include "tests/support/postgres_server.hpp"
 
 extern char** environ;
@@ -106,7 +107,7 @@ std::string ServerProcess::database_location() const {
         settings_.at("storage") == "postgresql") {
         return url->second;
     }
-    return (data_dir_ / "blynkd.db").string();
+    return store::Store::db_path(data_dir_).string();
 }
 
 ServerProcess::~ServerProcess() {
